@@ -1,0 +1,35 @@
+/*
+ * text.h - small string helpers: durations, bounded integer parsing, trimming, case folding,
+ * comma-separated lists.
+ */
+#ifndef OA_TEXT_H
+#define OA_TEXT_H
+
+#include "util/oa.h"
+
+/* Parses "500ms", "5s", "5m", "2h", "1d" or "0" into milliseconds. */
+oa_status oa_duration_parse(const char *s, int64_t *ms) OA_MUST_CHECK;
+/* Formats ms the way oa_duration_parse reads it, using the largest exact unit. */
+void oa_duration_fmt(int64_t ms, char *out, size_t n);
+/* Parses a whole decimal integer in [min, max]; no sign unless min < 0, no junk. */
+oa_status oa_parse_int(const char *s, int64_t min, int64_t max, int64_t *out) OA_MUST_CHECK;
+/* Returns a malloc'd copy of s with leading/trailing ASCII whitespace removed and inner runs of
+ * whitespace collapsed to one space. */
+char *oa_squash_ws(const char *s);
+/* ASCII lower-casing into a new string. */
+char *oa_ascii_lower(const char *s);
+/* True when s is valid UTF-8 (no overlongs, no surrogates). */
+bool oa_utf8_valid(const char *s, size_t n);
+
+/* A list of strings split on commas (empty items dropped, items trimmed). */
+typedef struct {
+    char **items;
+    size_t n;
+} oa_strlist;
+
+/* Splits s on ','. OA_TOO_LARGE when more than max items. */
+oa_status oa_strlist_split(const char *s, size_t max, oa_strlist *out) OA_MUST_CHECK;
+void oa_strlist_free(oa_strlist *l);
+bool oa_strlist_has(const oa_strlist *l, const char *s);
+
+#endif
