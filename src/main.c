@@ -1,5 +1,417 @@
+/*
+ * main.c - the openapply command line: serve, version (verify and listen come with the
+ * consumer kit).
+ *
+ * Every serve flag can also come from an OPENAPPLY_* environment variable; flags win.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "drivers/fetch.h"
+#include "http/http.h"
+#include "jobs/jobs.h"
+#include "svc/svc.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#define MAX_KEYS 64
+#define MAX_SCHEDULE 16
+
+typedef struct {
+    const char *listen;
+    const char *db;
+    char *keys[MAX_KEYS];
+    size_t n_keys;
+    bool allow_private;
+    int64_t refresh_ms;
+    int64_t retry[MAX_SCHEDULE];
+    size_t n_retry;
+    int64_t apply_retry[MAX_SCHEDULE];
+    size_t n_apply_retry;
+    int64_t fetch_timeout_ms;
+    int workers;
+    int http_threads;
+} serve_opts;
+
+static void usage(FILE *f)
 {
+    fprintf(f,
+            "usage: openapply <command> [options]\n"
+            "\n"
+            "commands:\n"
+            "  serve     run the engine (HTTP API, background workers)\n"
+            "  version   print the version\n"
+            "\n"
+            "openapply serve options (each also read from the OPENAPPLY_* variable shown):\n"
+            "  --listen HOST:PORT          address to listen on [127.0.0.1:8080] (OPENAPPLY_LISTEN)\n"
+            "  --db URL                    sqlite:PATH [sqlite:openapply.db] (OPENAPPLY_DB)\n"
+            "  --api-key [TENANT:]KEY      accept KEY as a Bearer token for TENANT (default\n"
+            "                              \"default\"); repeatable (OPENAPPLY_API_KEY, comma-separated)\n"
+            "  --allow-private-networks    let postings and webhooks reach loopback/private\n"
+            "                              addresses (tests, local demos) (OPENAPPLY_ALLOW_PRIVATE_NETWORKS=1)\n"
+            "  --refresh-interval DURATION re-check applyable postings this often [6h]\n"
+            "                              (OPENAPPLY_REFRESH_INTERVAL)\n"
+            "  --retry-schedule LIST       webhook delivery attempts [0,5s,5m,30m,2h,5h,10h,10h]\n"
+            "                              (OPENAPPLY_RETRY_SCHEDULE)\n"
+            "  --apply-retry-schedule LIST delays before retrying a submission that failed\n"
+            "                              transiently [30s,2m,10m,30m] (OPENAPPLY_APPLY_RETRY_SCHEDULE)\n"
+            "  --fetch-timeout DURATION    timeout of one career-site request [30s]\n"
+            "                              (OPENAPPLY_FETCH_TIMEOUT)\n"
+            "  --workers N                 background worker threads [8] (OPENAPPLY_WORKERS)\n"
+            "  --http-threads N            HTTP thread pool size [8] (OPENAPPLY_HTTP_THREADS)\n"
+            "  --log-level LEVEL           debug|info|warn|error [info] (OPENAPPLY_LOG_LEVEL)\n"
+            "\n"
+            "Durations are written 500ms, 5s, 5m, 2h, 1d.\n");
+}
+
+static int die_usage(const char *fmt, ...) OA_PRINTF(1, 2);
+static int die_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "openapply: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nRun 'openapply --help' for usage.\n");
+    va_end(ap);
+    return 2;
+}
+
+static bool parse_schedule(const char *s, int64_t *out, size_t *n)
+{
+    oa_strlist l;
+    if (oa_strlist_split(s, MAX_SCHEDULE, &l) != OA_OK || l.n == 0) {
+        oa_strlist_free(&l);
+        return false;
+    }
+    int64_t tmp[MAX_SCHEDULE];
+    bool ok = true;
+    for (size_t i = 0; i < l.n && ok; i++)
+        ok = oa_duration_parse(l.items[i], &tmp[i]) == OA_OK;
+    if (ok) {
+        memcpy(out, tmp, l.n * sizeof *tmp);
+        *n = l.n;
+    }
+    oa_strlist_free(&l);
+    return ok;
+}
+
+static bool valid_tenant(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || n > 64)
+        return false;
+    for (const char *p = t; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_' || *p == '.'))
+            return false;
+    return true;
+}
+
+static int add_key(serve_opts *o, const char *spec)
+{
+    if (o->n_keys >= MAX_KEYS)
+        return die_usage("at most %d --api-key values", MAX_KEYS);
+    const char *colon = strchr(spec, ':');
+    char *tenant = colon ? xstrndup(spec, (size_t)(colon - spec)) : xstrdup("default");
+    const char *key = colon ? colon + 1 : spec;
+    int rc = 0;
+    if (!valid_tenant(tenant))
+        rc = die_usage("--api-key: tenant \"%s\" must be 1-64 letters, digits, '-', '_' or '.'",
+                       tenant);
+    else if (!*key || strpbrk(key, " \t\r\n,") || strlen(key) > 512)
+        rc = die_usage("--api-key: the key must be 1-512 characters without spaces or commas");
+    if (rc == 0)
+        o->keys[o->n_keys++] = xasprintf("%s:%s", tenant, key);
+    free(tenant);
+    return rc;
+}
+
+static bool env_true(const char *v)
+{
+    return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0);
+}
+
+/* Applies one serve option, from a flag or its environment variable (`src` names it). */
+static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
+{
+    switch (c) {
+    case 'l':
+        o->listen = arg;
+        return 0;
+    case 'd':
+        o->db = arg;
+        return 0;
+    case 'k':
+        return add_key(o, arg);
+    case 'p':
+        o->allow_private = true;
+        return 0;
+    case 'r':
+        if (oa_duration_parse(arg, &o->refresh_ms) != OA_OK || o->refresh_ms < 1000)
+            return die_usage("%s: \"%s\" is not a duration of at least 1s (e.g. 30m, 6h)", src, arg);
+        return 0;
+    case 's':
+        if (!parse_schedule(arg, o->retry, &o->n_retry))
+            return die_usage("%s: \"%s\" is not a comma-separated list of 1-%d durations (e.g. 0,5s,5m)",
+                             src, arg, MAX_SCHEDULE);
+        return 0;
+    case 'A':
+        if (!parse_schedule(arg, o->apply_retry, &o->n_apply_retry))
+            return die_usage("%s: \"%s\" is not a comma-separated list of 1-%d durations", src, arg,
+                             MAX_SCHEDULE);
+        return 0;
+    case 't':
+        if (oa_duration_parse(arg, &o->fetch_timeout_ms) != OA_OK || o->fetch_timeout_ms < 100)
+            return die_usage("%s: \"%s\" is not a duration of at least 100ms", src, arg);
+        return 0;
+    case 'w':
+    case 'T': {
+        int64_t v;
+        if (oa_parse_int(arg, 1, 256, &v) != OA_OK)
+            return die_usage("%s: \"%s\" is not a number from 1 to 256", src, arg);
+        if (c == 'w')
+            o->workers = (int)v;
+        else
+            o->http_threads = (int)v;
+        return 0;
+    }
+    case 'L': {
+        bool ok;
+        oa_log_level lvl = oa_log_parse_level(arg, &ok);
+        if (!ok)
+            return die_usage("%s: \"%s\" is not one of debug, info, warn, error", src, arg);
+        oa_log_set_level(lvl);
+        return 0;
+    }
+    }
+    return die_usage("unknown or incomplete option");
+}
+
+static const struct option SERVE_OPTS[] = {
+    {"listen", required_argument, NULL, 'l'},
+    {"db", required_argument, NULL, 'd'},
+    {"api-key", required_argument, NULL, 'k'},
+    {"allow-private-networks", no_argument, NULL, 'p'},
+    {"refresh-interval", required_argument, NULL, 'r'},
+    {"retry-schedule", required_argument, NULL, 's'},
+    {"apply-retry-schedule", required_argument, NULL, 'A'},
+    {"fetch-timeout", required_argument, NULL, 't'},
+    {"workers", required_argument, NULL, 'w'},
+    {"http-threads", required_argument, NULL, 'T'},
+    {"log-level", required_argument, NULL, 'L'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int parse_serve(int argc, char **argv, serve_opts *o)
+{
+    o->listen = "127.0.0.1:8080";
+    o->db = "sqlite:openapply.db";
+    o->refresh_ms = SVC_DEFAULT_REFRESH_MS;
+    o->fetch_timeout_ms = 30000;
+    o->workers = 8;
+    o->http_threads = 8;
+    static const int64_t def_retry[] = {0, 5000, 300000, 1800000, 7200000, 18000000, 36000000,
+                                        36000000};
+    memcpy(o->retry, def_retry, sizeof def_retry);
+    o->n_retry = OA_ARRAY_LEN(def_retry);
+    static const int64_t def_apply[] = {30000, 120000, 600000, 1800000};
+    memcpy(o->apply_retry, def_apply, sizeof def_apply);
+    o->n_apply_retry = OA_ARRAY_LEN(def_apply);
+
+    /* Environment first, as if given before the flags; then the flags. */
+    static const struct {
+        const char *var;
+        int opt;
+    } envs[] = {{"OPENAPPLY_LISTEN", 'l'},           {"OPENAPPLY_DB", 'd'},
+                {"OPENAPPLY_REFRESH_INTERVAL", 'r'}, {"OPENAPPLY_RETRY_SCHEDULE", 's'},
+                {"OPENAPPLY_APPLY_RETRY_SCHEDULE", 'A'}, {"OPENAPPLY_FETCH_TIMEOUT", 't'},
+                {"OPENAPPLY_WORKERS", 'w'},          {"OPENAPPLY_HTTP_THREADS", 'T'},
+                {"OPENAPPLY_LOG_LEVEL", 'L'}};
+    for (size_t i = 0; i < OA_ARRAY_LEN(envs); i++) {
+        const char *v = getenv(envs[i].var);
+        int rc = v && *v ? apply_opt(o, envs[i].opt, v, envs[i].var) : 0;
+        if (rc)
+            return rc;
+    }
+    if (env_true(getenv("OPENAPPLY_ALLOW_PRIVATE_NETWORKS")))
+        o->allow_private = true;
+    const char *e = getenv("OPENAPPLY_API_KEY");
+    if (e && *e) {
+        oa_strlist l;
+        if (oa_strlist_split(e, MAX_KEYS, &l) != OA_OK)
+            return die_usage("OPENAPPLY_API_KEY: more than %d keys", MAX_KEYS);
+        for (size_t i = 0; i < l.n; i++) {
+            int rc = add_key(o, l.items[i]);
+            if (rc) {
+                oa_strlist_free(&l);
+                return rc;
+            }
+        }
+        oa_strlist_free(&l);
+    }
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "", SERVE_OPTS, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            return -1;
+        }
+        const char *flag = "option";
+        for (const struct option *so = SERVE_OPTS; so->name; so++)
+            if (so->val == c)
+                flag = so->name;
+        char src[64];
+        snprintf(src, sizeof src, "--%s", flag);
+        int rc = apply_opt(o, c, optarg, src);
+        if (rc)
+            return rc;
+    }
+    if (optind < argc)
+        return die_usage("unexpected argument \"%s\"", argv[optind]);
+    char host[256], *why = NULL;
+    int port;
+    if (http_parse_listen(o->listen, host, sizeof host, &port, &why) != OA_OK) {
+        int rc = die_usage("%s", why);
+        free(why);
+        return rc;
+    }
     return 0;
+}
+
+static int inflight_cb(void *arg)
+{
+    return http_inflight(arg);
+}
+
+static int serve(int argc, char **argv)
+{
+    serve_opts o = {0};
+    int rc = parse_serve(argc, argv, &o);
+    if (rc != 0) {
+        for (size_t i = 0; i < o.n_keys; i++)
+            free(o.keys[i]);
+        return rc < 0 ? 0 : rc;
+    }
+    /* Signals are taken by sigwait in this thread only: block them before any thread starts. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    fetch_global_init();
+
+    oa_store *st = NULL;
+    http_server *hs = NULL;
+    jobs *jb = NULL;
+    api_ctx api;
+    bool api_ready = false;
+    char *why = NULL, *generated = NULL;
+    svc s = {0};
+    int exit_code = 1;
+    store_options so = {o.http_threads + o.workers + 4};
+    if (store_open(o.db, &so, &st, &why) != OA_OK) {
+        fprintf(stderr, "openapply: cannot open the store %s: %s\n", o.db, why ? why : "?");
+        goto out;
+    }
+    s.store = st;
+    s.refresh_interval_ms = o.refresh_ms;
+    s.allow_private = o.allow_private;
+    if (svc_init(&s) != OA_OK) {
+        fprintf(stderr, "openapply: cannot initialise the store's secrets\n");
+        goto out;
+    }
+    for (size_t i = 0; i < o.n_keys; i++) {
+        char *colon = strchr(o.keys[i], ':');
+        *colon = '\0';
+        if (svc_key_add(&s, o.keys[i], colon + 1) != OA_OK) {
+            fprintf(stderr, "openapply: cannot store an API key\n");
+            goto out;
+        }
+        oa_log(OA_LOG_INFO, "auth.key_configured", "tenant=%s", o.keys[i]);
+    }
+    if (svc_key_bootstrap(&s, &generated) != OA_OK) {
+        fprintf(stderr, "openapply: cannot create the first API key\n");
+        goto out;
+    }
+    jobs_config jc = {.workers = o.workers,
+                      .fetch_timeout_ms = o.fetch_timeout_ms,
+                      .allow_private = o.allow_private};
+    memcpy(jc.apply_retry, o.apply_retry, sizeof o.apply_retry);
+    jc.n_apply_retry = o.n_apply_retry;
+    api_init(&api, &s);
+    api_ready = true;
+    http_handlers hh = {api_prepare, api_handle, &api};
+    if (http_start(o.listen, o.http_threads, &hh, &hs, &why) != OA_OK) {
+        fprintf(stderr, "openapply: %s\n", why ? why : "cannot start the HTTP server");
+        goto out;
+    }
+    api.inflight = inflight_cb;
+    api.inflight_arg = hs;
+    if (jobs_start(&s, &jc, &jb) != OA_OK) {
+        fprintf(stderr, "openapply: cannot start the background workers\n");
+        goto out;
+    }
+    s.wake_jobs = jobs_wake;
+    s.wake_jobs_arg = jb;
+    jobs_wake(jb);
+
+    printf("openapply %s listening on http://%s (store %s%s)\n", OA_VERSION, http_address(hs), o.db,
+           o.allow_private ? ", private networks allowed" : "");
+    if (generated)
+        printf("API key for tenant \"default\" (shown once, keep it): %s\n", generated);
+    fflush(stdout);
+    oa_log(OA_LOG_INFO, "engine.started", "address=%s store=%s workers=%d http_threads=%d",
+           http_address(hs), store_backend(st), o.workers, o.http_threads);
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    oa_log(OA_LOG_INFO, "engine.stopping", "signal=%d", sig);
+    exit_code = 0;
+out:
+    /* Finish in-flight requests first, then running jobs, then close the store. */
+    http_stop(hs, 10000);
+    s.wake_jobs = NULL;
+    jobs_stop(jb, 10000);
+    if (api_ready)
+        api_free(&api);
+    store_close(st);
+    fetch_global_cleanup();
+    free(why);
+    free(generated);
+    for (size_t i = 0; i < o.n_keys; i++)
+        free(o.keys[i]);
+    if (exit_code == 0)
+        oa_log(OA_LOG_INFO, "engine.stopped", "pid=%d", (int)getpid());
+    return exit_code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "serve") == 0)
+        return serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("openapply %s\n", OA_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    return die_usage("unknown command \"%s\"", cmd);
 }

@@ -1,0 +1,94 @@
+# openapply - the two commands:
+#   make run    install what is missing, build, start the engine (and the sample career site)
+#   make test   install what is missing, build, run every test, then again under ASan+UBSan
+#
+# Everything else here is a step of those two.
+
+SHELL := /bin/bash
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+LISTEN     ?= 127.0.0.1:8080
+SITE_PORT  ?= 8081
+DB         ?= sqlite:openapply.db
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages the build and the tests need.
+DEB_PKGS := build-essential cmake pkg-config git ca-certificates \
+            libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev \
+            libssl-dev libgumbo-dev libcmocka-dev sqlite3 curl clang-format
+
+.PHONY: all deps deps-debian deps-node build build-asan run test test-unit test-e2e \
+        test-asan format format-check clean bench
+
+all: build
+
+deps: deps-debian deps-node
+
+deps-debian:
+	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm  >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "==> installing Debian packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Test tools from the npm registry (ajv for schema validation, standardwebhooks), pinned by
+# tests/e2e/package-lock.json.
+deps-node: deps-debian
+	@if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.installed ]; then \
+	  echo "==> installing npm test tools"; \
+	  cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	fi
+
+build: deps-debian
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOA_WERROR=ON >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+build-asan: deps-debian
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DOA_SANITIZE=ON -DOA_WERROR=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+
+# Starts the sample career site in the background and the engine in the foreground; Ctrl-C
+# stops both. Private networks are allowed so the engine may fetch the local sample site.
+run: build deps-node
+	@node examples/career-site/server.mjs --host 127.0.0.1 --port $(SITE_PORT) & site=$$!; \
+	trap 'kill $$site 2>/dev/null' EXIT INT TERM; \
+	sleep 0.3; \
+	echo "==> sample career site: http://127.0.0.1:$(SITE_PORT)/  (jobs under /jobs/...)"; \
+	echo "==> engine: http://$(LISTEN)  (store $(DB)); Ctrl-C to stop"; \
+	$(BUILD)/openapply serve --listen $(LISTEN) --db $(DB) --allow-private-networks
+
+test: deps build build-asan
+	@$(MAKE) --no-print-directory test-unit test-e2e BIN_DIR=$(BUILD)
+	@echo "==> again under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@$(MAKE) --no-print-directory test-unit test-e2e BIN_DIR=$(ASAN_BUILD) SANITIZED=1
+	@$(MAKE) --no-print-directory format-check
+	@echo "==> all tests passed"
+
+BIN_DIR ?= $(BUILD)
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=23 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+test-unit:
+	@echo "==> unit tests ($(BIN_DIR))"
+	@cd $(BIN_DIR) && $(SAN_ENV) ctest --output-on-failure -j$(JOBS)
+
+test-e2e: deps-node
+	@echo "==> end-to-end tests ($(BIN_DIR)/openapply)"
+	@$(SAN_ENV) OA_BIN=$(abspath $(BIN_DIR))/openapply OA_SANITIZED=$(SANITIZED) \
+	  node --test --test-concurrency=1 tests/e2e/
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	@bad=$$(for f in $$(git ls-files '*.c' '*.h'); do clang-format --dry-run -Werror $$f >/dev/null 2>&1 || echo $$f; done); \
+	if [ -n "$$bad" ]; then echo "clang-format disagrees with: $$bad (run make format)"; exit 1; fi
+
+bench: build deps-node
+	@bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-dev

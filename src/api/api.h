@@ -1,0 +1,95 @@
+/*
+ * api.h - the REST API: Kombo's /v1/ai-apply paths plus our additions, on top of svc/.
+ *
+ * Thin by design: parse and validate input (answering Kombo's error shape with a message that
+ * names the problem), call one svc function, render the envelope
+ * {"status":"success","data":...}. The route table is in router.c; one file per resource.
+ */
+#ifndef OA_API_API_H
+#define OA_API_API_H
+
+#include <jansson.h>
+#include <pthread.h>
+
+#include "http/http.h"
+#include "svc/svc.h"
+
+typedef struct api_ctx {
+    svc *svc;
+    int64_t started_at;
+    const char *version;
+    /* Small cache of recently verified API keys: sha256 -> tenant. */
+    pthread_mutex_t key_mu;
+    struct {
+        char hash[65];
+        char tenant[128];
+        int64_t expires;
+    } keys[32];
+    /* Queue/engine figures for /metrics and /healthz (set by main). */
+    int (*inflight)(void *arg);
+    void *inflight_arg;
+} api_ctx;
+
+void api_init(api_ctx *a, svc *s);
+void api_free(api_ctx *a);
+/* http_handlers callbacks. */
+void api_prepare(http_req *r, void *app);
+void api_handle(http_req *r, http_resp *resp, void *app);
+
+/* ---- shared by the resource files ---- */
+
+typedef void (*api_fn)(api_ctx *a, http_req *r, http_resp *resp);
+
+/* Envelopes and errors. api_ok steals data. */
+void api_ok(http_resp *resp, json_t *data);
+void api_error(http_resp *resp, int status, const char *code, const char *title, const char *fmt,
+               ...) OA_PRINTF(5, 6);
+void api_bad_request(http_resp *resp, const char *fmt, ...) OA_PRINTF(2, 3);
+void api_not_found(http_resp *resp, const char *fmt, ...) OA_PRINTF(2, 3);
+void api_internal(http_resp *resp, http_req *r, oa_status st);
+
+/* Parses the body as a JSON object. An empty body is {} when allow_empty. On failure answers
+ * 400 and returns NULL. */
+json_t *api_body_object(http_req *r, http_resp *resp, bool allow_empty);
+
+/* Reads field `name` of obj as a string. Returns false after answering 400 when it is
+ * missing (if required), not a string (null allowed only with allow_null), empty (unless
+ * allow_empty), longer than max bytes or not valid UTF-8. *out is borrowed (NULL if absent or
+ * null). */
+bool api_field_string(http_resp *resp, const json_t *obj, const char *name, bool required,
+                      bool allow_null, size_t max, const char **out);
+
+/* Pagination: page_size (1..250, default 100) and cursor. Answers 400 and returns false on
+ * bad values. */
+bool api_page_args(http_req *r, http_resp *resp, store_page *pg);
+/* The `next` cursor for a page whose last row has seq, or JSON null when the page was not
+ * full. */
+json_t *api_next(int64_t last_seq, size_t n, int limit);
+/* Reads a comma-separated id filter into a JSON array text (malloc'd, NULL when absent).
+ * Answers 400 and returns false when malformed or too long. */
+bool api_list_filter(http_req *r, http_resp *resp, const char *name, char **json_out);
+/* Refuses query arguments not in the allowed list (NULL-terminated): 400 naming it. */
+bool api_only_query(http_req *r, http_resp *resp, const char *const *allowed);
+
+/* Resource handlers. */
+void api_career_sites_post(api_ctx *a, http_req *r, http_resp *resp);
+void api_career_sites_get(api_ctx *a, http_req *r, http_resp *resp);
+void api_postings_post(api_ctx *a, http_req *r, http_resp *resp);
+void api_postings_get(api_ctx *a, http_req *r, http_resp *resp);
+void api_postings_inquire(api_ctx *a, http_req *r, http_resp *resp);
+void api_postings_archive(api_ctx *a, http_req *r, http_resp *resp);
+void api_apply_post(api_ctx *a, http_req *r, http_resp *resp);
+void api_applications_get(api_ctx *a, http_req *r, http_resp *resp);
+void api_applications_review(api_ctx *a, http_req *r, http_resp *resp);
+void api_review_get(api_ctx *a, http_req *r, http_resp *resp);
+void api_job_feeds_post(api_ctx *a, http_req *r, http_resp *resp);
+void api_job_feeds_get(api_ctx *a, http_req *r, http_resp *resp);
+void api_job_feeds_import(api_ctx *a, http_req *r, http_resp *resp);
+void api_healthz(api_ctx *a, http_req *r, http_resp *resp);
+void api_metrics(api_ctx *a, http_req *r, http_resp *resp);
+
+#define API_JSON_LIMIT ((size_t)1 << 20)           /* 1 MiB for ordinary JSON bodies */
+#define API_APPLY_LIMIT ((size_t)32 << 20)         /* answers with base64 files */
+#define API_IMPORT_LIMIT ((size_t)35 * 1000 * 1000) /* Kombo's 35 MB for bulk-import */
+
+#endif

@@ -1,0 +1,127 @@
+/* health.c - GET /healthz (liveness plus a database round trip) and GET /metrics. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "util/buf.h"
+#include "util/clock.h"
+
+static oa_status ping_tx(oa_tx *tx, void *arg)
+{
+    return store_stats_scalar(tx, "leased", (int64_t *)arg);
+}
+
+void api_healthz(api_ctx *a, http_req *r, http_resp *resp)
+{
+    (void)r;
+    int64_t n = 0;
+    oa_status rc = store_transact(a->svc->store, STORE_READ, ping_tx, &n);
+    json_t *o = json_object();
+    json_object_set_new(o, "status", json_string(rc == OA_OK ? "ok" : "degraded"));
+    json_object_set_new(o, "version", json_string(a->version));
+    json_object_set_new(o, "store", json_string(store_backend(a->svc->store)));
+    json_object_set_new(o, "database", json_string(rc == OA_OK ? "ok" : "unreachable"));
+    json_object_set_new(o, "uptime_seconds", json_integer((oa_now_ms() - a->started_at) / 1000));
+    resp->status = rc == OA_OK ? 200 : 503;
+    resp->body = json_dumps(o, JSON_COMPACT);
+    resp->content_type = "application/json";
+    json_decref(o);
+}
+
+struct metrics_ctx {
+    store_count *postings, *apps, *jobs;
+    size_t np, na, nj;
+    int64_t events, review, leased;
+};
+
+static oa_status metrics_tx(oa_tx *tx, void *arg)
+{
+    struct metrics_ctx *m = arg;
+    free(m->postings);
+    free(m->apps);
+    free(m->jobs);
+    m->postings = m->apps = m->jobs = NULL;
+    oa_status rc = store_stats_postings(tx, &m->postings, &m->np);
+    if (rc == OA_OK)
+        rc = store_stats_applications(tx, &m->apps, &m->na);
+    if (rc == OA_OK)
+        rc = store_stats_jobs(tx, &m->jobs, &m->nj);
+    if (rc == OA_OK)
+        rc = store_stats_scalar(tx, "events", &m->events);
+    if (rc == OA_OK)
+        rc = store_stats_scalar(tx, "review", &m->review);
+    if (rc == OA_OK)
+        rc = store_stats_scalar(tx, "leased", &m->leased);
+    return rc;
+}
+
+static void family(oa_buf *b, const char *name, const char *type, const char *help)
+{
+    if (oa_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type) != OA_OK)
+        return;
+}
+
+static void grouped(oa_buf *b, const char *name, const char *label, const char *help,
+                    const char *const *all, const store_count *c, size_t n)
+{
+    family(b, name, "gauge", help);
+    for (const char *const *k = all; *k; k++) {
+        int64_t v = 0;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(c[i].name, *k) == 0)
+                v = c[i].n;
+        if (oa_buf_printf(b, "%s{%s=\"%s\"} %lld\n", name, label, *k, (long long)v) != OA_OK)
+            return;
+    }
+}
+
+void api_metrics(api_ctx *a, http_req *r, http_resp *resp)
+{
+    struct metrics_ctx m = {0};
+    oa_status rc = store_transact(a->svc->store, STORE_READ, metrics_tx, &m);
+    if (rc != OA_OK) {
+        api_internal(resp, r, rc);
+        goto out;
+    }
+    oa_buf b;
+    oa_buf_init(&b, 1 << 20);
+    static const char *const AV[] = {"PENDING", "APPLYABLE", "UNAVAILABLE", "ARCHIVED", NULL};
+    static const char *const AS[] = {"PENDING", "SUBMITTED", "FAILED", "DUPLICATE", NULL};
+    static const char *const JK[] = {"parse", "apply", NULL};
+    family(&b, "openapply_build_info", "gauge", "Version and store backend.");
+    if (oa_buf_printf(&b, "openapply_build_info{version=\"%s\",store=\"%s\"} 1\n", a->version,
+                      store_backend(a->svc->store)) != OA_OK)
+        goto render;
+    family(&b, "openapply_uptime_seconds", "gauge", "Seconds since the engine started.");
+    if (oa_buf_printf(&b, "openapply_uptime_seconds %lld\n",
+                      (long long)((oa_now_ms() - a->started_at) / 1000)) != OA_OK)
+        goto render;
+    family(&b, "openapply_http_requests_in_flight", "gauge", "HTTP requests being handled.");
+    if (oa_buf_printf(&b, "openapply_http_requests_in_flight %d\n",
+                      a->inflight ? a->inflight(a->inflight_arg) : 0) != OA_OK)
+        goto render;
+    grouped(&b, "openapply_postings", "availability", "Job postings by availability (all tenants).",
+            AV, m.postings, m.np);
+    grouped(&b, "openapply_applications", "status", "Applications by status (all tenants).", AS,
+            m.apps, m.na);
+    grouped(&b, "openapply_jobs_queued", "kind", "Queued background jobs by kind (incl. scheduled refreshes).",
+            JK, m.jobs, m.nj);
+    family(&b, "openapply_jobs_leased", "gauge", "Background jobs currently leased by a worker.");
+    if (oa_buf_printf(&b, "openapply_jobs_leased %lld\n", (long long)m.leased) != OA_OK)
+        goto render;
+    family(&b, "openapply_review_queue_depth", "gauge", "Applications waiting for manual review.");
+    if (oa_buf_printf(&b, "openapply_review_queue_depth %lld\n", (long long)m.review) != OA_OK)
+        goto render;
+    family(&b, "openapply_events_total", "counter", "Webhook events written (transactional outbox).");
+    if (oa_buf_printf(&b, "openapply_events_total %lld\n", (long long)m.events) != OA_OK)
+        goto render;
+render:
+    resp->status = 200;
+    resp->len = b.len;
+    resp->body = oa_buf_take(&b);
+    resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+out:
+    free(m.postings);
+    free(m.apps);
+    free(m.jobs);
+}

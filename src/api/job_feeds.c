@@ -1,0 +1,208 @@
+/*
+ * job_feeds.c - POST/GET /v1/ai-apply/job-feeds and the NDJSON bulk import.
+ *
+ * An import is all-or-nothing: every line is parsed and checked first (a bad line answers 400
+ * naming the line and nothing is written), then the feed is imported in one transaction.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/countries.h"
+#include "util/net.h"
+
+#define LABEL_MAX 500
+#define JOB_CODE_MAX 500
+
+static const char *const LIST_ARGS[] = {"cursor", "page_size", "ids", NULL};
+
+void api_job_feeds_post(api_ctx *a, http_req *r, http_resp *resp)
+{
+    json_t *body = api_body_object(r, resp, false);
+    const char *label;
+    if (!body)
+        return;
+    if (api_field_string(resp, body, "label", true, false, LABEL_MAX, &label)) {
+        oa_feed feed;
+        oa_status rc = svc_feed_create(a->svc, r->tenant, label, &feed);
+        if (rc == OA_OK)
+            api_ok(resp, core_feed_json(&feed));
+        else
+            api_internal(resp, r, rc);
+        oa_feed_clear(&feed);
+    }
+    json_decref(body);
+}
+
+struct feed_list_ctx {
+    store_page pg;
+    oa_feed *l;
+    size_t n;
+};
+
+static oa_status feed_list_tx(oa_tx *tx, void *arg)
+{
+    struct feed_list_ctx *c = arg;
+    return store_feed_list(tx, &c->pg, &c->l, &c->n);
+}
+
+void api_job_feeds_get(api_ctx *a, http_req *r, http_resp *resp)
+{
+    struct feed_list_ctx c = {0};
+    char *ids = NULL;
+    if (!api_only_query(r, resp, LIST_ARGS) || !api_page_args(r, resp, &c.pg) ||
+        !api_list_filter(r, resp, "ids", &ids))
+        return;
+    c.pg.ids_json = ids;
+    oa_status rc = store_transact(a->svc->store, STORE_READ, feed_list_tx, &c);
+    if (rc == OA_OK) {
+        json_t *res = json_array();
+        for (size_t i = 0; i < c.n; i++)
+            json_array_append_new(res, core_feed_json(&c.l[i]));
+        json_t *data = json_object();
+        json_object_set_new(data, "results", res);
+        json_object_set_new(data, "next", api_next(c.n ? c.l[c.n - 1].seq : 0, c.n, c.pg.limit));
+        api_ok(resp, data);
+    } else {
+        api_internal(resp, r, rc);
+    }
+    oa_feed_list_free(c.l, c.n);
+    free(ids);
+}
+
+static void lines_free(svc_import_line *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(l[i].url);
+        free(l[i].site_label);
+        free(l[i].job_code);
+        free(l[i].loc_country);
+        free(l[i].loc_postal);
+    }
+    free(l);
+}
+
+/* Parses one NDJSON line into out; on failure returns a malloc'd reason. */
+static char *parse_line(const char *text, size_t len, bool allow_private, svc_import_line *out)
+{
+    json_error_t err;
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    char *why = NULL;
+    if (!j)
+        return xasprintf("malformed JSON: %s (column %d)", err.text, err.column);
+    if (!json_is_object(j)) {
+        why = xstrdup("each line must be a JSON object");
+        goto out;
+    }
+    const json_t *url = json_object_get(j, "url");
+    const json_t *label = json_object_get(j, "career_site_label");
+    const json_t *code = json_object_get(j, "job_code");
+    const json_t *loc = json_object_get(j, "location");
+    if (!json_is_string(url)) {
+        why = xstrdup(url ? "\"url\" must be a string" : "missing required field \"url\"");
+        goto out;
+    }
+    char *uwhy = NULL;
+    if (oa_url_check(json_string_value(url), allow_private, &uwhy) != OA_OK) {
+        why = xasprintf("\"url\": %s", uwhy);
+        free(uwhy);
+        goto out;
+    }
+    if (!json_is_string(label) || json_string_length(label) == 0 ||
+        json_string_length(label) > LABEL_MAX) {
+        why = xstrdup(label ? "\"career_site_label\" must be a non-empty string of at most 500 bytes"
+                            : "missing required field \"career_site_label\"");
+        goto out;
+    }
+    if (code && !json_is_null(code) &&
+        (!json_is_string(code) || json_string_length(code) > JOB_CODE_MAX)) {
+        why = xstrdup("\"job_code\" must be a string of at most 500 bytes");
+        goto out;
+    }
+    out->loc_op = SVC_LOC_KEEP;
+    if (loc && json_is_null(loc)) {
+        out->loc_op = SVC_LOC_CLEAR;
+    } else if (loc) {
+        const json_t *c = json_object_get(loc, "country");
+        const json_t *z = json_object_get(loc, "postal_code");
+        if (!json_is_object(loc)) {
+            why = xstrdup("\"location\" must be an object or null");
+            goto out;
+        }
+        if (!json_is_string(c) || !oa_country_valid(json_string_value(c))) {
+            why = xstrdup("\"location.country\" must be an ISO 3166-1 alpha-2 code such as \"US\"");
+            goto out;
+        }
+        if (z && !json_is_null(z) && (!json_is_string(z) || json_string_length(z) > 64)) {
+            why = xstrdup("\"location.postal_code\" must be a string of at most 64 bytes");
+            goto out;
+        }
+        out->loc_op = SVC_LOC_SET;
+        out->loc_country = xstrdup(json_string_value(c));
+        out->loc_postal = json_is_string(z) ? xstrdup(json_string_value(z)) : NULL;
+    }
+    out->url = xstrdup(json_string_value(url));
+    out->site_label = xstrdup(json_string_value(label));
+    out->job_code = json_is_string(code) ? xstrdup(json_string_value(code)) : NULL;
+out:
+    json_decref(j);
+    return why;
+}
+
+void api_job_feeds_import(api_ctx *a, http_req *r, http_resp *resp)
+{
+    const char *feed_id = r->params[0];
+    const char *body = oa_buf_cstr(&r->body);
+    size_t len = r->body.len, cap = 0, n = 0, lineno = 0;
+    svc_import_line *lines = NULL;
+    for (size_t pos = 0; pos < len;) {
+        const char *nl = memchr(body + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - body) : len;
+        size_t s = pos, e = end;
+        lineno++;
+        pos = end + 1;
+        while (s < e && (body[s] == ' ' || body[s] == '\t' || body[s] == '\r'))
+            s++;
+        while (e > s && (body[e - 1] == ' ' || body[e - 1] == '\t' || body[e - 1] == '\r'))
+            e--;
+        if (s == e)
+            continue; /* blank lines are allowed */
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            lines = xrealloc(lines, cap * sizeof *lines);
+        }
+        memset(&lines[n], 0, sizeof lines[n]);
+        char *why = parse_line(body + s, e - s, a->svc->allow_private, &lines[n]);
+        if (why) {
+            api_bad_request(resp, "Line %zu of the NDJSON body is invalid: %s.", lineno, why);
+            free(why);
+            lines_free(lines, n + 1);
+            return;
+        }
+        n++;
+    }
+    if (n == 0) {
+        api_bad_request(resp, "The NDJSON body has no job postings: send one JSON object per line.");
+        free(lines);
+        return;
+    }
+    svc_import_counts counts;
+    oa_status rc = svc_feed_import(a->svc, r->tenant, feed_id, lines, n, &counts);
+    if (rc == OA_OK) {
+        json_t *d = json_object();
+        json_object_set_new(d, "created", json_integer(counts.created));
+        json_object_set_new(d, "processed", json_integer(counts.processed));
+        json_object_set_new(d, "archived", json_integer(counts.archived));
+        api_ok(resp, d);
+    } else if (rc == OA_NOT_FOUND) {
+        api_not_found(resp, "Job feed %s not found.", feed_id);
+    } else if (rc == OA_CONFLICT) {
+        resp->retry_after = "5";
+        api_error(resp, 429, "AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING", "Import already running",
+                  "An import into job feed %s is already running; retry when it has finished.",
+                  feed_id);
+    } else {
+        api_internal(resp, r, rc);
+    }
+    lines_free(lines, n);
+}

@@ -1,0 +1,168 @@
+/* postings.c - /v1/ai-apply/postings: parse (POST), list (GET), inquire, archive. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/countries.h"
+#include "util/crypto.h"
+#include "util/net.h"
+
+#define JOB_CODE_MAX 500
+
+static const char *const LIST_ARGS[] = {"cursor", "page_size", "ids", "career_site_ids",
+                                        "job_codes", NULL};
+
+void api_postings_post(api_ctx *a, http_req *r, http_resp *resp)
+{
+    json_t *body = api_body_object(r, resp, false);
+    if (!body)
+        return;
+    const char *url, *job_code, *site_id;
+    svc_posting_req req = {0};
+    if (!api_field_string(resp, body, "url", true, false, OA_MAX_URL, &url) ||
+        !api_field_string(resp, body, "job_code", false, true, JOB_CODE_MAX, &job_code) ||
+        !api_field_string(resp, body, "career_site_id", true, false, 64, &site_id))
+        goto out;
+    char *why = NULL;
+    if (oa_url_check(url, a->svc->allow_private, &why) != OA_OK) {
+        api_bad_request(resp, "Field \"url\" is invalid: %s.", why);
+        free(why);
+        goto out;
+    }
+    const json_t *loc = json_object_get(body, "location");
+    req.loc_op = SVC_LOC_KEEP;
+    if (loc && json_is_null(loc)) {
+        req.loc_op = SVC_LOC_CLEAR;
+    } else if (loc) {
+        if (!json_is_object(loc)) {
+            api_bad_request(resp, "Field \"location\" must be an object or null.");
+            goto out;
+        }
+        const char *country, *postal;
+        if (!api_field_string(resp, loc, "country", true, false, 2, &country) ||
+            !api_field_string(resp, loc, "postal_code", false, true, 64, &postal))
+            goto out;
+        if (!oa_country_valid(country)) {
+            api_bad_request(resp, "Field \"location.country\" must be an ISO 3166-1 alpha-2 country code such as \"US\", got \"%s\".",
+                            country);
+            goto out;
+        }
+        req.loc_op = SVC_LOC_SET;
+        req.loc_country = country;
+        req.loc_postal = postal;
+    }
+    req.url = url;
+    req.job_code = job_code;
+    req.site_id = site_id;
+    if (!oa_id_valid(site_id)) {
+        api_not_found(resp, "Career site %s not found.", site_id);
+        goto out;
+    }
+    oa_posting p;
+    bool created = false;
+    oa_status rc = svc_posting_submit(a->svc, r->tenant, &req, &p, &created);
+    if (rc == OA_OK)
+        api_ok(resp, core_posting_json(&p));
+    else if (rc == OA_NOT_FOUND)
+        api_not_found(resp, "Career site %s not found.", site_id);
+    else
+        api_internal(resp, r, rc);
+    oa_posting_clear(&p);
+out:
+    json_decref(body);
+}
+
+struct posting_list_ctx {
+    store_page pg;
+    oa_posting *l;
+    size_t n;
+};
+
+static oa_status posting_list_tx(oa_tx *tx, void *arg)
+{
+    struct posting_list_ctx *c = arg;
+    return store_posting_list(tx, &c->pg, &c->l, &c->n);
+}
+
+void api_postings_get(api_ctx *a, http_req *r, http_resp *resp)
+{
+    struct posting_list_ctx c = {0};
+    char *ids = NULL, *sites = NULL, *codes = NULL;
+    if (!api_only_query(r, resp, LIST_ARGS) || !api_page_args(r, resp, &c.pg) ||
+        !api_list_filter(r, resp, "ids", &ids) ||
+        !api_list_filter(r, resp, "career_site_ids", &sites) ||
+        !api_list_filter(r, resp, "job_codes", &codes))
+        goto out;
+    c.pg.ids_json = ids;
+    c.pg.parent_json = sites;
+    c.pg.job_codes_json = codes;
+    oa_status rc = store_transact(a->svc->store, STORE_READ, posting_list_tx, &c);
+    if (rc == OA_OK) {
+        json_t *res = json_array();
+        for (size_t i = 0; i < c.n; i++)
+            json_array_append_new(res, core_posting_json(&c.l[i]));
+        json_t *data = json_object();
+        json_object_set_new(data, "results", res);
+        json_object_set_new(data, "next", api_next(c.n ? c.l[c.n - 1].seq : 0, c.n, c.pg.limit));
+        api_ok(resp, data);
+    } else {
+        api_internal(resp, r, rc);
+    }
+    oa_posting_list_free(c.l, c.n);
+out:
+    free(ids);
+    free(sites);
+    free(codes);
+}
+
+void api_postings_inquire(api_ctx *a, http_req *r, http_resp *resp)
+{
+    const char *id = r->params[0];
+    json_t *body = api_body_object(r, resp, true); /* {} per Kombo's schema; contents unused */
+    if (!body)
+        return;
+    json_decref(body);
+    if (!oa_id_valid(id)) {
+        api_not_found(resp, "Job posting %s not found.", id);
+        return;
+    }
+    json_t *form = NULL;
+    char *token = NULL, *why = NULL;
+    oa_status rc = svc_inquire(a->svc, r->tenant, id, &form, &token, &why);
+    if (rc == OA_OK) {
+        json_t *d = json_object();
+        json_object_set_new(d, "application_form", form);
+        json_object_set_new(d, "submission_token", json_string(token));
+        api_ok(resp, d);
+    } else if (rc == OA_NOT_FOUND) {
+        api_not_found(resp, "Job posting %s not found.", id);
+    } else if (rc == OA_CONFLICT) {
+        api_bad_request(resp, "%s: only APPLYABLE postings have an application form.", why);
+    } else {
+        api_internal(resp, r, rc);
+    }
+    free(token);
+    free(why);
+}
+
+void api_postings_archive(api_ctx *a, http_req *r, http_resp *resp)
+{
+    const char *id = r->params[0];
+    json_t *body = api_body_object(r, resp, true);
+    if (!body)
+        return;
+    json_decref(body);
+    if (!oa_id_valid(id)) {
+        api_not_found(resp, "Job posting %s not found.", id);
+        return;
+    }
+    oa_posting p;
+    oa_status rc = svc_posting_archive(a->svc, r->tenant, id, &p);
+    if (rc == OA_OK)
+        api_ok(resp, core_posting_json(&p));
+    else if (rc == OA_NOT_FOUND)
+        api_not_found(resp, "Job posting %s not found.", id);
+    else
+        api_internal(resp, r, rc);
+    oa_posting_clear(&p);
+}

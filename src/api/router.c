@@ -1,0 +1,191 @@
+/*
+ * router.c - the route table, authentication, and dispatch.
+ *
+ * Patterns are literal segments or ":param" (captured into r->params in order). A path that
+ * matches a pattern with another method answers 405 with Allow; no match at all, 404.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "util/clock.h"
+#include "util/crypto.h"
+#include "util/log.h"
+
+typedef struct {
+    const char *method;
+    const char *pattern;
+    api_fn fn;
+    bool auth;
+    size_t body_limit;
+} route;
+
+static const route ROUTES[] = {
+    {"GET", "/healthz", api_healthz, false, 0},
+    {"GET", "/metrics", api_metrics, false, 0},
+    {"POST", "/v1/ai-apply/career-sites", api_career_sites_post, true, API_JSON_LIMIT},
+    {"GET", "/v1/ai-apply/career-sites", api_career_sites_get, true, 0},
+    {"POST", "/v1/ai-apply/postings", api_postings_post, true, API_JSON_LIMIT},
+    {"GET", "/v1/ai-apply/postings", api_postings_get, true, 0},
+    {"POST", "/v1/ai-apply/postings/:id/inquire", api_postings_inquire, true, API_JSON_LIMIT},
+    {"POST", "/v1/ai-apply/postings/:id/archive", api_postings_archive, true, API_JSON_LIMIT},
+    {"POST", "/v1/ai-apply/apply", api_apply_post, true, API_APPLY_LIMIT},
+    {"GET", "/v1/ai-apply/applications", api_applications_get, true, 0},
+    {"POST", "/v1/ai-apply/applications/:id/review", api_applications_review, true, API_JSON_LIMIT},
+    {"GET", "/v1/ai-apply/review", api_review_get, true, 0},
+    {"POST", "/v1/ai-apply/job-feeds", api_job_feeds_post, true, API_JSON_LIMIT},
+    {"GET", "/v1/ai-apply/job-feeds", api_job_feeds_get, true, 0},
+    {"POST", "/v1/ai-apply/job-feeds/:id/bulk-import", api_job_feeds_import, true, API_IMPORT_LIMIT},
+};
+
+/* Matches path against pattern; captures parameters when caps is given. */
+static bool match(const char *pattern, const char *path, char **caps)
+{
+    const char *p = pattern, *s = path;
+    int ncap = 0;
+    while (*p && *s) {
+        if (*p == ':') {
+            while (*p && *p != '/')
+                p++;
+            const char *e = strchr(s, '/');
+            size_t len = e ? (size_t)(e - s) : strlen(s);
+            if (len == 0)
+                return false;
+            if (caps && ncap < 4) {
+                free(caps[ncap]);
+                caps[ncap] = xstrndup(s, len);
+            }
+            ncap++;
+            s += len;
+            continue;
+        }
+        if (*p != *s)
+            return false;
+        p++;
+        s++;
+    }
+    /* Tolerate one trailing slash. */
+    if (*s == '/' && s[1] == '\0')
+        s++;
+    return *p == '\0' && *s == '\0';
+}
+
+void api_prepare(http_req *r, void *app)
+{
+    (void)app;
+    r->route = NULL;
+    r->body_limit = API_JSON_LIMIT;
+    for (size_t i = 0; i < OA_ARRAY_LEN(ROUTES); i++) {
+        if (strcmp(ROUTES[i].method, r->method) == 0 && match(ROUTES[i].pattern, r->path, r->params)) {
+            r->route = (void *)&ROUTES[i];
+            r->body_limit = ROUTES[i].body_limit ? ROUTES[i].body_limit : API_JSON_LIMIT;
+            return;
+        }
+    }
+}
+
+void api_init(api_ctx *a, svc *s)
+{
+    memset(a, 0, sizeof *a);
+    a->svc = s;
+    a->started_at = oa_now_ms();
+    a->version = OA_VERSION;
+    pthread_mutex_init(&a->key_mu, NULL);
+}
+
+void api_free(api_ctx *a)
+{
+    pthread_mutex_destroy(&a->key_mu);
+}
+
+/* Resolves the bearer key to a tenant, through a small cache (keys are only ever added). */
+static oa_status auth_tenant(api_ctx *a, const char *key, char **tenant)
+{
+    char hash[65];
+    oa_sha256_hex(key, strlen(key), hash);
+    int64_t now = oa_mono_ms();
+    pthread_mutex_lock(&a->key_mu);
+    for (size_t i = 0; i < OA_ARRAY_LEN(a->keys); i++) {
+        if (a->keys[i].expires > now && strcmp(a->keys[i].hash, hash) == 0) {
+            *tenant = xstrdup(a->keys[i].tenant);
+            pthread_mutex_unlock(&a->key_mu);
+            return OA_OK;
+        }
+    }
+    pthread_mutex_unlock(&a->key_mu);
+    oa_status rc = svc_key_tenant(a->svc, key, tenant);
+    if (rc == OA_OK && strlen(*tenant) < sizeof a->keys[0].tenant) {
+        pthread_mutex_lock(&a->key_mu);
+        size_t slot = 0;
+        for (size_t i = 1; i < OA_ARRAY_LEN(a->keys); i++)
+            if (a->keys[i].expires < a->keys[slot].expires)
+                slot = i;
+        memcpy(a->keys[slot].hash, hash, sizeof hash);
+        memcpy(a->keys[slot].tenant, *tenant, strlen(*tenant) + 1);
+        a->keys[slot].expires = now + 60 * 1000;
+        pthread_mutex_unlock(&a->key_mu);
+    }
+    return rc;
+}
+
+static bool authenticate(api_ctx *a, http_req *r, http_resp *resp)
+{
+    const char *h = http_header(r, "Authorization");
+    if (!h || !*h) {
+        api_error(resp, 401, "PLATFORM.AUTHENTICATION_INVALID", "Authentication failed",
+                  "Missing Authorization header: send \"Authorization: Bearer <API key>\".");
+        return false;
+    }
+    if (strncasecmp(h, "Bearer ", 7) != 0) {
+        api_error(resp, 401, "PLATFORM.AUTHENTICATION_INVALID", "Authentication failed",
+                  "The Authorization header must use the Bearer scheme: \"Bearer <API key>\".");
+        return false;
+    }
+    const char *key = h + 7;
+    while (*key == ' ')
+        key++;
+    if (!*key || strlen(key) > 512) {
+        api_error(resp, 401, "PLATFORM.AUTHENTICATION_INVALID", "Authentication failed",
+                  "The API key is missing or malformed.");
+        return false;
+    }
+    oa_status rc = auth_tenant(a, key, &r->tenant);
+    if (rc == OA_NOT_FOUND) {
+        api_error(resp, 401, "PLATFORM.AUTHENTICATION_INVALID", "Authentication failed",
+                  "The API key is not valid.");
+        return false;
+    }
+    if (rc != OA_OK) {
+        api_internal(resp, r, rc);
+        return false;
+    }
+    return true;
+}
+
+void api_handle(http_req *r, http_resp *resp, void *app)
+{
+    api_ctx *a = app;
+    const route *rt = r->route;
+    if (!rt) {
+        /* The same path with another method answers 405 and says which methods work. */
+        bool get = false, post = false;
+        for (size_t i = 0; i < OA_ARRAY_LEN(ROUTES); i++) {
+            if (match(ROUTES[i].pattern, r->path, NULL)) {
+                get |= strcmp(ROUTES[i].method, "GET") == 0;
+                post |= strcmp(ROUTES[i].method, "POST") == 0;
+            }
+        }
+        if (get || post) {
+            resp->allow = get && post ? "GET, POST" : get ? "GET" : "POST";
+            api_error(resp, 405, "PLATFORM.INPUT_INVALID", "Method not allowed",
+                      "%s is not allowed on %s; use %s.", r->method, r->path, resp->allow);
+            return;
+        }
+        api_not_found(resp, "No such endpoint: %s %s.", r->method, r->path);
+        return;
+    }
+    if (rt->auth && !authenticate(a, r, resp))
+        return;
+    rt->fn(a, r, resp);
+}

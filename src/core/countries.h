@@ -1,0 +1,10 @@
+/* countries.h - the ISO 3166-1 alpha-2 codes of Kombo's schema. */
+#ifndef OA_CORE_COUNTRIES_H
+#define OA_CORE_COUNTRIES_H
+
+#include <stdbool.h>
+
+/* True when code is one of the schema's country codes (upper case, two letters). */
+bool oa_country_valid(const char *code);
+
+#endif

@@ -1,0 +1,2821 @@
+/*
+ * html_form.c - the generic HTML driver, extraction half: a career-site page becomes an oa_form.
+ *
+ *   1. Guard and parse: pages over DRV_MAX_PAGE_BYTES are refused; a cheap scan estimates the
+ *      element nesting depth (gumbo's tree building is quadratic in it and its tree release
+ *      recursive); pages that are not UTF-8 are read as windows-1252; gumbo parses with the
+ *      x* allocator.
+ *   2. One iterative walk indexes forms, controls, headings, ids and label[for], remembering
+ *      which form owns each control (ancestor <form>, the form="" attribute, or, for a <form>
+ *      the parser emptied because it sat between table rows, its source range).
+ *   3. Every <form> is scored as an application form (file inputs, named visible controls,
+ *      apply/bewerben/postuler words; search, newsletter, login, contact and cookie forms are
+ *      penalised). Controls outside any form but under a container with a submit button form
+ *      one more, slightly penalised, candidate (action = the page). The best one above the
+ *      threshold wins; none -> the page's visible text decides between CLOSED and NO_FORM.
+ *   4. The winner's controls become hidden inputs (type=hidden, honeypots with an empty value)
+ *      or questions: label, required, description, options, display_when, unified key.
+ *   5. Fieldsets with a legend holding several questions, and headings inside the form, become
+ *      sections; EEO sections and topics set category "EEO".
+ *
+ * Nothing recurses over the document: walks are iterative, ancestor walks bounded.
+ */
+#include <ctype.h>
+#include <curl/curl.h>
+#include <gumbo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "drivers/driver.h"
+#include "drivers/html_internal.h"
+#include "drivers/unified_keys.h"
+#include "util/buf.h"
+#include "util/text.h"
+
+#define MAX_QUESTIONS      500
+#define MAX_OPTIONS        2000
+#define MAX_HIDDEN         1000
+#define MAX_CONTROLS       20000
+#define MAX_FORMS          1000
+#define MAX_HEADS          5000
+#define MAX_IDS            200000
+#define MAX_DEPTH_ESTIMATE 16384
+#define ANCESTOR_MAX       64
+#define LABEL_MAX          500
+#define DESC_MAX           2000
+#define TEXT_LIMIT         ((size_t)64 << 10)
+#define PAGE_TEXT_LIMIT    ((size_t)1 << 20)
+#define SUBTREE_SCAN_MAX   4000
+#define MIN_SCORE          25
+
+/* ---- gumbo helpers ---------------------------------------------------------------------- */
+
+bool hx_is_el(const GumboNode *n)
+{
+    return n && (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE);
+}
+
+bool hx_is_tag(const GumboNode *n, GumboTag t)
+{
+    return hx_is_el(n) && n->v.element.tag == t;
+}
+
+const char *hx_attr(const GumboNode *n, const char *name)
+{
+    if (!hx_is_el(n))
+        return NULL;
+    GumboAttribute *a = gumbo_get_attribute(&n->v.element.attributes, name);
+    return a ? a->value : NULL;
+}
+
+static bool attr_is(const GumboNode *n, const char *name, const char *val)
+{
+    const char *v = hx_attr(n, name);
+    return v && strcasecmp(v, val) == 0;
+}
+
+static const GumboVector *kids(const GumboNode *n)
+{
+    if (!n)
+        return NULL;
+    if (n->type == GUMBO_NODE_DOCUMENT)
+        return &n->v.document.children;
+    if (hx_is_el(n))
+        return &n->v.element.children;
+    return NULL;
+}
+
+GumboNode *hx_next(GumboNode *n, const GumboNode *root, bool skip_children)
+{
+    const GumboVector *k = kids(n);
+    if (!skip_children && k && k->length > 0)
+        return k->data[0];
+    while (n && n != root) {
+        GumboNode *p = n->parent;
+        if (!p)
+            return NULL;
+        const GumboVector *pk = kids(p);
+        size_t i = n->index_within_parent + 1;
+        if (pk && i < pk->length)
+            return pk->data[i];
+        n = p;
+    }
+    return NULL;
+}
+
+/* True when anc is n or one of its ancestors, looking at most max levels up. */
+static bool is_ancestor(const GumboNode *anc, const GumboNode *n, int max)
+{
+    for (int i = 0; n && i <= max; i++, n = n->parent)
+        if (n == anc)
+            return true;
+    return false;
+}
+
+/* True when the class attribute has a token for which pred says yes. */
+static bool class_has(const GumboNode *n, bool (*pred)(const char *tok, size_t len))
+{
+    const char *c = hx_attr(n, "class");
+    if (!c)
+        return false;
+    for (const char *p = c; *p;) {
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        const char *s = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if (p > s && pred(s, (size_t)(p - s)))
+            return true;
+    }
+    return false;
+}
+
+static bool tok_contains(const char *tok, size_t len, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (size_t i = 0; i + nl <= len; i++)
+        if (strncasecmp(tok + i, needle, nl) == 0)
+            return true;
+    return false;
+}
+
+static bool tok_eq(const char *tok, size_t len, const char *s)
+{
+    return strlen(s) == len && strncasecmp(tok, s, len) == 0;
+}
+
+static bool tok_required(const char *t, size_t l)
+{
+    if (tok_contains(t, l, "not-required") || tok_contains(t, l, "non-required") ||
+        tok_contains(t, l, "notrequired") || tok_contains(t, l, "optional"))
+        return false;
+    return tok_contains(t, l, "required") || tok_contains(t, l, "mandatory") ||
+           tok_contains(t, l, "asterisk") || tok_eq(t, l, "req");
+}
+
+static bool tok_help(const char *t, size_t l)
+{
+    if (tok_contains(t, l, "error") || tok_contains(t, l, "invalid") ||
+        tok_contains(t, l, "label"))
+        return false;
+    return tok_contains(t, l, "help") || tok_contains(t, l, "hint") ||
+           tok_contains(t, l, "description") || tok_contains(t, l, "form-text") ||
+           tok_contains(t, l, "instruction") || tok_contains(t, l, "explain") ||
+           tok_contains(t, l, "field-note") || tok_eq(t, l, "note") || tok_eq(t, l, "desc") ||
+           tok_eq(t, l, "text-muted") || tok_eq(t, l, "caption") || tok_eq(t, l, "sublabel") ||
+           tok_eq(t, l, "sub-label");
+}
+
+static bool tok_error(const char *t, size_t l)
+{
+    return tok_contains(t, l, "error") || tok_contains(t, l, "invalid") ||
+           tok_eq(t, l, "alert-danger") || tok_contains(t, l, "not-valid");
+}
+
+static bool tok_hidden(const char *t, size_t l)
+{
+    return tok_eq(t, l, "hidden") || tok_eq(t, l, "d-none") || tok_eq(t, l, "hide") ||
+           tok_eq(t, l, "is-hidden") || tok_eq(t, l, "display-none") || tok_eq(t, l, "invisible");
+}
+
+static bool tok_honeypot(const char *t, size_t l)
+{
+    return tok_contains(t, l, "honeypot") || tok_contains(t, l, "ohnohoney") ||
+           tok_eq(t, l, "hp") || tok_contains(t, l, "hp-field") || tok_contains(t, l, "hpot") ||
+           tok_contains(t, l, "spam-trap") || tok_contains(t, l, "bot-trap") ||
+           tok_contains(t, l, "antispam");
+}
+
+static bool tok_section_title(const char *t, size_t l)
+{
+    return tok_contains(t, l, "section-title") || tok_contains(t, l, "section-header") ||
+           tok_contains(t, l, "section-heading") || tok_contains(t, l, "section_title") ||
+           tok_contains(t, l, "group-title") || tok_contains(t, l, "fieldset-title") ||
+           tok_contains(t, l, "form-section-title") || tok_eq(t, l, "legend") ||
+           tok_eq(t, l, "heading") || tok_contains(t, l, "section-label");
+}
+
+static bool tok_noise(const char *t, size_t l)
+{
+    static const char *const NOISE[] = {
+        "search",          "site-search",     "search-form",    "searchform",  "search-box",
+        "searchbox",       "search-bar",      "searchbar",      "header-search", "nav-search",
+        "newsletter",      "newsletter-form", "newsletter-signup", "cookie-banner",
+        "cookie-consent",  "cookie-notice",   "login",          "login-form",  "loginform"};
+    for (size_t i = 0; i < OA_ARRAY_LEN(NOISE); i++)
+        if (tok_eq(t, l, NOISE[i]))
+            return true;
+    return false;
+}
+
+/* Lower-cased style with blanks removed, into out (truncated). */
+static void style_compact(const char *style, char *out, size_t n)
+{
+    size_t j = 0;
+    for (const char *p = style; p && *p && j + 1 < n; p++)
+        if (!isspace((unsigned char)*p))
+            out[j++] = (char)tolower((unsigned char)*p);
+    out[j] = '\0';
+}
+
+static bool style_hides(const char *style)
+{
+    if (!style)
+        return false;
+    char s[512];
+    style_compact(style, s, sizeof s);
+    return strstr(s, "display:none") || strstr(s, "visibility:hidden") ||
+           strstr(s, "visibility:collapse");
+}
+
+/* Off-screen or zero-size tricks honeypots use (not enough on their own to hide a question). */
+static bool style_offscreen(const char *style)
+{
+    if (!style)
+        return false;
+    char s[512];
+    style_compact(style, s, sizeof s);
+    static const char *const T[] = {"left:-", "top:-", "opacity:0;", "height:0;", "width:0;",
+                                    "height:0px", "width:0px", "text-indent:-", "clip:rect(0"};
+    for (size_t i = 0; i < OA_ARRAY_LEN(T); i++) {
+        const char *h = strstr(s, T[i]);
+        if (!h)
+            continue;
+        if (strcmp(T[i], "left:-") == 0 || strcmp(T[i], "top:-") == 0 ||
+            strcmp(T[i], "text-indent:-") == 0) {
+            /* Only large offsets: left:-9999px, top:-5000px. */
+            const char *d = h + strlen(T[i]);
+            size_t digits = 0;
+            while (isdigit((unsigned char)d[digits]))
+                digits++;
+            if (digits >= 3)
+                return true;
+            continue;
+        }
+        return true;
+    }
+    size_t l = strlen(s);
+    return (l >= 9 && strcmp(s + l - 9, "opacity:0") == 0) ||
+           (l >= 8 && strcmp(s + l - 8, "height:0") == 0);
+}
+
+/* An element hidden by itself (hidden attribute, inline style, hiding class). */
+static bool hides_self(const GumboNode *n)
+{
+    if (!hx_is_el(n))
+        return false;
+    return hx_attr(n, "hidden") != NULL || style_hides(hx_attr(n, "style")) ||
+           class_has(n, tok_hidden);
+}
+
+static bool is_heading_tag(GumboTag t)
+{
+    return t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 ||
+           t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6;
+}
+
+static bool is_inline_tag(GumboTag t)
+{
+    switch (t) {
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_ABBR:
+    case GUMBO_TAG_B:
+    case GUMBO_TAG_BDI:
+    case GUMBO_TAG_BDO:
+    case GUMBO_TAG_CITE:
+    case GUMBO_TAG_CODE:
+    case GUMBO_TAG_DFN:
+    case GUMBO_TAG_EM:
+    case GUMBO_TAG_FONT:
+    case GUMBO_TAG_I:
+    case GUMBO_TAG_KBD:
+    case GUMBO_TAG_MARK:
+    case GUMBO_TAG_Q:
+    case GUMBO_TAG_S:
+    case GUMBO_TAG_SAMP:
+    case GUMBO_TAG_SMALL:
+    case GUMBO_TAG_SPAN:
+    case GUMBO_TAG_STRONG:
+    case GUMBO_TAG_SUB:
+    case GUMBO_TAG_SUP:
+    case GUMBO_TAG_TIME:
+    case GUMBO_TAG_U:
+    case GUMBO_TAG_VAR:
+    case GUMBO_TAG_BIG:
+    case GUMBO_TAG_TT:
+    case GUMBO_TAG_STRIKE:
+    case GUMBO_TAG_NOBR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_control_tag(const GumboNode *n)
+{
+    if (!hx_is_el(n))
+        return false;
+    GumboTag t = n->v.element.tag;
+    if (t == GUMBO_TAG_SELECT || t == GUMBO_TAG_TEXTAREA)
+        return true;
+    if (t == GUMBO_TAG_INPUT) {
+        const char *ty = hx_attr(n, "type");
+        return !ty || (strcasecmp(ty, "hidden") != 0 && strcasecmp(ty, "submit") != 0 &&
+                       strcasecmp(ty, "button") != 0 && strcasecmp(ty, "reset") != 0 &&
+                       strcasecmp(ty, "image") != 0);
+    }
+    return false;
+}
+
+/* True when n's subtree (bounded) holds a question control other than `self`. Too large a
+ * subtree counts as holding one (the caller then stops looking). */
+static bool holds_control(GumboNode *n, const GumboNode *self)
+{
+    size_t seen = 0;
+    for (GumboNode *m = n; m; m = hx_next(m, n, false)) {
+        if (++seen > SUBTREE_SCAN_MAX)
+            return true;
+        if (m != self && is_control_tag(m))
+            return true;
+    }
+    return false;
+}
+
+/* ---- text ------------------------------------------------------------------------------- */
+
+typedef struct {
+    unsigned flags;
+    const GumboNode *skip; /* a subtree to leave out */
+    bool saw_req;
+    size_t limit;
+} txopt;
+
+/* The text of a tiny element (at most a few nodes), or "" when larger. Malloc'd. */
+static char *tiny_text(GumboNode *n)
+{
+    oa_buf b;
+    oa_buf_init(&b, 64);
+    size_t seen = 0;
+    bool ok = true;
+    for (GumboNode *m = n; m && ok; m = hx_next(m, n, false)) {
+        if (++seen > 6) {
+            ok = false;
+            break;
+        }
+        if (m->type == GUMBO_NODE_TEXT || m->type == GUMBO_NODE_WHITESPACE)
+            ok = oa_buf_puts(&b, m->v.text.text) == OA_OK;
+    }
+    char *raw = oa_buf_take(&b);
+    char *s = ok ? oa_squash_ws(raw) : xstrdup("");
+    free(raw);
+    return s;
+}
+
+static bool is_star(const char *s)
+{
+    return strcmp(s, "*") == 0 || strcmp(s, "**") == 0 || strcmp(s, "\xE2\x9C\xB1") == 0 ||
+           strcmp(s, "\xEF\xBC\x8A") == 0 || strcmp(s, "\xE2\x88\x97") == 0 ||
+           strcmp(s, "(*)") == 0;
+}
+
+/* An element that only marks its field required: "*" in a span/abbr, or a required-classed
+ * element with a short text such as "(required)". */
+static bool is_req_marker(GumboNode *n)
+{
+    GumboTag t = n->v.element.tag;
+    if (!is_inline_tag(t) && t != GUMBO_TAG_DIV)
+        return false;
+    char *s = tiny_text(n);
+    bool r = is_star(s);
+    if (!r && *s && strlen(s) <= 24 && class_has(n, tok_required)) {
+        char *nn = uk_norm(s);
+        r = strcmp(nn, "required") == 0 || strcmp(nn, "pflichtfeld") == 0 ||
+            strcmp(nn, "obligatoire") == 0 || strcmp(nn, "obligatorio") == 0 ||
+            strcmp(nn, "requis") == 0 || strcmp(nn, "mandatory") == 0 ||
+            strcmp(nn, "erforderlich") == 0 || strcmp(nn, "required field") == 0;
+        free(nn);
+    }
+    free(s);
+    return r;
+}
+
+char *hx_text(GumboNode *root, unsigned flags, const GumboNode *skip, bool *saw_req)
+{
+    txopt o = {flags, skip, false, 0};
+    oa_buf b;
+    oa_buf_init(&b, TEXT_LIMIT);
+    bool full = false;
+    GumboNode *n = root;
+    while (n && !full) {
+        bool skip_kids = false;
+        if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+            n->type == GUMBO_NODE_CDATA) {
+            full = oa_buf_puts(&b, n->v.text.text) != OA_OK;
+        } else if (n->type == GUMBO_NODE_TEMPLATE) {
+            skip_kids = n != root;
+        } else if (n->type == GUMBO_NODE_ELEMENT) {
+            GumboTag t = n->v.element.tag;
+            if (n == o.skip) {
+                skip_kids = true;
+                if (o.flags & TX_STOP_AT_SKIP)
+                    break;
+            } else if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_HEAD) {
+                skip_kids = true;
+            } else if (n != root && (o.flags & TX_SKIP_CONTROLS) &&
+                       (t == GUMBO_TAG_SELECT || t == GUMBO_TAG_OPTION ||
+                        t == GUMBO_TAG_OPTGROUP || t == GUMBO_TAG_DATALIST ||
+                        t == GUMBO_TAG_TEXTAREA || t == GUMBO_TAG_BUTTON)) {
+                skip_kids = true;
+            } else if (n != root && (o.flags & TX_SKIP_HIDDEN) && hides_self(n)) {
+                skip_kids = true;
+            } else if (n != root && (o.flags & TX_SKIP_REQ) && is_req_marker(n)) {
+                skip_kids = true;
+                o.saw_req = true;
+            } else if (!is_inline_tag(t)) {
+                full = oa_buf_puts(&b, " ") != OA_OK;
+            }
+            if (t == GUMBO_TAG_INPUT && n != root && !(o.flags & TX_SKIP_CONTROLS)) {
+                /* Buttons show their value. */
+                const char *ty = hx_attr(n, "type");
+                if (ty && (strcasecmp(ty, "submit") == 0 || strcasecmp(ty, "button") == 0)) {
+                    const char *v = hx_attr(n, "value");
+                    if (v)
+                        full = oa_buf_puts(&b, v) != OA_OK;
+                }
+            }
+        }
+        n = hx_next(n, root, skip_kids);
+    }
+    char *raw = oa_buf_take(&b);
+    char *s = oa_squash_ws(raw);
+    free(raw);
+    if (saw_req)
+        *saw_req = o.saw_req;
+    return s;
+}
+
+/* Cuts s to at most max bytes at a UTF-8 boundary. */
+static void cut_utf8(char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return;
+    size_t i = max;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    s[i] = '\0';
+    /* Drop a dangling space. */
+    while (i > 0 && s[i - 1] == ' ')
+        s[--i] = '\0';
+}
+
+/* ---- label cleaning --------------------------------------------------------------------- */
+
+static const char *const REQ_WORDS[] = {"required",     "required field", "mandatory",
+                                        "pflichtfeld",  "pflicht",        "erforderlich",
+                                        "obligatoire",  "champ obligatoire", "requis",
+                                        "obligatorio",  "campo obligatorio", "requerido",
+                                        "mandatory field", NULL};
+static const char *const OPT_WORDS[] = {"optional",  "optionnel", "facultatif", "facultative",
+                                        "freiwillig", "fakultativ", "opcional",  "not required",
+                                        "optional field", NULL};
+
+static bool in_list(const char *s, const char *const *l)
+{
+    for (size_t i = 0; l[i]; i++)
+        if (strcmp(s, l[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Length of a star-like marker at s (0 when none). */
+static size_t star_len(const char *s)
+{
+    if (*s == '*')
+        return 1;
+    if (strncmp(s, "\xE2\x9C\xB1", 3) == 0 || strncmp(s, "\xEF\xBC\x8A", 3) == 0 ||
+        strncmp(s, "\xE2\x88\x97", 3) == 0 || strncmp(s, "\xE2\x81\x8E", 3) == 0)
+        return 3;
+    return 0;
+}
+
+/* Length of a star-like marker ending at s[n-1] (0 when none). */
+static size_t star_len_end(const char *s, size_t n)
+{
+    if (n >= 1 && s[n - 1] == '*')
+        return 1;
+    if (n >= 3 && star_len(s + n - 3) == 3)
+        return 3;
+    return 0;
+}
+
+char *hx_clean_label(const char *in, bool *req, bool *opt)
+{
+    char *s = oa_squash_ws(in ? in : "");
+    for (int round = 0; round < 8; round++) {
+        size_t n = strlen(s);
+        size_t a = 0, k;
+        bool changed = false;
+        /* Leading stars. */
+        while ((k = star_len(s + a)) > 0 || s[a] == ' ') {
+            if (k)
+                *req = true;
+            a += k ? k : 1;
+        }
+        /* Trailing stars, colons, blanks. */
+        while (n > a) {
+            if ((k = star_len_end(s, n)) > 0) {
+                *req = true;
+                n -= k;
+            } else if (s[n - 1] == ' ' || s[n - 1] == ':' || s[n - 1] == '\xA0') {
+                n--;
+            } else {
+                break;
+            }
+        }
+        if (a > 0 || n < strlen(s)) {
+            memmove(s, s + a, n - a);
+            s[n - a] = '\0';
+            changed = true;
+            n -= a;
+        }
+        /* A trailing "(required)", "[optional]", "(Pflichtfeld)". */
+        if (n > 2 && (s[n - 1] == ')' || s[n - 1] == ']')) {
+            char open = s[n - 1] == ')' ? '(' : '[';
+            char *o = strrchr(s, open);
+            if (o) {
+                char *inner = xstrndup(o + 1, (size_t)(s + n - 1 - (o + 1)));
+                char *norm = uk_norm(inner);
+                bool is_req = in_list(norm, REQ_WORDS) || is_star(inner);
+                bool is_opt = in_list(norm, OPT_WORDS);
+                free(inner);
+                free(norm);
+                if (is_req || is_opt) {
+                    *req = *req || is_req;
+                    *opt = *opt || is_opt;
+                    *o = '\0';
+                    changed = true;
+                }
+            }
+        } else {
+            /* A trailing bare word: "Telefon - optional", "Email, required". */
+            char *sp = strrchr(s, ' ');
+            if (sp && sp > s) {
+                char *norm = uk_norm(sp + 1);
+                bool is_req = in_list(norm, REQ_WORDS);
+                bool is_opt = in_list(norm, OPT_WORDS);
+                free(norm);
+                if (is_req || is_opt) {
+                    *req = *req || is_req;
+                    *opt = *opt || is_opt;
+                    *sp = '\0';
+                    /* and a dash or comma before it */
+                    size_t m = strlen(s);
+                    while (m > 0 && (s[m - 1] == '-' || s[m - 1] == ',' || s[m - 1] == ' '))
+                        s[--m] = '\0';
+                    changed = true;
+                }
+            }
+        }
+        if (!changed)
+            break;
+    }
+    char *r = oa_squash_ws(s);
+    free(s);
+    cut_utf8(r, LABEL_MAX);
+    return r;
+}
+
+/* "job_application[first_name]" -> "First name"; "urls[LinkedIn]" -> "LinkedIn". */
+static char *humanize(const char *name)
+{
+    if (!name || !*name)
+        return xstrdup("Field");
+    /* The last bracketed segment holding a letter, else the whole name. */
+    const char *best = name;
+    size_t best_len = strlen(name);
+    const char *p = name;
+    while ((p = strchr(p, '['))) {
+        const char *e = strchr(p + 1, ']');
+        if (!e)
+            break;
+        bool letter = false;
+        for (const char *q = p + 1; q < e; q++)
+            letter = letter || isalpha((unsigned char)*q);
+        if (letter) {
+            best = p + 1;
+            best_len = (size_t)(e - best);
+        }
+        p = e + 1;
+    }
+    if (best == name) {
+        const char *br = strchr(name, '[');
+        if (br)
+            best_len = (size_t)(br - name);
+    }
+    char *t = xmalloc(2 * best_len + 1);
+    size_t j = 0;
+    for (size_t i = 0; i < best_len; i++) {
+        unsigned char c = (unsigned char)best[i];
+        if (c == '_' || c == '-' || c == '.')
+            c = ' ';
+        if (i > 0 && isupper(c) && islower((unsigned char)best[i - 1]))
+            t[j++] = ' ';
+        t[j++] = (char)c;
+    }
+    t[j] = '\0';
+    char *s = oa_squash_ws(t);
+    free(t);
+    if (!*s) {
+        free(s);
+        return xstrdup(name);
+    }
+    /* Sentence case when the name is all lower-case ASCII. */
+    bool lower = true;
+    for (char *q = s; *q; q++)
+        lower = lower && !isupper((unsigned char)*q);
+    if (lower)
+        s[0] = (char)toupper((unsigned char)s[0]);
+    return s;
+}
+
+/* ---- document index --------------------------------------------------------------------- */
+
+typedef struct {
+    GumboNode *node;
+    size_t seq; /* document order */
+    int form;   /* owning form index, -1 when none */
+} el_ref;
+
+typedef struct {
+    const char *key;
+    GumboNode *node;
+    size_t seq; /* document order: the first of duplicates wins */
+} id_entry;
+
+typedef struct {
+    const char *html;
+    size_t len;
+    GumboOutput *out;
+    GumboNode **forms;
+    size_t *form_seq;
+    size_t n_forms;
+    el_ref *ctls;
+    size_t n_ctls;
+    el_ref *heads;
+    size_t n_heads;
+    id_entry *ids;
+    size_t n_ids;
+    id_entry *lfor; /* label[for] by for value */
+    size_t n_lfor;
+    const char *base_href;
+} doc;
+
+static int id_cmp(const void *a, const void *b)
+{
+    const id_entry *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The first element with this id (document order), or NULL. */
+static GumboNode *by_id(const doc *d, const char *id)
+{
+    if (!id || !*id || !d->n_ids)
+        return NULL;
+    size_t lo = 0, hi = d->n_ids;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(d->ids[mid].key, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->n_ids && strcmp(d->ids[lo].key, id) == 0 ? d->ids[lo].node : NULL;
+}
+
+/* Index of the first label[for=id], or n_lfor. */
+static size_t lfor_first(const doc *d, const char *id)
+{
+    size_t lo = 0, hi = d->n_lfor;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(d->lfor[mid].key, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool is_section_title_el(GumboNode *n)
+{
+    GumboTag t = n->v.element.tag;
+    if (t != GUMBO_TAG_DIV && t != GUMBO_TAG_P && t != GUMBO_TAG_SPAN && t != GUMBO_TAG_STRONG &&
+        t != GUMBO_TAG_B && t != GUMBO_TAG_LEGEND)
+        return attr_is(n, "role", "heading");
+    return attr_is(n, "role", "heading") || class_has(n, tok_section_title);
+}
+
+static void index_doc(doc *d)
+{
+    GumboNode *root = d->out->document;
+    struct {
+        GumboNode *end;
+        int idx;
+    } stack[16];
+    int sp = 0;
+    size_t seq = 0, cap_f = 0, cap_c = 0, cap_h = 0, cap_i = 0, cap_l = 0;
+    GumboNode *n = root;
+    while (n) {
+        while (sp > 0 && n == stack[sp - 1].end)
+            sp--;
+        bool skip = false;
+        if (n->type == GUMBO_NODE_TEMPLATE) {
+            skip = true;
+        } else if (n->type == GUMBO_NODE_ELEMENT) {
+            GumboTag t = n->v.element.tag;
+            if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE ||
+                n->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) {
+                skip = true;
+            } else {
+                seq++;
+                const char *id = hx_attr(n, "id");
+                if (id && *id && d->n_ids < MAX_IDS) {
+                    if (d->n_ids == cap_i) {
+                        cap_i = cap_i ? 2 * cap_i : 64;
+                        d->ids = xrealloc(d->ids, cap_i * sizeof *d->ids);
+                    }
+                    d->ids[d->n_ids++] = (id_entry){id, n, seq};
+                }
+                int owner = sp > 0 ? stack[sp - 1].idx : -1;
+                if (t == GUMBO_TAG_FORM && d->n_forms < MAX_FORMS) {
+                    if (d->n_forms == cap_f) {
+                        cap_f = cap_f ? 2 * cap_f : 8;
+                        d->forms = xrealloc(d->forms, cap_f * sizeof *d->forms);
+                        d->form_seq = xrealloc(d->form_seq, cap_f * sizeof *d->form_seq);
+                    }
+                    d->form_seq[d->n_forms] = seq;
+                    d->forms[d->n_forms++] = n;
+                    if (sp < (int)OA_ARRAY_LEN(stack)) {
+                        stack[sp].end = hx_next(n, root, true);
+                        stack[sp].idx = (int)d->n_forms - 1;
+                        sp++;
+                    }
+                } else if ((t == GUMBO_TAG_INPUT || t == GUMBO_TAG_SELECT ||
+                            t == GUMBO_TAG_TEXTAREA || t == GUMBO_TAG_BUTTON) &&
+                           d->n_ctls < MAX_CONTROLS) {
+                    if (d->n_ctls == cap_c) {
+                        cap_c = cap_c ? 2 * cap_c : 64;
+                        d->ctls = xrealloc(d->ctls, cap_c * sizeof *d->ctls);
+                    }
+                    d->ctls[d->n_ctls++] = (el_ref){n, seq, owner};
+                } else if (t == GUMBO_TAG_LABEL) {
+                    const char *f = hx_attr(n, "for");
+                    if (f && *f && d->n_lfor < MAX_IDS) {
+                        if (d->n_lfor == cap_l) {
+                            cap_l = cap_l ? 2 * cap_l : 32;
+                            d->lfor = xrealloc(d->lfor, cap_l * sizeof *d->lfor);
+                        }
+                        d->lfor[d->n_lfor++] = (id_entry){f, n, seq};
+                    }
+                } else if (t == GUMBO_TAG_BASE && !d->base_href) {
+                    d->base_href = hx_attr(n, "href");
+                }
+                if ((is_heading_tag(t) || is_section_title_el(n)) && d->n_heads < MAX_HEADS) {
+                    if (d->n_heads == cap_h) {
+                        cap_h = cap_h ? 2 * cap_h : 32;
+                        d->heads = xrealloc(d->heads, cap_h * sizeof *d->heads);
+                    }
+                    d->heads[d->n_heads++] = (el_ref){n, seq, owner};
+                }
+            }
+        }
+        n = hx_next(n, root, skip);
+    }
+    /* Ties are broken on document order, so the first element of a duplicated id wins. */
+    if (d->n_ids > 1)
+        qsort(d->ids, d->n_ids, sizeof *d->ids, id_cmp);
+    if (d->n_lfor > 1)
+        qsort(d->lfor, d->n_lfor, sizeof *d->lfor, id_cmp);
+
+    /* form="id" moves a control to that form. */
+    for (size_t i = 0; i < d->n_ctls; i++) {
+        const char *fid = hx_attr(d->ctls[i].node, "form");
+        if (!fid || !*fid)
+            continue;
+        GumboNode *f = by_id(d, fid);
+        for (size_t k = 0; f && k < d->n_forms; k++)
+            if (d->forms[k] == f)
+                d->ctls[i].form = (int)k;
+    }
+    /* A <form> the parser emptied (it sat between table rows): it still owns the controls
+     * written between its start tag and its end tag in the source. */
+    for (size_t k = 0; k < d->n_forms; k++) {
+        bool owns = false;
+        for (size_t i = 0; i < d->n_ctls && !owns; i++)
+            owns = d->ctls[i].form == (int)k;
+        if (owns)
+            continue;
+        GumboNode *f = d->forms[k];
+        size_t start = f->v.element.start_pos.offset;
+        if (!f->v.element.original_tag.data || start >= d->len)
+            continue;
+        size_t end = d->len;
+        for (size_t p = start + 1; p + 6 <= d->len; p++) {
+            if (d->html[p] == '<' &&
+                (strncasecmp(d->html + p, "</form", 6) == 0 ||
+                 strncasecmp(d->html + p, "<form", 5) == 0)) {
+                end = p;
+                break;
+            }
+        }
+        for (size_t i = 0; i < d->n_ctls; i++) {
+            GumboNode *c = d->ctls[i].node;
+            size_t off = c->v.element.start_pos.offset;
+            if (d->ctls[i].form < 0 && off > start && off < end)
+                d->ctls[i].form = (int)k;
+        }
+    }
+}
+
+/* Frees the index (not the gumbo output: see hx_parse_free). */
+static void doc_free(doc *d)
+{
+    free(d->forms);
+    free(d->form_seq);
+    free(d->ctls);
+    free(d->heads);
+    free(d->ids);
+    free(d->lfor);
+}
+
+/* ---- controls --------------------------------------------------------------------------- */
+
+typedef enum {
+    K_TEXT = 0,
+    K_TEXTAREA,
+    K_SELECT,
+    K_RADIO,
+    K_CHECKBOX,
+    K_FILE,
+    K_HIDDEN,
+    K_SUBMIT,
+    K_BUTTON,
+    K_PASSWORD,
+} ckind;
+
+static ckind ctl_kind(const GumboNode *n)
+{
+    GumboTag t = n->v.element.tag;
+    if (t == GUMBO_TAG_SELECT)
+        return K_SELECT;
+    if (t == GUMBO_TAG_TEXTAREA)
+        return K_TEXTAREA;
+    const char *ty = hx_attr(n, "type");
+    if (t == GUMBO_TAG_BUTTON)
+        return !ty || !*ty || strcasecmp(ty, "submit") == 0 ? K_SUBMIT : K_BUTTON;
+    if (!ty)
+        return K_TEXT;
+    static const struct {
+        const char *type;
+        ckind kind;
+    } M[] = {{"hidden", K_HIDDEN},   {"submit", K_SUBMIT},     {"image", K_SUBMIT},
+             {"button", K_BUTTON},   {"reset", K_BUTTON},      {"password", K_PASSWORD},
+             {"file", K_FILE},       {"radio", K_RADIO},       {"checkbox", K_CHECKBOX}};
+    for (size_t i = 0; i < OA_ARRAY_LEN(M); i++)
+        if (strcasecmp(ty, M[i].type) == 0)
+            return M[i].kind;
+    return K_TEXT;
+}
+
+static bool is_question_kind(ckind k)
+{
+    return k == K_TEXT || k == K_TEXTAREA || k == K_SELECT || k == K_RADIO || k == K_CHECKBOX ||
+           k == K_FILE;
+}
+
+/* Disabled itself or inside a disabled fieldset. */
+static bool is_disabled(const GumboNode *n, const GumboNode *root)
+{
+    if (hx_attr(n, "disabled"))
+        return true;
+    int i = 0;
+    for (const GumboNode *a = n->parent; a && a != root && i < ANCESTOR_MAX; a = a->parent, i++)
+        if (hx_is_tag(a, GUMBO_TAG_FIELDSET) && hx_attr(a, "disabled"))
+            return true;
+    return false;
+}
+
+/* Inside navigation, header, footer or a search/newsletter/login box within the form. */
+static bool in_noise(const GumboNode *n, const GumboNode *root)
+{
+    int i = 0;
+    for (const GumboNode *a = n->parent; a && a != root && i < ANCESTOR_MAX; a = a->parent, i++) {
+        if (!hx_is_el(a))
+            break;
+        GumboTag t = a->v.element.tag;
+        if (t == GUMBO_TAG_NAV || t == GUMBO_TAG_HEADER || t == GUMBO_TAG_FOOTER)
+            return true;
+        const char *role = hx_attr(a, "role");
+        if (role && (strcasecmp(role, "search") == 0 || strcasecmp(role, "navigation") == 0 ||
+                     strcasecmp(role, "banner") == 0 || strcasecmp(role, "contentinfo") == 0))
+            return true;
+        if (class_has(a, tok_noise))
+            return true;
+        const char *id = hx_attr(a, "id");
+        if (id && tok_noise(id, strlen(id)))
+            return true;
+    }
+    return false;
+}
+
+/* ---- display_when markup ---------------------------------------------------------------- */
+
+static const char *const DW_EXPR_ATTRS[] = {
+    "data-show-if",    "data-showif",     "data-show-when",    "data-visible-if",
+    "data-visible-when", "data-display-if", "data-display-when", "data-condition",
+    "data-conditional", "data-depends",   "data-dependency",   "data-show-on",
+    "data-visibility", NULL};
+static const char *const DW_PAIRS[][2] = {
+    {"data-depends-on", "data-depends-value"},
+    {"data-depends-on", "data-depends-on-value"},
+    {"data-condition-field", "data-condition-value"},
+    {"data-conditional-field", "data-conditional-value"},
+    {"data-dependent-field", "data-dependent-value"},
+    {"data-dependency-field", "data-dependency-value"},
+    {"data-show-field", "data-show-value"},
+    {"data-parent-field", "data-parent-value"},
+    {"data-toggle-field", "data-toggle-value"},
+    {"data-trigger-field", "data-trigger-value"},
+    {"data-if-field", "data-if-value"},
+};
+
+static bool has_dw_markup(const GumboNode *n)
+{
+    for (size_t i = 0; DW_EXPR_ATTRS[i]; i++)
+        if (hx_attr(n, DW_EXPR_ATTRS[i]))
+            return true;
+    for (size_t i = 0; i < OA_ARRAY_LEN(DW_PAIRS); i++)
+        if (hx_attr(n, DW_PAIRS[i][0]))
+            return true;
+    return false;
+}
+
+/* Trims blanks and matching quotes; malloc'd. */
+static char *trim_quotes(const char *s, size_t n)
+{
+    while (n && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0]) {
+        s++;
+        n -= 2;
+    }
+    return xstrndup(s, n);
+}
+
+/* Parses "name=value", "name==value", "name:value" or "name"; false for "!=" and junk. */
+static bool parse_dw_expr(const char *e, char **field, char **value)
+{
+    *field = *value = NULL;
+    if (strstr(e, "!=") || strstr(e, "&&") || strstr(e, "||"))
+        return false;
+    const char *eq = strchr(e, '=');
+    if (!eq) {
+        const char *colon = strchr(e, ':');
+        eq = colon;
+    }
+    if (!eq) {
+        *field = trim_quotes(e, strlen(e));
+        *value = NULL;
+    } else {
+        *field = trim_quotes(e, (size_t)(eq - e));
+        const char *v = eq + 1;
+        while (*v == '=')
+            v++;
+        *value = trim_quotes(v, strlen(v));
+    }
+    if (!**field) {
+        free(*field);
+        free(*value);
+        *field = *value = NULL;
+        return false;
+    }
+    return true;
+}
+
+/* The display condition on n itself, if any. */
+static bool dw_on(const GumboNode *n, char **field, char **value)
+{
+    for (size_t i = 0; DW_EXPR_ATTRS[i]; i++) {
+        const char *v = hx_attr(n, DW_EXPR_ATTRS[i]);
+        if (v && parse_dw_expr(v, field, value))
+            return true;
+    }
+    for (size_t i = 0; i < OA_ARRAY_LEN(DW_PAIRS); i++) {
+        const char *f = hx_attr(n, DW_PAIRS[i][0]);
+        if (!f || !*f)
+            continue;
+        const char *v = hx_attr(n, DW_PAIRS[i][1]);
+        /* "data-depends-on" may hold a whole expression. */
+        if (!v && parse_dw_expr(f, field, value))
+            return true;
+        *field = trim_quotes(f, strlen(f));
+        *value = v ? trim_quotes(v, strlen(v)) : NULL;
+        return true;
+    }
+    return false;
+}
+
+/* ---- URLs ------------------------------------------------------------------------------- */
+
+/* Resolves ref against base; NULL when either is unusable. Malloc'd. */
+static char *resolve_url(const char *base, const char *ref)
+{
+    char *out = NULL;
+    CURLU *u = curl_url();
+    if (!u)
+        return NULL;
+    if (!base || curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK)
+        goto out;
+    if (ref && *ref && curl_url_set(u, CURLUPART_URL, ref, 0) != CURLUE_OK)
+        goto out;
+    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+    char *s = NULL;
+    if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK && s) {
+        out = xstrdup(s);
+        curl_free(s);
+    }
+out:
+    curl_url_cleanup(u);
+    return out;
+}
+
+static bool is_http_url(const char *s)
+{
+    return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0);
+}
+
+/* ---- candidates ------------------------------------------------------------------------- */
+
+typedef struct {
+    GumboNode *root; /* the <form>, or the container of form-less controls */
+    int form;        /* form index, -1 for the container */
+    size_t *ci;      /* indexes into doc ctls, document order */
+    size_t n;
+    int score;
+    bool eligible;
+    const char *kind; /* what it looked like, for the reason text */
+} cand;
+
+/* Words describing a form: its attributes, its submit buttons, the heading before it. */
+static char *form_words(const doc *d, const cand *c)
+{
+    oa_buf b;
+    oa_buf_init(&b, TEXT_LIMIT);
+    static const char *const A[] = {"id", "class", "name", "action", "aria-label", "title",
+                                    "data-form", "data-type"};
+    for (size_t i = 0; i < OA_ARRAY_LEN(A); i++) {
+        const char *v = hx_attr(c->root, A[i]);
+        if (v && (oa_buf_puts(&b, v) != OA_OK || oa_buf_puts(&b, " ") != OA_OK))
+            break;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        GumboNode *n = d->ctls[c->ci[i]].node;
+        if (ctl_kind(n) != K_SUBMIT)
+            continue;
+        const char *v = hx_attr(n, "value");
+        const char *al = hx_attr(n, "aria-label");
+        char *t = hx_text(n, TX_SKIP_HIDDEN, NULL, NULL);
+        if (oa_buf_printf(&b, " %s %s %s ", v ? v : "", al ? al : "", t) != OA_OK) {
+            free(t);
+            break;
+        }
+        free(t);
+    }
+    if (c->form >= 0) {
+        /* The nearest heading before the form ("Apply for this job"). */
+        size_t fseq = d->form_seq[c->form];
+        const el_ref *h = NULL;
+        for (size_t i = 0; i < d->n_heads && d->heads[i].seq < fseq; i++)
+            if (is_heading_tag(d->heads[i].node->v.element.tag))
+                h = &d->heads[i];
+        if (h) {
+            char *t = hx_text(h->node, TX_SKIP_HIDDEN, NULL, NULL);
+            if (oa_buf_puts(&b, t) != OA_OK) {
+                /* too long: ignore */
+            }
+            free(t);
+        }
+    }
+    char *raw = oa_buf_take(&b);
+    /* Split identifiers: "applicationForm" -> "application form". */
+    char *w = uk_name_words(raw);
+    free(raw);
+    return w;
+}
+
+static bool searchy_name(const char *name)
+{
+    static const char *const N[] = {"q",       "query", "search", "s",       "keyword",
+                                    "keywords", "term",  "k",      "searchterm", "suche",
+                                    "search_query", "kw", "what", "where", "location"};
+    for (size_t i = 0; name && i < OA_ARRAY_LEN(N); i++)
+        if (strcasecmp(name, N[i]) == 0)
+            return true;
+    return false;
+}
+
+static void score_cand(const doc *d, cand *c)
+{
+    size_t nv = 0, nfile = 0, ntextarea = 0, nemail = 0, ntel = 0, npass = 0, ncheck = 0;
+    bool search_field = false, post = false;
+    const char *seen_names[64];
+    size_t n_seen = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        GumboNode *n = d->ctls[c->ci[i]].node;
+        ckind k = ctl_kind(n);
+        const char *name = hx_attr(n, "name");
+        if (k == K_PASSWORD) {
+            npass++;
+            continue;
+        }
+        if (!is_question_kind(k) || !name || !*name || is_disabled(n, c->root))
+            continue;
+        if (hides_self(n) && k != K_FILE)
+            continue;
+        if (k == K_RADIO || k == K_CHECKBOX) {
+            bool dup = false;
+            for (size_t s = 0; s < n_seen && !dup; s++)
+                dup = strcmp(seen_names[s], name) == 0;
+            if (dup)
+                continue;
+            if (n_seen < OA_ARRAY_LEN(seen_names))
+                seen_names[n_seen++] = name;
+            if (k == K_CHECKBOX)
+                ncheck++;
+        }
+        nv++;
+        const char *ty = hx_attr(n, "type");
+        if (k == K_FILE)
+            nfile++;
+        if (k == K_TEXTAREA)
+            ntextarea++;
+        if ((ty && strcasecmp(ty, "email") == 0) || strcasestr(name, "mail"))
+            nemail++;
+        if (ty && strcasecmp(ty, "tel") == 0)
+            ntel++;
+        if ((ty && strcasecmp(ty, "search") == 0) || searchy_name(name))
+            search_field = true;
+    }
+    if (c->form >= 0) {
+        const char *m = hx_attr(c->root, "method");
+        post = m && strcasecmp(m, "post") == 0;
+    }
+    char *words = form_words(d, c);
+    bool apply = uk_is_apply_word(words);
+    bool role_search = attr_is(c->root, "role", "search");
+    int s = 3 * (int)(nv < 20 ? nv : 20) + 25 * (int)(nfile < 2 ? nfile : 2) +
+            (ntextarea ? 5 : 0) + (nemail ? 4 : 0) + (ntel ? 4 : 0);
+    c->kind = "form";
+    if (apply)
+        s += 30;
+    if (post)
+        s += 10;
+    if (npass) {
+        s -= 60;
+        c->kind = "login form";
+    }
+    if ((search_field || role_search || uk_is_search_word(words)) && nv <= 4 && !nfile &&
+        !apply) {
+        s -= 80;
+        c->kind = "search form";
+    }
+    size_t other = nv - nemail - ncheck;
+    bool newsy = uk_is_newsletter_word(words) || (nemail && other == 0 && nv <= 3);
+    if (newsy && !nfile && !(apply && nv >= 4)) {
+        s -= 60;
+        c->kind = "newsletter form";
+    }
+    if (uk_is_login_word(words) && !apply) {
+        s -= 50;
+        c->kind = "login form";
+    }
+    if (uk_is_contact_word(words) && !apply && !nfile) {
+        s -= 40;
+        c->kind = "contact form";
+    }
+    if (uk_is_consent_banner_word(words) && !nfile) {
+        s -= 60;
+        c->kind = "cookie form";
+    }
+    if (c->form < 0)
+        s -= 10;
+    c->score = s;
+    c->eligible = s >= MIN_SCORE && nv >= 1 && (nfile || apply || nv >= 3);
+    if (c->eligible)
+        c->kind = "application form";
+    free(words);
+}
+
+/* Lowest common ancestor of two nodes (bounded depth). */
+static GumboNode *lca(GumboNode *a, GumboNode *b)
+{
+    size_t da = 0, db = 0;
+    for (GumboNode *x = a; x && da < 100000; x = x->parent)
+        da++;
+    for (GumboNode *x = b; x && db < 100000; x = x->parent)
+        db++;
+    while (da > db) {
+        a = a->parent;
+        da--;
+    }
+    while (db > da) {
+        b = b->parent;
+        db--;
+    }
+    while (a && b && a != b) {
+        a = a->parent;
+        b = b->parent;
+    }
+    return a;
+}
+
+/* The candidate made of controls outside any form, when they sit under a container with a
+ * submit-like button. */
+static bool formless_cand(const doc *d, cand *c)
+{
+    GumboNode *root = NULL;
+    size_t n_q = 0;
+    for (size_t i = 0; i < d->n_ctls; i++) {
+        const el_ref *r = &d->ctls[i];
+        if (r->form >= 0)
+            continue;
+        ckind k = ctl_kind(r->node);
+        const char *name = hx_attr(r->node, "name");
+        if (!is_question_kind(k) || !name || !*name || in_noise(r->node, NULL))
+            continue;
+        if (k == K_TEXT && searchy_name(name))
+            continue;
+        root = root ? lca(root, r->node) : r->node->parent;
+        n_q++;
+    }
+    if (n_q < 2 || !root)
+        return false;
+    bool button = false;
+    for (size_t i = 0; i < d->n_ctls && !button; i++) {
+        const el_ref *r = &d->ctls[i];
+        if (r->form < 0 && ctl_kind(r->node) == K_SUBMIT && is_ancestor(root, r->node, 100000))
+            button = true;
+    }
+    if (!button)
+        return false;
+    memset(c, 0, sizeof *c);
+    c->root = root;
+    c->form = -1;
+    c->ci = xmalloc(d->n_ctls * sizeof *c->ci);
+    for (size_t i = 0; i < d->n_ctls; i++)
+        if (d->ctls[i].form < 0 && is_ancestor(root, d->ctls[i].node, 100000))
+            c->ci[c->n++] = i;
+    return true;
+}
+
+/* ---- questions -------------------------------------------------------------------------- */
+
+typedef struct {
+    ckind kind;
+    const char *name;
+    GumboNode **mem; /* controls: one, or the radios/checkboxes of a group */
+    size_t n_mem;
+    size_t seq; /* document order of the first member */
+    oa_block q;
+    uk_source src;
+    bool label_weak; /* label from placeholder, title or the field name */
+    const char *key0; /* the key before de-duplication (static), for option keys */
+    GumboNode *container;
+    GumboNode *label_el;  /* the element the label came from, if any */
+    GumboNode *fieldset;  /* nearest fieldset with a legend, if any */
+    GumboNode *section;   /* the node naming its section (legend or heading) */
+    char *section_label;  /* owned */
+    bool eeo_section;
+} item;
+
+typedef struct {
+    const doc *d;
+    const cand *c;
+    GumboNode *root;
+    item *items;
+    size_t n_items;
+    GumboNode **consumed; /* headings used as a question's label */
+    size_t n_consumed;
+    oa_form *form;
+    GumboNode *submit; /* the first submit button */
+} ctx;
+
+static void consume(ctx *x, GumboNode *n)
+{
+    x->consumed = xrealloc(x->consumed, (x->n_consumed + 1) * sizeof *x->consumed);
+    x->consumed[x->n_consumed++] = n;
+}
+
+static bool is_consumed(const ctx *x, const GumboNode *n)
+{
+    for (size_t i = 0; i < x->n_consumed; i++)
+        if (x->consumed[i] == n)
+            return true;
+    return false;
+}
+
+/* The label-ish text of an element, cleaned; NULL when empty. */
+static char *label_text_f(GumboNode *el, const GumboNode *skip, unsigned extra, bool *req,
+                          bool *opt)
+{
+    bool saw = false;
+    char *t = hx_text(el, TX_SKIP_CONTROLS | TX_SKIP_HIDDEN | TX_SKIP_REQ | extra, skip, &saw);
+    if (saw)
+        *req = true;
+    char *c = hx_clean_label(t, req, opt);
+    free(t);
+    if (!*c) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static char *label_text(GumboNode *el, const GumboNode *skip, bool *req, bool *opt)
+{
+    return label_text_f(el, skip, 0, req, opt);
+}
+
+/* Texts of the elements named by an id list (aria-labelledby / aria-describedby). */
+static char *idref_text(const ctx *x, const char *ids, const GumboNode *self)
+{
+    if (!ids)
+        return NULL;
+    oa_buf b;
+    oa_buf_init(&b, TEXT_LIMIT);
+    char *copy = xstrdup(ids);
+    for (char *p = copy; *p;) {
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        char *tok = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if (*p)
+            *p++ = '\0';
+        if (!*tok)
+            break;
+        GumboNode *n = by_id(x->d, tok);
+        if (!n || n == self)
+            continue;
+        char *t = hx_text(n, TX_SKIP_CONTROLS, NULL, NULL);
+        if (*t && (oa_buf_puts(&b, t) != OA_OK || oa_buf_puts(&b, " ") != OA_OK)) {
+            free(t);
+            break;
+        }
+        free(t);
+    }
+    free(copy);
+    char *raw = oa_buf_take(&b);
+    char *s = oa_squash_ws(raw);
+    free(raw);
+    if (!*s) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Texts that are instructions for the whole form rather than a label. */
+static bool is_instruction(const char *text)
+{
+    char *n = uk_norm(text);
+    static const char *const I[] = {"marked with*", "fields marked*", "required fields",
+                                    "mandatory fields", "gekennzeichnet*", "pflichtfelder",
+                                    "champs marques*", "champs obligatoires",
+                                    "campos marcados*", "campos obligatorios", NULL};
+    bool r = false;
+    for (size_t i = 0; I[i] && !r; i++)
+        r = uk_has_phrase(n, I[i]);
+    free(n);
+    return r;
+}
+
+static bool is_help_el(const GumboNode *n)
+{
+    return class_has(n, tok_help) || class_has(n, tok_error) || attr_is(n, "role", "alert");
+}
+
+/*
+ * The text just before node in its field: previous siblings of node and of its ancestors (up
+ * to `levels` levels), stopping at other controls. A heading or legend met on the way is
+ * reported in *heading instead (it may be a section title). *el gets the element the text came
+ * from (NULL for a bare text node).
+ */
+static char *prev_text(ctx *x, GumboNode *node, int levels, GumboNode **heading, GumboNode **el,
+                       bool *req, bool *opt)
+{
+    *heading = NULL;
+    *el = NULL;
+    GumboNode *cur = node;
+    for (int lv = 0; lv <= levels && cur && cur != x->root; lv++) {
+        GumboNode *p = cur->parent;
+        const GumboVector *k = kids(p);
+        if (!k)
+            break;
+        for (size_t i = cur->index_within_parent; i-- > 0;) {
+            GumboNode *s = k->data[i];
+            if (s->type == GUMBO_NODE_TEXT) {
+                bool r2 = false, o2 = false;
+                char *c = hx_clean_label(s->v.text.text, &r2, &o2);
+                if (*c && !is_instruction(c)) {
+                    *req = *req || r2;
+                    *opt = *opt || o2;
+                    return c;
+                }
+                free(c);
+                continue;
+            }
+            if (!hx_is_el(s) || s->type == GUMBO_NODE_TEMPLATE)
+                continue;
+            GumboTag t = s->v.element.tag;
+            if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_BR ||
+                t == GUMBO_TAG_BUTTON || t == GUMBO_TAG_IMG)
+                continue;
+            if (t == GUMBO_TAG_HR)
+                return NULL;
+            if (is_heading_tag(t) || t == GUMBO_TAG_LEGEND || is_section_title_el(s)) {
+                *heading = s;
+                return NULL;
+            }
+            if (holds_control(s, node))
+                return NULL;
+            if (hides_self(s) || is_help_el(s))
+                continue;
+            if (t == GUMBO_TAG_LABEL && hx_attr(s, "for")) {
+                /* Another control's label ends the search; ours would have been found. */
+                GumboNode *target = by_id(x->d, hx_attr(s, "for"));
+                if (target && target != node)
+                    return NULL;
+            }
+            bool r2 = false, o2 = false;
+            char *c = label_text(s, node, &r2, &o2);
+            if (c && !is_instruction(c) && strlen(c) <= 300) {
+                *req = *req || r2;
+                *opt = *opt || o2;
+                *el = s;
+                return c;
+            }
+            bool stop = c && strlen(c) > 300;
+            free(c);
+            if (stop)
+                return NULL;
+        }
+        cur = p;
+        if (!hx_is_el(p) || hx_is_tag(p, GUMBO_TAG_FORM) || hx_is_tag(p, GUMBO_TAG_BODY))
+            break;
+    }
+    return NULL;
+}
+
+/* The text right after a radio/checkbox (its visible option label when not in a <label>). */
+static char *next_text(GumboNode *node)
+{
+    GumboNode *cur = node;
+    for (int lv = 0; lv < 2 && cur && cur->parent; lv++) {
+        const GumboVector *k = kids(cur->parent);
+        oa_buf b;
+        oa_buf_init(&b, 4096);
+        for (size_t i = cur->index_within_parent + 1; k && i < k->length; i++) {
+            GumboNode *s = k->data[i];
+            if (s->type == GUMBO_NODE_TEXT) {
+                if (oa_buf_puts(&b, s->v.text.text) != OA_OK)
+                    break;
+                continue;
+            }
+            if (!hx_is_el(s) || s->type == GUMBO_NODE_TEMPLATE)
+                continue;
+            GumboTag t = s->v.element.tag;
+            if (t == GUMBO_TAG_BR || t == GUMBO_TAG_HR || is_control_tag(s) ||
+                holds_control(s, NULL))
+                break;
+            if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || hides_self(s))
+                continue;
+            char *tx = hx_text(s, TX_SKIP_CONTROLS | TX_SKIP_HIDDEN, NULL, NULL);
+            oa_status st = oa_buf_puts(&b, tx);
+            oa_status st2 = oa_buf_puts(&b, " ");
+            free(tx);
+            if (st != OA_OK || st2 != OA_OK || !is_inline_tag(t) || t == GUMBO_TAG_LABEL)
+                break;
+        }
+        char *raw = oa_buf_take(&b);
+        char *s = oa_squash_ws(raw);
+        free(raw);
+        if (*s)
+            return s;
+        free(s);
+        /* Step out of an inline wrapper holding only the control. */
+        GumboNode *p = cur->parent;
+        if (!hx_is_el(p) || !is_inline_tag(p->v.element.tag))
+            break;
+        cur = p;
+    }
+    return NULL;
+}
+
+/* Wrapping <label> of n (bounded, not beyond the candidate root). */
+static GumboNode *wrapping_label(const ctx *x, GumboNode *n)
+{
+    int i = 0;
+    for (GumboNode *a = n->parent; a && a != x->root && i < 8; a = a->parent, i++) {
+        if (hx_is_tag(a, GUMBO_TAG_LABEL))
+            return a;
+        if (hx_is_tag(a, GUMBO_TAG_FORM) || hx_is_tag(a, GUMBO_TAG_FIELDSET))
+            break;
+    }
+    return NULL;
+}
+
+/* The label of one control from its own markup: aria-labelledby, label[for], a wrapping
+ * label, aria-label. */
+static char *own_label(ctx *x, GumboNode *n, bool *req, bool *opt, GumboNode **el)
+{
+    *el = NULL;
+    char *s = idref_text(x, hx_attr(n, "aria-labelledby"), n);
+    if (s) {
+        char *c = hx_clean_label(s, req, opt);
+        free(s);
+        if (*c)
+            return c;
+        free(c);
+    }
+    const char *id = hx_attr(n, "id");
+    if (id && *id) {
+        for (size_t i = lfor_first(x->d, id); i < x->d->n_lfor && strcmp(x->d->lfor[i].key, id) == 0;
+             i++) {
+            char *c = label_text(x->d->lfor[i].node, n, req, opt);
+            if (c) {
+                *el = x->d->lfor[i].node;
+                if (class_has(*el, tok_required))
+                    *req = true;
+                return c;
+            }
+        }
+    }
+    GumboNode *w = wrapping_label(x, n);
+    if (w) {
+        /* A text field's label precedes it ("Resume <input> ATTACH"); a checkbox's follows. */
+        const char *ty = hx_attr(n, "type");
+        bool box = ty && (strcasecmp(ty, "checkbox") == 0 || strcasecmp(ty, "radio") == 0);
+        char *c = box ? NULL : label_text_f(w, n, TX_STOP_AT_SKIP, req, opt);
+        if (!c)
+            c = label_text(w, n, req, opt);
+        if (c) {
+            *el = w;
+            if (class_has(w, tok_required))
+                *req = true;
+            return c;
+        }
+    }
+    const char *al = hx_attr(n, "aria-label");
+    if (al) {
+        char *c = hx_clean_label(al, req, opt);
+        if (*c)
+            return c;
+        free(c);
+    }
+    return NULL;
+}
+
+/* Does container a hold a control of another question (the neighbours in document order)? */
+static bool holds_neighbour(const ctx *x, size_t qi, const GumboNode *a)
+{
+    if (qi > 0) {
+        const item *p = &x->items[qi - 1];
+        if (is_ancestor(a, p->mem[p->n_mem - 1], ANCESTOR_MAX) || is_ancestor(a, p->mem[0], ANCESTOR_MAX))
+            return true;
+    }
+    if (qi + 1 < x->n_items) {
+        const item *nx = &x->items[qi + 1];
+        if (is_ancestor(a, nx->mem[0], ANCESTOR_MAX))
+            return true;
+    }
+    return false;
+}
+
+/* Lowest common ancestor of an item's members (bounded). */
+static GumboNode *members_lca(const item *it)
+{
+    GumboNode *a = it->mem[0]->parent;
+    for (size_t i = 1; i < it->n_mem && a; i++) {
+        int guard = 0;
+        while (a && !is_ancestor(a, it->mem[i], ANCESTOR_MAX) && guard++ < ANCESTOR_MAX)
+            a = a->parent;
+    }
+    return a;
+}
+
+/* The largest ancestor (up to 4 levels above the members) holding no other question. */
+static GumboNode *field_container(const ctx *x, size_t qi)
+{
+    const item *it = &x->items[qi];
+    GumboNode *a = it->n_mem > 1 ? members_lca(it) : it->mem[0]->parent;
+    GumboNode *best = NULL;
+    for (int up = 0; a && up < 4; up++, a = a->parent) {
+        if (a == x->root || !hx_is_el(a) || hx_is_tag(a, GUMBO_TAG_FORM) ||
+            hx_is_tag(a, GUMBO_TAG_BODY) || hx_is_tag(a, GUMBO_TAG_TABLE) ||
+            hx_is_tag(a, GUMBO_TAG_TBODY))
+            break;
+        if (holds_neighbour(x, qi, a))
+            break;
+        best = a;
+    }
+    return best;
+}
+
+/* Nearest fieldset ancestor with a non-empty legend (within the candidate). */
+static GumboNode *fieldset_of(const ctx *x, GumboNode *n, GumboNode **legend)
+{
+    int i = 0;
+    for (GumboNode *a = n->parent; a && a != x->root && i < ANCESTOR_MAX; a = a->parent, i++) {
+        if (!hx_is_tag(a, GUMBO_TAG_FIELDSET))
+            continue;
+        const GumboVector *k = kids(a);
+        for (size_t j = 0; k && j < k->length; j++) {
+            GumboNode *c = k->data[j];
+            if (hx_is_tag(c, GUMBO_TAG_LEGEND)) {
+                *legend = c;
+                return a;
+            }
+        }
+    }
+    *legend = NULL;
+    return NULL;
+}
+
+/* Group container with role=group/radiogroup (or a fieldset) around all members. */
+static char *group_label(ctx *x, size_t qi, bool *req, bool *opt, GumboNode **el)
+{
+    item *it = &x->items[qi];
+    *el = NULL;
+    GumboNode *l = members_lca(it);
+    int i = 0;
+    for (GumboNode *a = l; a && a != x->root && i < 6; a = a->parent, i++) {
+        if (!hx_is_el(a) || holds_neighbour(x, qi, a))
+            break;
+        const char *role = hx_attr(a, "role");
+        bool grp = role && (strcasecmp(role, "group") == 0 || strcasecmp(role, "radiogroup") == 0);
+        if (grp || hx_is_tag(a, GUMBO_TAG_FIELDSET)) {
+            if (attr_is(a, "aria-required", "true"))
+                *req = true;
+            char *s = idref_text(x, hx_attr(a, "aria-labelledby"), NULL);
+            if (!s && hx_attr(a, "aria-label"))
+                s = xstrdup(hx_attr(a, "aria-label"));
+            if (s) {
+                char *c = hx_clean_label(s, req, opt);
+                free(s);
+                if (*c)
+                    return c;
+                free(c);
+            }
+            if (hx_is_tag(a, GUMBO_TAG_FIELDSET)) {
+                GumboNode *lg = NULL;
+                if (fieldset_of(x, it->mem[0], &lg) == a && lg) {
+                    char *c = label_text(lg, NULL, req, opt);
+                    if (c) {
+                        *el = lg;
+                        return c;
+                    }
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+static bool is_yes_word(const char *label)
+{
+    char *n = uk_norm(label);
+    static const char *const Y[] = {"yes", "ja", "oui", "si", "i agree", "agree", "ok", NULL};
+    bool r = in_list(n, Y);
+    free(n);
+    return r;
+}
+
+/* Sets q->label (never empty) and required markers for item qi. */
+static void resolve_label(ctx *x, size_t qi, bool *req, bool *opt)
+{
+    item *it = &x->items[qi];
+    GumboNode *n = it->mem[0];
+    bool group = it->n_mem > 1 || it->kind == K_RADIO;
+    char *label = NULL;
+    GumboNode *el = NULL, *heading = NULL;
+    if (group) {
+        label = group_label(x, qi, req, opt, &el);
+        if (!label) {
+            /* Text before the group, starting from the members' common container. */
+            GumboNode *l = members_lca(it);
+            GumboNode *start = n;
+            while (start && start->parent && start->parent != l)
+                start = start->parent;
+            label = prev_text(x, start ? start : n, 3, &heading, &el, req, opt);
+            if (!label && heading && hx_is_tag(heading, GUMBO_TAG_LEGEND)) {
+                GumboNode *lg = NULL;
+                GumboNode *fs = fieldset_of(x, n, &lg);
+                if (fs && lg == heading && !holds_neighbour(x, qi, fs)) {
+                    label = label_text(lg, NULL, req, opt);
+                    el = lg;
+                }
+            }
+        }
+    } else {
+        label = own_label(x, n, req, opt, &el);
+        if (label && it->kind == K_CHECKBOX && is_yes_word(label)) {
+            /* "Willing to relocate? [x] Yes": the question is the text before. */
+            GumboNode *h2 = NULL, *el2 = NULL;
+            char *before = prev_text(x, el ? el : n, 3, &h2, &el2, req, opt);
+            if (before) {
+                free(label);
+                label = before;
+                el = el2;
+            }
+        }
+        if (!label && it->kind == K_CHECKBOX)
+            label = next_text(n);
+        if (!label) {
+            GumboNode *lg = NULL;
+            GumboNode *fs = fieldset_of(x, n, &lg);
+            if (fs && lg && !holds_neighbour(x, qi, fs)) {
+                label = label_text(lg, NULL, req, opt);
+                el = lg;
+            }
+        }
+        if (!label)
+            label = prev_text(x, n, 3, &heading, &el, req, opt);
+    }
+    const char *fallbacks[] = {hx_attr(n, "placeholder"), hx_attr(n, "title"),
+                               hx_attr(n, "data-placeholder"), hx_attr(n, "data-label")};
+    for (size_t i = 0; !label && i < OA_ARRAY_LEN(fallbacks); i++) {
+        if (!fallbacks[i])
+            continue;
+        char *c = hx_clean_label(fallbacks[i], req, opt);
+        if (*c) {
+            label = c;
+            it->label_weak = true;
+        } else {
+            free(c);
+        }
+    }
+    if (!label && heading && !is_consumed(x, heading)) {
+        label = label_text(heading, NULL, req, opt);
+        if (label) {
+            consume(x, heading);
+            el = heading;
+        }
+    }
+    if (!label) {
+        label = humanize(it->name);
+        it->label_weak = true;
+    }
+    it->label_el = el;
+    it->q.label = label;
+}
+
+/* Option label for one radio/checkbox. */
+static char *member_label(ctx *x, GumboNode *m)
+{
+    bool req = false, opt = false;
+    GumboNode *el = NULL;
+    char *l = own_label(x, m, &req, &opt, &el);
+    if (!l)
+        l = next_text(m);
+    if (!l && hx_attr(m, "title"))
+        l = oa_squash_ws(hx_attr(m, "title"));
+    if (l && !*l) {
+        free(l);
+        l = NULL;
+    }
+    if (!l) {
+        const char *v = hx_attr(m, "value");
+        l = xstrdup(v && *v ? v : "on");
+    }
+    cut_utf8(l, LABEL_MAX);
+    return l;
+}
+
+static bool option_seen(const oa_block *q, const char *value)
+{
+    for (size_t i = 0; i < q->n_options; i++)
+        if (strcmp(q->options[i].value, value) == 0)
+            return true;
+    return false;
+}
+
+static void select_options(oa_block *q, GumboNode *sel)
+{
+    size_t seen = 0;
+    for (GumboNode *n = sel; n; n = hx_next(n, sel, false)) {
+        if (++seen > 50 * MAX_OPTIONS || q->n_options >= MAX_OPTIONS)
+            break;
+        if (!hx_is_tag(n, GUMBO_TAG_OPTION))
+            continue;
+        if (hx_attr(n, "disabled") && !hx_attr(n, "value"))
+            continue;
+        char *text = hx_text(n, 0, NULL, NULL);
+        const char *la = hx_attr(n, "label");
+        const char *va = hx_attr(n, "value");
+        char *label = la && *la ? oa_squash_ws(la) : xstrdup(text);
+        char *value = va ? xstrdup(va) : xstrdup(text);
+        free(text);
+        if (!*label) {
+            free(label);
+            label = xstrdup(value);
+        }
+        bool drop = !*value || !*label || uk_is_placeholder_option(label) ||
+                    (hx_attr(n, "disabled") && q->n_options == 0) || option_seen(q, value);
+        if (!drop) {
+            cut_utf8(label, LABEL_MAX);
+            oa_option *o = oa_option_add(q);
+            o->label = label;
+            o->value = value;
+        } else {
+            free(label);
+            free(value);
+        }
+    }
+}
+
+static void member_options(ctx *x, item *it)
+{
+    for (size_t i = 0; i < it->n_mem && it->q.n_options < MAX_OPTIONS; i++) {
+        const char *v = hx_attr(it->mem[i], "value");
+        const char *value = v ? v : "on";
+        if (option_seen(&it->q, value))
+            continue;
+        oa_option *o = oa_option_add(&it->q);
+        o->label = member_label(x, it->mem[i]);
+        o->value = xstrdup(value);
+    }
+}
+
+static char *description(ctx *x, size_t qi)
+{
+    item *it = &x->items[qi];
+    GumboNode *n = it->mem[0];
+    char *d = idref_text(x, hx_attr(n, "aria-describedby"), n);
+    if (!d && it->container) {
+        size_t seen = 0;
+        for (GumboNode *m = it->container; m; m = hx_next(m, it->container, false)) {
+            if (++seen > SUBTREE_SCAN_MAX)
+                break;
+            if (!hx_is_el(m) || m == it->container || m == it->label_el)
+                continue;
+            bool help = class_has(m, tok_help) || hx_is_tag(m, GUMBO_TAG_SMALL);
+            if (!help || class_has(m, tok_error) || hides_self(m) || holds_control(m, NULL) ||
+                (it->label_el && is_ancestor(it->label_el, m, ANCESTOR_MAX)))
+                continue;
+            d = hx_text(m, TX_SKIP_CONTROLS | TX_SKIP_HIDDEN, NULL, NULL);
+            if (*d)
+                break;
+            free(d);
+            d = NULL;
+        }
+    }
+    if (d && (!*d || strcmp(d, it->q.label) == 0)) {
+        free(d);
+        d = NULL;
+    }
+    if (d)
+        cut_utf8(d, DESC_MAX);
+    return d;
+}
+
+static bool is_required(ctx *x, size_t qi, bool marker, bool optional)
+{
+    item *it = &x->items[qi];
+    for (size_t i = 0; i < it->n_mem; i++)
+        if (hx_attr(it->mem[i], "required") || attr_is(it->mem[i], "aria-required", "true") ||
+            class_has(it->mem[i], tok_required))
+            return true;
+    if (optional)
+        return false;
+    if (marker)
+        return true;
+    if (it->label_el && class_has(it->label_el, tok_required))
+        return true;
+    int i = 0;
+    for (GumboNode *a = it->mem[0]->parent; a && i < 6; a = a->parent, i++) {
+        if (class_has(a, tok_required) || attr_is(a, "data-required", "true") ||
+            attr_is(a, "aria-required", "true"))
+            return true;
+        if (a == it->container || a == x->root || !it->container)
+            break;
+    }
+    return false;
+}
+
+static void set_display_when(ctx *x, item *it)
+{
+    char *field = NULL, *value = NULL;
+    int i = 0;
+    for (GumboNode *a = it->mem[0]; a && a != x->root && i < ANCESTOR_MAX; a = a->parent, i++) {
+        if (hx_is_el(a) && dw_on(a, &field, &value))
+            break;
+    }
+    if (!field)
+        return;
+    /* "#id" means the control with that id. */
+    if (field[0] == '#') {
+        GumboNode *t = by_id(x->d, field + 1);
+        const char *nm = t ? hx_attr(t, "name") : NULL;
+        free(field);
+        field = nm ? xstrdup(nm) : NULL;
+    }
+    if (!field || (it->name && strcmp(field, it->name) == 0)) {
+        free(field);
+        free(value);
+        return;
+    }
+    it->q.dw_field = field;
+    it->q.dw_value = value; /* may be NULL: fixed up once all questions are known */
+}
+
+/* A lone checkbox's condition value: "true"/"false" unless it is the checked value. */
+static void fix_dw_values(ctx *x)
+{
+    for (size_t i = 0; i < x->n_items; i++) {
+        oa_block *q = &x->items[i].q;
+        if (!q->dw_field)
+            continue;
+        const oa_block *t = NULL;
+        for (size_t k = 0; k < x->n_items && !t; k++)
+            if (x->items[k].q.field_name && strcmp(x->items[k].q.field_name, q->dw_field) == 0)
+                t = &x->items[k].q;
+        if (t && t->control == OA_CTL_CHECKBOX) {
+            const char *v = q->dw_value;
+            bool is_checked_value = v && t->checked_value && strcmp(v, t->checked_value) == 0;
+            if (!is_checked_value) {
+                char *n = uk_norm(v ? v : "true");
+                static const char *const ON[] = {"true", "checked", "on", "1", "yes", "ja", NULL};
+                const char *nv = in_list(n, ON) ? "true" : "false";
+                free(n);
+                free(q->dw_value);
+                q->dw_value = xstrdup(nv);
+            }
+        } else if (!q->dw_value) {
+            q->dw_value = xstrdup("true");
+        }
+    }
+}
+
+/* Builds the question of item qi (everything but sections, keys and category). */
+static void build_question(ctx *x, size_t qi)
+{
+    item *it = &x->items[qi];
+    oa_block *q = &it->q;
+    GumboNode *n = it->mem[0];
+    q->kind = OA_BLOCK_QUESTION;
+    q->field_name = xstrdup(it->name);
+    const char *ty = hx_attr(n, "type");
+    switch (it->kind) {
+    case K_TEXT:
+        q->type = OA_Q_TEXT;
+        q->control = OA_CTL_TEXT;
+        if (ty && *ty) {
+            q->input_type = oa_ascii_lower(ty);
+            if (strcmp(q->input_type, "number") == 0 || strcmp(q->input_type, "range") == 0)
+                q->type = OA_Q_NUMBER;
+            else if (strcmp(q->input_type, "date") == 0 ||
+                     strcmp(q->input_type, "datetime-local") == 0 ||
+                     strcmp(q->input_type, "month") == 0)
+                q->type = OA_Q_DATE;
+        }
+        break;
+    case K_TEXTAREA:
+        q->type = OA_Q_TEXT;
+        q->control = OA_CTL_TEXT;
+        break;
+    case K_FILE:
+        q->type = OA_Q_FILE;
+        q->control = OA_CTL_FILE;
+        q->input_type = xstrdup("file");
+        if (hx_attr(n, "accept"))
+            q->accept = xstrdup(hx_attr(n, "accept"));
+        break;
+    case K_SELECT:
+        q->control = OA_CTL_SELECT;
+        q->type = hx_attr(n, "multiple") ? OA_Q_MULTI_SELECT : OA_Q_SINGLE_SELECT;
+        select_options(q, n);
+        break;
+    case K_RADIO:
+        q->control = OA_CTL_RADIO;
+        q->type = OA_Q_SINGLE_SELECT;
+        q->input_type = xstrdup("radio");
+        member_options(x, it);
+        break;
+    case K_CHECKBOX:
+        q->input_type = xstrdup("checkbox");
+        if (it->n_mem > 1) {
+            q->control = OA_CTL_CHECKBOXES;
+            q->type = OA_Q_MULTI_SELECT;
+            member_options(x, it);
+        } else {
+            q->control = OA_CTL_CHECKBOX;
+            q->type = OA_Q_BOOLEAN;
+            const char *v = hx_attr(n, "value");
+            q->checked_value = xstrdup(v ? v : "on");
+        }
+        break;
+    default:
+        break;
+    }
+    it->container = field_container(x, qi);
+    bool marker = false, optional = false;
+    resolve_label(x, qi, &marker, &optional);
+    q->required = is_required(x, qi, marker, optional);
+    q->description = description(x, qi);
+    set_display_when(x, it);
+}
+
+/* ---- keys, sections, categories --------------------------------------------------------- */
+
+static size_t count_gender_options(const oa_block *q)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < q->n_options; i++)
+        if (uk_gender_option(q->options[i].label, q->options[i].value))
+            n++;
+    return n;
+}
+
+static item *find_key(ctx *x, const char *key)
+{
+    for (size_t i = 0; i < x->n_items; i++)
+        if (x->items[i].q.unified_key && strcmp(x->items[i].q.unified_key, key) == 0)
+            return &x->items[i];
+    return NULL;
+}
+
+static void set_key(item *it, const char *key)
+{
+    free(it->q.unified_key);
+    it->q.unified_key = key ? xstrdup(key) : NULL;
+}
+
+static void assign_keys(ctx *x)
+{
+    for (size_t i = 0; i < x->n_items; i++) {
+        item *it = &x->items[i];
+        uk_question uq = {it->q.label, it->name, hx_attr(it->mem[0], "autocomplete"), it->q.type,
+                          count_gender_options(&it->q)};
+        const char *k = uk_question_key(&uq, &it->src);
+        it->q.unified_key = k ? xstrdup(k) : NULL;
+    }
+    /* Generic words resolved against the rest of the form: "Name" beside "Vorname" is the
+     * last name; "Nom" without "Prénom", or "Nombre" without "Apellidos", is the full name. */
+    for (size_t i = 0; i < x->n_items; i++) {
+        item *it = &x->items[i];
+        const char *k = it->q.unified_key;
+        if (!k || it->src != UK_SRC_WEAK)
+            continue;
+        if (strcmp(k, "FULL_NAME") == 0 && find_key(x, "FIRST_NAME") && !find_key(x, "LAST_NAME"))
+            set_key(it, "LAST_NAME");
+        else if (strcmp(k, "LAST_NAME") == 0 && !find_key(x, "FIRST_NAME"))
+            set_key(it, "FULL_NAME");
+        else if (strcmp(k, "FIRST_NAME") == 0 && !find_key(x, "LAST_NAME"))
+            set_key(it, "FULL_NAME");
+    }
+    /* A phone field beside a separate country code holds the national number. */
+    item *cc = find_key(x, "PHONE_COUNTRY_CODE");
+    item *ph = find_key(x, "FULL_PHONE_NUMBER");
+    if (cc && ph && ph->src != UK_SRC_AUTOCOMPLETE)
+        set_key(ph, "PHONE_NATIONAL_NUMBER");
+    for (size_t i = 0; i < x->n_items; i++)
+        x->items[i].key0 = uk_canonical_key(x->items[i].q.unified_key);
+    /* One question per key: the strongest source wins, then the first. */
+    for (size_t i = 0; i < x->n_items; i++) {
+        item *a = &x->items[i];
+        if (!a->q.unified_key)
+            continue;
+        for (size_t k = i + 1; k < x->n_items; k++) {
+            item *b = &x->items[k];
+            if (!b->q.unified_key || strcmp(a->q.unified_key, b->q.unified_key) != 0)
+                continue;
+            if (b->src > a->src) {
+                set_key(a, NULL);
+                break;
+            }
+            set_key(b, NULL);
+        }
+    }
+}
+
+static void assign_option_keys(ctx *x)
+{
+    for (size_t i = 0; i < x->n_items; i++) {
+        oa_block *q = &x->items[i].q;
+        if (!q->n_options)
+            continue;
+        /* Options keep their vocabulary even when the question lost its key to another
+         * question (a salutation beside a gender question). */
+        uk_opts_kind kind = uk_options_kind(x->items[i].key0, q->label);
+        if (kind == UK_OPTS_NONE && q->n_options >= 5) {
+            size_t c = 0;
+            for (size_t k = 0; k < q->n_options; k++)
+                if (uk_option_key(UK_OPTS_COUNTRY, q->options[k].label, q->options[k].value))
+                    c++;
+            if (c * 5 >= q->n_options * 4)
+                kind = UK_OPTS_COUNTRY;
+        }
+        for (size_t k = 0; k < q->n_options; k++) {
+            const char *ok = uk_option_key(kind, q->options[k].label, q->options[k].value);
+            q->options[k].unified_key = ok ? xstrdup(ok) : NULL;
+        }
+    }
+}
+
+/* Does the scope of heading h (its nearest ancestor holding a question) hold node? */
+static bool heading_scope_holds(const ctx *x, GumboNode *h, const GumboNode *node)
+{
+    int i = 0;
+    for (GumboNode *a = h->parent; a && i < ANCESTOR_MAX; a = a->parent, i++) {
+        bool holds_q = false;
+        for (size_t k = 0; k < x->n_items && !holds_q; k++)
+            holds_q = is_ancestor(a, x->items[k].mem[0], ANCESTOR_MAX);
+        if (holds_q)
+            return is_ancestor(a, node, ANCESTOR_MAX);
+        if (a == x->root)
+            break;
+    }
+    return false;
+}
+
+/* Section of each question: the nearest fieldset with a legend holding several questions,
+ * else the last heading before it inside the form. */
+static void assign_sections(ctx *x)
+{
+    /* Fieldsets: count questions per fieldset (each question counts for all its fieldsets). */
+    for (size_t i = 0; i < x->n_items; i++) {
+        item *it = &x->items[i];
+        GumboNode *legend = NULL;
+        int guard = 0;
+        for (GumboNode *fs = fieldset_of(x, it->mem[0], &legend); fs && guard < 8;
+             fs = fieldset_of(x, fs, &legend), guard++) {
+            size_t count = 0;
+            for (size_t k = 0; k < x->n_items; k++)
+                if (is_ancestor(fs, x->items[k].mem[0], ANCESTOR_MAX))
+                    count++;
+            if (count >= 2 && legend) {
+                bool r = false, o = false;
+                char *l = label_text(legend, NULL, &r, &o);
+                if (l) {
+                    it->section = legend;
+                    it->section_label = l;
+                    break;
+                }
+            }
+        }
+        it->fieldset = it->section;
+    }
+    /* Headings. */
+    const doc *d = x->d;
+    for (size_t i = 0; i < x->n_items; i++) {
+        item *it = &x->items[i];
+        if (it->section)
+            continue;
+        /* The last heading before the question whose scope (its nearest ancestor holding
+         * questions) also holds this question. */
+        const el_ref *h = NULL;
+        size_t last = 0;
+        while (last < d->n_heads && d->heads[last].seq < it->seq)
+            last++;
+        for (size_t k = last; k-- > 0 && !h;) {
+            const el_ref *r = &d->heads[k];
+            bool inside = x->c->form >= 0 ? r->form == x->c->form
+                                          : is_ancestor(x->root, r->node, 100000);
+            if (!inside || is_consumed(x, r->node) || hx_is_tag(r->node, GUMBO_TAG_LEGEND) ||
+                holds_control(r->node, NULL))
+                continue;
+            if (heading_scope_holds(x, r->node, it->mem[0]))
+                h = r;
+        }
+        if (!h)
+            continue;
+        bool r = false, o = false;
+        char *l = label_text(h->node, NULL, &r, &o);
+        if (!l)
+            continue;
+        it->section = h->node;
+        it->section_label = l;
+    }
+    for (size_t i = 0; i < x->n_items; i++) {
+        item *it = &x->items[i];
+        it->eeo_section = it->section_label && uk_is_eeo_section(it->section_label);
+    }
+}
+
+static void assign_categories(ctx *x)
+{
+    for (size_t i = 0; i < x->n_items; i++) {
+        item *it = &x->items[i];
+        const char *k = it->q.unified_key;
+        bool consent = k && (strcmp(k, "TERMS_AND_CONDITIONS") == 0 ||
+                             strcmp(k, "APPLICANT_POOL_CONSENT") == 0);
+        bool eeo = uk_is_eeo_topic(it->q.label) ||
+                   (it->eeo_section && it->q.type != OA_Q_FILE && !consent &&
+                    (!k || strcmp(k, "GENDER") == 0));
+        if (eeo && !consent)
+            it->q.category = xstrdup("EEO");
+    }
+}
+
+/* Moves the questions into the form, grouped by section. */
+static void assemble(ctx *x)
+{
+    oa_form *f = x->form;
+    oa_block *sec = NULL;
+    GumboNode *cur = NULL;
+    for (size_t i = 0; i < x->n_items; i++) {
+        item *it = &x->items[i];
+        if (it->section != cur || !it->section) {
+            cur = it->section;
+            sec = NULL;
+            if (cur) {
+                sec = oa_block_add(&f->blocks, &f->n_blocks);
+                sec->kind = OA_BLOCK_SECTION;
+                sec->label = it->section_label;
+                it->section_label = NULL;
+            }
+        }
+        oa_block *dst = sec ? oa_block_add(&sec->children, &sec->n_children)
+                            : oa_block_add(&f->blocks, &f->n_blocks);
+        *dst = it->q;
+        memset(&it->q, 0, sizeof it->q);
+    }
+}
+
+/* ---- honeypots -------------------------------------------------------------------------- */
+
+static bool is_honeypot(ctx *x, GumboNode *n, const char *name)
+{
+    bool hp_name = uk_is_honeypot_name(name);
+    const char *ti = hx_attr(n, "tabindex");
+    bool tab = ti && strcmp(ti, "-1") == 0;
+    const char *ac = hx_attr(n, "autocomplete");
+    bool ac_off = ac && (strcasecmp(ac, "off") == 0 || strcasecmp(ac, "nope") == 0 ||
+                         strcasecmp(ac, "new-password") == 0 || strcasecmp(ac, "false") == 0 ||
+                         strcasecmp(ac, "no") == 0);
+    if (tab && ac_off && hp_name)
+        return true;
+    bool hidden = false, marked = false, conditional = false;
+    int i = 0;
+    for (GumboNode *a = n; a && a != x->root && i < ANCESTOR_MAX; a = a->parent, i++) {
+        if (!hx_is_el(a))
+            break;
+        if (has_dw_markup(a))
+            conditional = true;
+        if (class_has(a, tok_honeypot) || (hx_attr(a, "id") && strcasestr(hx_attr(a, "id"), "honeypot")))
+            marked = true;
+        if (hides_self(a) || style_offscreen(hx_attr(a, "style")) ||
+            attr_is(a, "aria-hidden", "true"))
+            hidden = true;
+    }
+    if (marked)
+        return true;
+    if (conditional)
+        return false;
+    /* A label or placeholder asking humans to leave it empty. */
+    const char *ph = hx_attr(n, "placeholder");
+    bool r = false, o = false;
+    GumboNode *el = NULL;
+    char *l = own_label(x, n, &r, &o, &el);
+    char *ln = uk_norm(l ? l : "");
+    char *pn = uk_norm(ph ? ph : "");
+    bool hp_text = uk_is_honeypot_text(ln) || uk_is_honeypot_text(pn);
+    if (!hp_text && hidden) {
+        /* Text right before the field inside its hidden wrapper. */
+        GumboNode *h = NULL, *e2 = NULL;
+        char *pt = prev_text(x, n, 2, &h, &e2, &r, &o);
+        char *ptn = uk_norm(pt ? pt : "");
+        hp_text = uk_is_honeypot_text(ptn);
+        free(pt);
+        free(ptn);
+    }
+    free(l);
+    free(ln);
+    free(pn);
+    if (hp_text)
+        return true;
+    return hidden && (hp_name || tab || ac_off);
+}
+
+/* ---- extraction ------------------------------------------------------------------------- */
+
+static void add_item(ctx *x, ckind k, const char *name, GumboNode *n, size_t seq)
+{
+    if ((k == K_RADIO || k == K_CHECKBOX)) {
+        for (size_t i = 0; i < x->n_items; i++) {
+            item *it = &x->items[i];
+            if (it->kind == k && strcmp(it->name, name) == 0) {
+                it->mem = xrealloc(it->mem, (it->n_mem + 1) * sizeof *it->mem);
+                it->mem[it->n_mem++] = n;
+                return;
+            }
+        }
+    }
+    if (x->n_items >= MAX_QUESTIONS)
+        return;
+    x->items = xrealloc(x->items, (x->n_items + 1) * sizeof *x->items);
+    item *it = &x->items[x->n_items++];
+    memset(it, 0, sizeof *it);
+    it->kind = k;
+    it->name = name;
+    it->mem = xmalloc(sizeof *it->mem);
+    it->mem[0] = n;
+    it->n_mem = 1;
+    it->seq = seq;
+}
+
+static void set_action(ctx *x, const char *page_url)
+{
+    const doc *d = x->d;
+    oa_form *f = x->form;
+    GumboNode *fn = x->c->form >= 0 ? x->root : NULL;
+    const char *action = fn ? hx_attr(fn, "action") : NULL;
+    const char *method = fn ? hx_attr(fn, "method") : NULL;
+    const char *enctype = fn ? hx_attr(fn, "enctype") : NULL;
+    if (x->submit) {
+        if (hx_attr(x->submit, "formaction"))
+            action = hx_attr(x->submit, "formaction");
+        if (hx_attr(x->submit, "formmethod"))
+            method = hx_attr(x->submit, "formmethod");
+        if (hx_attr(x->submit, "formenctype"))
+            enctype = hx_attr(x->submit, "formenctype");
+    }
+    char *base = NULL;
+    if (d->base_href && *d->base_href)
+        base = resolve_url(page_url, d->base_href);
+    if (!base && page_url)
+        base = resolve_url(page_url, NULL);
+    char *act = action ? oa_squash_ws(action) : xstrdup("");
+    bool script = strncasecmp(act, "javascript:", 11) == 0 || strncasecmp(act, "mailto:", 7) == 0;
+    char *resolved = NULL;
+    if (script || !*act) {
+        resolved = page_url ? resolve_url(page_url, NULL) : NULL;
+    } else {
+        resolved = base ? resolve_url(base, act) : NULL;
+        if (!resolved && is_http_url(act))
+            resolved = resolve_url(act, NULL);
+    }
+    if (!resolved)
+        resolved = xstrdup(script ? (page_url ? page_url : "") : act[0] ? act : (page_url ? page_url : ""));
+    f->action = resolved;
+    free(act);
+    free(base);
+
+    bool has_file = false;
+    for (size_t i = 0; i < x->n_items; i++)
+        has_file = has_file || x->items[i].kind == K_FILE;
+    if (method && strcasecmp(method, "post") == 0)
+        f->method = xstrdup("POST");
+    else if (method && strcasecmp(method, "get") == 0 && !has_file)
+        f->method = xstrdup("GET");
+    else
+        f->method = xstrdup("POST"); /* files cannot go in a query; a form without a method on
+                                        a career site is posted by its script */
+    if (has_file || (enctype && strcasecmp(enctype, "multipart/form-data") == 0))
+        f->enctype = xstrdup("multipart/form-data");
+    else
+        f->enctype = xstrdup("application/x-www-form-urlencoded");
+}
+
+static void extract_form(const doc *d, const cand *c, const char *page_url, oa_form *f)
+{
+    ctx x = {0};
+    x.d = d;
+    x.c = c;
+    x.root = c->root;
+    x.form = f;
+    size_t n_hidden = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const el_ref *r = &d->ctls[c->ci[i]];
+        GumboNode *n = r->node;
+        ckind k = ctl_kind(n);
+        if (k == K_SUBMIT) {
+            if (!x.submit && !is_disabled(n, x.root))
+                x.submit = n;
+            continue;
+        }
+        const char *name = hx_attr(n, "name");
+        if (!name || !*name || k == K_BUTTON || k == K_PASSWORD || is_disabled(n, x.root))
+            continue;
+        if (k == K_HIDDEN) {
+            if (n_hidden++ < MAX_HIDDEN)
+                oa_form_add_hidden(f, name, hx_attr(n, "value"));
+            continue;
+        }
+        if (in_noise(n, x.root))
+            continue;
+        if (is_honeypot(&x, n, name)) {
+            if (n_hidden++ < MAX_HIDDEN)
+                oa_form_add_hidden(f, name, "");
+            continue;
+        }
+        add_item(&x, k, name, n, r->seq);
+    }
+    for (size_t i = 0; i < x.n_items; i++)
+        build_question(&x, i);
+    fix_dw_values(&x);
+    assign_keys(&x);
+    assign_option_keys(&x);
+    assign_sections(&x);
+    assign_categories(&x);
+    set_action(&x, page_url);
+    assemble(&x);
+    for (size_t i = 0; i < x.n_items; i++) {
+        oa_block_free(&x.items[i].q);
+        free(x.items[i].mem);
+        free(x.items[i].section_label);
+    }
+    free(x.items);
+    free(x.consumed);
+}
+
+/* ---- page-level guards ------------------------------------------------------------------ */
+
+static const char *find_ci(const char *s, size_t n, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (size_t i = 0; i + nl <= n; i++)
+        if (strncasecmp(s + i, needle, nl) == 0)
+            return s + i;
+    return NULL;
+}
+
+size_t hx_nesting_estimate(const char *s, size_t n)
+{
+    static const char *const VOID_OR_OPTIONAL[] = {
+        "area",  "base",  "br",    "col",   "embed", "hr",       "img",      "input",
+        "link",  "meta",  "param", "source", "track", "wbr",     "keygen",   "basefont",
+        "bgsound", "frame", "p",   "li",    "dt",    "dd",       "option",   "optgroup",
+        "tr",    "td",    "th",    "tbody", "thead", "tfoot",    "colgroup", "caption",
+        "rb",    "rt",    "rp",    "rtc",   "html",  "head",     "body",     "image"};
+    static const char *const RAW[] = {"script", "style",    "textarea", "title",
+                                      "xmp",    "iframe",   "noembed",  "noframes"};
+    size_t depth = 0, max = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] != '<')
+            continue;
+        if (s[i + 1] == '!') {
+            if (i + 3 < n && s[i + 2] == '-' && s[i + 3] == '-') {
+                const char *e = find_ci(s + i + 4, n - i - 4, "-->");
+                if (!e)
+                    break;
+                i = (size_t)(e - s) + 2;
+            }
+            continue;
+        }
+        bool end = s[i + 1] == '/';
+        size_t j = i + 1 + (end ? 1 : 0);
+        if (j >= n || !isalpha((unsigned char)s[j]))
+            continue;
+        size_t k = j;
+        while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '-'))
+            k++;
+        char tag[16];
+        size_t tl = k - j;
+        bool known = tl < sizeof tag;
+        if (known) {
+            for (size_t q = 0; q < tl; q++)
+                tag[q] = (char)tolower((unsigned char)s[j + q]);
+            tag[tl] = '\0';
+        }
+        bool skip = false;
+        for (size_t q = 0; known && q < OA_ARRAY_LEN(VOID_OR_OPTIONAL) && !skip; q++)
+            skip = strcmp(tag, VOID_OR_OPTIONAL[q]) == 0;
+        if (!end && known) {
+            for (size_t q = 0; q < OA_ARRAY_LEN(RAW); q++) {
+                if (strcmp(tag, RAW[q]) != 0)
+                    continue;
+                char close[24];
+                snprintf(close, sizeof close, "</%s", tag);
+                const char *e = find_ci(s + k, n - k, close);
+                if (!e)
+                    return max;
+                i = (size_t)(e - s);
+                skip = true;
+                break;
+            }
+        }
+        if (skip)
+            continue;
+        /* Self-closing syntax ("<div/>") still opens an HTML element; count it. */
+        if (end) {
+            if (depth)
+                depth--;
+        } else if (++depth > max) {
+            max = depth;
+        }
+    }
+    return max;
+}
+
+/* Windows-1252 bytes 0x80..0x9F. */
+static const uint16_t CP1252[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+static char *cp1252_to_utf8(const char *s, size_t n, size_t *out_len)
+{
+    char *o = xmalloc(3 * n + 1);
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = (unsigned char)s[i];
+        if (c < 0x80) {
+            o[j++] = (char)c;
+            continue;
+        }
+        unsigned cp = c < 0xA0 ? CP1252[c - 0x80] : c;
+        if (cp < 0x800) {
+            o[j++] = (char)(0xC0 | (cp >> 6));
+            o[j++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            o[j++] = (char)(0xE0 | (cp >> 12));
+            o[j++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            o[j++] = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    o[j] = '\0';
+    *out_len = j;
+    return o;
+}
+
+/* A page that is not UTF-8 and declares (or looks like) Latin-1 / windows-1252. */
+static bool wants_cp1252(const char *s, size_t n)
+{
+    if (oa_utf8_valid(s, n))
+        return false;
+    size_t head = n < 4096 ? n : 4096;
+    const char *cs = find_ci(s, head, "charset=");
+    if (cs) {
+        cs += 8;
+        while (*cs == '"' || *cs == '\'' || *cs == ' ')
+            cs++;
+        static const char *const L[] = {"iso-8859-1", "iso8859-1", "latin1", "latin-1",
+                                        "windows-1252", "cp1252", "iso-8859-15", "us-ascii"};
+        size_t rest = head - (size_t)(cs - s);
+        for (size_t i = 0; i < OA_ARRAY_LEN(L); i++)
+            if (rest >= strlen(L[i]) && strncasecmp(cs, L[i], strlen(L[i])) == 0)
+                return true;
+        if (rest >= 5 && strncasecmp(cs, "utf-8", 5) == 0)
+            return false;
+    }
+    /* Undeclared: only when no valid multi-byte UTF-8 sequence appears at all. */
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0xC2 && c <= 0xF4 && ((unsigned char)s[i + 1] & 0xC0) == 0x80)
+            return false;
+    }
+    return true;
+}
+
+bool hx_hidden(const GumboNode *n)
+{
+    int i = 0;
+    for (; n && i < ANCESTOR_MAX; n = n->parent, i++)
+        if (hides_self(n))
+            return true;
+    return false;
+}
+
+bool hx_has_class(const GumboNode *n, const char *needle)
+{
+    const char *c = hx_attr(n, "class");
+    if (!c)
+        return false;
+    for (const char *p = c; *p;) {
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        const char *s = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if (p > s && tok_contains(s, (size_t)(p - s), needle))
+            return true;
+    }
+    return false;
+}
+
+char *hx_page_text(GumboOutput *out)
+{
+    GumboNode *root = out->document;
+    oa_buf b;
+    oa_buf_init(&b, PAGE_TEXT_LIMIT);
+    bool full = false;
+    for (GumboNode *n = root; n && !full;) {
+        bool skip = false;
+        if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA) {
+            full = oa_buf_puts(&b, n->v.text.text) != OA_OK || oa_buf_puts(&b, " ") != OA_OK;
+        } else if (n->type == GUMBO_NODE_TEMPLATE) {
+            skip = true;
+        } else if (n->type == GUMBO_NODE_ELEMENT) {
+            GumboTag t = n->v.element.tag;
+            skip = t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_NOSCRIPT ||
+                   t == GUMBO_TAG_SELECT || t == GUMBO_TAG_TEXTAREA ||
+                   (t == GUMBO_TAG_HEAD ? false : hides_self(n));
+            if (!is_inline_tag(t))
+                full = oa_buf_puts(&b, " ") != OA_OK;
+            if (t == GUMBO_TAG_META || t == GUMBO_TAG_LINK)
+                skip = true;
+        }
+        n = hx_next(n, root, skip);
+    }
+    char *raw = oa_buf_take(&b);
+    char *s = uk_norm(raw);
+    free(raw);
+    return s;
+}
+
+static void *gb_alloc(void *ud, size_t n)
+{
+    OA_UNUSED(ud);
+    return xmalloc(n);
+}
+
+static void gb_free(void *ud, void *p)
+{
+    OA_UNUSED(ud);
+    free(p);
+}
+
+oa_status hx_parse(const char *html, size_t len, GumboOutput **out, char **buf, size_t *buf_len,
+                   char **why)
+{
+    *out = NULL;
+    *buf = NULL;
+    if (!html)
+        len = 0;
+    if (len > DRV_MAX_PAGE_BYTES) {
+        if (why)
+            *why = xasprintf("page is %zu bytes, over the %zu byte limit", len,
+                             (size_t)DRV_MAX_PAGE_BYTES);
+        return OA_TOO_LARGE;
+    }
+    size_t depth = hx_nesting_estimate(html ? html : "", len);
+    if (depth > MAX_DEPTH_ESTIMATE) {
+        if (why)
+            *why = xasprintf("page nests elements about %zu deep, over the limit of %d", depth,
+                             MAX_DEPTH_ESTIMATE);
+        return OA_TOO_LARGE;
+    }
+    if (html && wants_cp1252(html, len)) {
+        *buf = cp1252_to_utf8(html, len, buf_len);
+    } else {
+        *buf = xmalloc(len + 1);
+        if (len)
+            memcpy(*buf, html, len);
+        (*buf)[len] = '\0';
+        *buf_len = len;
+    }
+    GumboOptions opt = kGumboDefaultOptions;
+    opt.allocator = gb_alloc;
+    opt.deallocator = gb_free;
+    opt.max_errors = 0;
+    *out = gumbo_parse_with_options(&opt, *buf, *buf_len);
+    if (!*out) {
+        free(*buf);
+        *buf = NULL;
+        if (why)
+            *why = xstrdup("the HTML parser gave up on the page");
+        return OA_INVALID;
+    }
+    return OA_OK;
+}
+
+void hx_parse_free(GumboOutput *out, char *buf)
+{
+    GumboOptions opt = kGumboDefaultOptions;
+    opt.allocator = gb_alloc;
+    opt.deallocator = gb_free;
+    if (out)
+        gumbo_destroy_output(&opt, out);
+    free(buf);
+}
+
+bool hx_find_application_form(GumboOutput *out, const char *html, size_t len)
+{
+    doc d = {0};
+    d.out = out;
+    d.html = html;
+    d.len = len;
+    index_doc(&d);
+    bool found = false;
+    for (size_t k = 0; k < d.n_forms && !found; k++) {
+        cand c = {0};
+        c.root = d.forms[k];
+        c.form = (int)k;
+        c.ci = xmalloc((d.n_ctls + 1) * sizeof *c.ci);
+        for (size_t i = 0; i < d.n_ctls; i++)
+            if (d.ctls[i].form == (int)k)
+                c.ci[c.n++] = i;
+        if (c.n)
+            score_cand(&d, &c);
+        found = c.eligible;
+        free(c.ci);
+    }
+    d.out = NULL;
+    doc_free(&d);
+    return found;
+}
+
+oa_status drv_html_extract(const char *html, size_t len, const char *page_url, drv_page_kind *kind,
+                           oa_form *out, char **why)
+{
+    memset(out, 0, sizeof *out);
+    *kind = DRV_PAGE_NO_FORM;
+    *why = NULL;
+    char *buf = NULL;
+    size_t buf_len = 0;
+    GumboOutput *g = NULL;
+    oa_status st = hx_parse(html, len, &g, &buf, &buf_len, why);
+    if (st != OA_OK)
+        return st;
+    doc d = {0};
+    d.out = g;
+    d.html = buf;
+    d.len = buf_len;
+    index_doc(&d);
+
+    cand *cands = xcalloc(d.n_forms + 1, sizeof *cands);
+    size_t n_c = 0;
+    for (size_t k = 0; k < d.n_forms; k++) {
+        cand *c = &cands[n_c];
+        c->root = d.forms[k];
+        c->form = (int)k;
+        c->ci = xmalloc((d.n_ctls + 1) * sizeof *c->ci);
+        for (size_t i = 0; i < d.n_ctls; i++)
+            if (d.ctls[i].form == (int)k)
+                c->ci[c->n++] = i;
+        if (!c->n) {
+            free(c->ci);
+            memset(c, 0, sizeof *c);
+            continue;
+        }
+        score_cand(&d, c);
+        n_c++;
+    }
+    if (formless_cand(&d, &cands[n_c])) {
+        score_cand(&d, &cands[n_c]);
+        n_c++;
+    }
+    cand *best = NULL;
+    for (size_t i = 0; i < n_c; i++)
+        if (cands[i].eligible && (!best || cands[i].score > best->score))
+            best = &cands[i];
+
+    if (best) {
+        extract_form(&d, best, page_url, out);
+        if (oa_form_count_questions(out) == 0) {
+            oa_form_free(out);
+            *why = xstrdup("the application form has no questions");
+        } else {
+            *kind = DRV_PAGE_FORM;
+        }
+    } else {
+        char *text = hx_page_text(g);
+        const char *phrase = NULL;
+        if (uk_is_closed_text(text, &phrase)) {
+            *kind = DRV_PAGE_CLOSED;
+            *why = xasprintf("no application form and the page says the job is closed (\"%s\")",
+                             phrase);
+        } else if (n_c == 0) {
+            *why = xstrdup("no form on the page");
+        } else {
+            oa_buf b;
+            oa_buf_init(&b, 1024);
+            oa_status ps = oa_buf_printf(&b, "no application form on the page (");
+            for (size_t i = 0; i < n_c && i < 6 && ps == OA_OK; i++)
+                ps = oa_buf_printf(&b, "%s%s score %d", i ? ", " : "", cands[i].kind,
+                                   cands[i].score);
+            if (ps == OA_OK)
+                ps = oa_buf_puts(&b, ")");
+            *why = oa_buf_take(&b);
+        }
+        free(text);
+    }
+    for (size_t i = 0; i < n_c; i++)
+        free(cands[i].ci);
+    free(cands);
+    doc_free(&d);
+    hx_parse_free(g, buf);
+    return OA_OK;
+}

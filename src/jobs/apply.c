@@ -1,0 +1,228 @@
+/*
+ * apply.c - the apply job: open the posting page (fresh session, so the CSRF token and its
+ * cookie match), rebuild the submission from the stored answers in the site's own field names,
+ * post it to the form's action, and classify the answer.
+ *
+ *   2xx/3xx without an error marker              -> SUBMITTED
+ *   5xx, 429, timeouts, resets                   -> retried on the schedule, then review
+ *   4xx, an error page, no form any more         -> review queue (still PENDING)
+ *   404/410/"job closed" on the posting page     -> the posting is archived (application FAILED)
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "drivers/driver.h"
+#include "drivers/fetch.h"
+#include "jobs/jobs.h"
+#include "util/clock.h"
+#include "util/crypto.h"
+#include "util/log.h"
+
+typedef struct {
+    svc_apply_kind kind;
+    char *reason;
+} outcome;
+
+static void set(outcome *o, svc_apply_kind k, char *reason_take)
+{
+    o->kind = k;
+    free(o->reason);
+    o->reason = reason_take;
+}
+
+/* Maps the stored [{question_id, answer}] onto the revision's questions. */
+static oa_status to_answers(const oa_form *form, json_t *arr, oa_answers *out, char **why)
+{
+    out->items = NULL;
+    out->n = 0;
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item)
+    {
+        const char *qid = json_string_value(json_object_get(item, "question_id"));
+        const oa_block *q = qid ? oa_form_find_question(form, qid) : NULL;
+        if (!q) {
+            oa_answers_free(out);
+            *why = xasprintf("stored answer %zu names no question of its form revision", i);
+            return OA_INVALID;
+        }
+        out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
+        out->items[out->n].q = q;
+        out->items[out->n].answer = json_object_get(item, "answer");
+        out->n++;
+    }
+    return OA_OK;
+}
+
+static bool transient_status(long st)
+{
+    return st == 408 || st == 425 || st == 429 || st >= 500;
+}
+
+static void attempt(const jobs_env *env, svc_apply_work *w, outcome *o)
+{
+    fetch_opts fo = {env->cfg->allow_private, env->cfg->fetch_timeout_ms, DRV_MAX_PAGE_BYTES,
+                     env->abort};
+    fetch_session *fs = fetch_session_new(&fo);
+    fetch_result page = {0}, post = {0};
+    oa_form fresh = {0};
+    bool have_fresh = false;
+    oa_answers ans = {0};
+    drv_fields fields = {0};
+    char *why = NULL, *target = NULL;
+    char *page_url = fetch_url_with_query(w->posting.url, NULL, w->query_params);
+    if (!page_url) {
+        set(o, SVC_APPLY_REVIEW, xstrdup("the posting URL cannot be parsed"));
+        goto out;
+    }
+    for (int64_t i = 0; i < w->app.additional_clicks; i++) {
+        fetch_result extra = {0};
+        char *ewhy = NULL;
+        if (fetch_get(fs, page_url, &extra, &ewhy) != OA_OK)
+            i = w->app.additional_clicks; /* the real visit below reports the problem */
+        fetch_result_free(&extra);
+        free(ewhy);
+    }
+    oa_status rc = fetch_get(fs, page_url, &page, &why);
+    if (rc == OA_AGAIN || rc == OA_TOO_LARGE || rc == OA_ERR) {
+        set(o, SVC_APPLY_RETRY, xasprintf("opening the posting page failed: %s", why ? why : "?"));
+        goto out;
+    }
+    if (rc != OA_OK) {
+        set(o, SVC_APPLY_REVIEW, xasprintf("opening the posting page was refused: %s", why ? why : "?"));
+        goto out;
+    }
+    if (page.status == 404 || page.status == 410) {
+        set(o, SVC_APPLY_OFFLINE, xasprintf("the posting page answered HTTP %ld", page.status));
+        goto out;
+    }
+    if (transient_status(page.status)) {
+        set(o, SVC_APPLY_RETRY, xasprintf("the posting page answered HTTP %ld", page.status));
+        goto out;
+    }
+    if (page.status < 200 || page.status >= 300) {
+        set(o, SVC_APPLY_REVIEW, xasprintf("the posting page answered HTTP %ld", page.status));
+        goto out;
+    }
+    const drv_driver *d = drv_pick(page.final_url, oa_buf_cstr(&page.body), page.body.len);
+    drv_page_kind pk = DRV_PAGE_NO_FORM;
+    char *dwhy = NULL;
+    rc = d->extract(oa_buf_cstr(&page.body), page.body.len, page.final_url, &pk, &fresh, &dwhy);
+    have_fresh = rc == OA_OK && pk == DRV_PAGE_FORM;
+    if (rc == OA_OK && pk == DRV_PAGE_CLOSED) {
+        set(o, SVC_APPLY_OFFLINE, xasprintf("the posting page says the job is closed"));
+        free(dwhy);
+        goto out;
+    }
+    if (!have_fresh) {
+        set(o, SVC_APPLY_REVIEW, xasprintf("the application form is no longer on the posting page%s%s",
+                                           dwhy ? ": " : "", dwhy ? dwhy : ""));
+        free(dwhy);
+        goto out;
+    }
+    free(dwhy);
+    free(why);
+    why = NULL;
+    if (to_answers(&w->form, w->answers, &ans, &why) != OA_OK ||
+        d->build_fields(&w->form, &fresh, &ans, &fields, &why) != OA_OK) {
+        set(o, SVC_APPLY_REVIEW, xasprintf("building the submission failed: %s", why ? why : "?"));
+        goto out;
+    }
+    const char *action = fresh.action ? fresh.action : w->form.action;
+    target = fetch_url_with_query(action, w->posting.url, w->query_params);
+    if (!target) {
+        set(o, SVC_APPLY_REVIEW, xasprintf("the form's action URL cannot be parsed"));
+        goto out;
+    }
+    bool multipart = false;
+    const char *enctype = fresh.enctype ? fresh.enctype : w->form.enctype;
+    if (enctype && strcasecmp(enctype, "multipart/form-data") == 0)
+        multipart = true;
+    for (size_t i = 0; i < fields.n; i++)
+        multipart |= fields.items[i].is_file;
+    rc = fetch_post(fs, target, &fields, multipart, page.final_url, &post, &why);
+    if (env->abort && atomic_load(env->abort))
+        goto out;
+    if (rc == OA_AGAIN || rc == OA_ERR) {
+        set(o, SVC_APPLY_RETRY, xasprintf("submitting failed: %s", why ? why : "?"));
+        goto out;
+    }
+    if (rc == OA_INVALID) {
+        set(o, SVC_APPLY_REVIEW, xasprintf("submitting was refused: %s", why ? why : "?"));
+        goto out;
+    }
+    char *cwhy = NULL;
+    drv_outcome dout = d->classify(post.status, post.content_type, oa_buf_cstr(&post.body),
+                                   post.body.len, &cwhy);
+    switch (dout) {
+    case DRV_SUBMITTED:
+        set(o, SVC_APPLY_SUBMITTED, cwhy);
+        break;
+    case DRV_TRANSIENT:
+        set(o, SVC_APPLY_RETRY, cwhy ? cwhy : xasprintf("the site answered HTTP %ld", post.status));
+        break;
+    case DRV_REJECTED:
+        set(o, SVC_APPLY_REVIEW, cwhy ? cwhy : xasprintf("the site answered HTTP %ld", post.status));
+        break;
+    }
+out:
+    drv_fields_free(&fields);
+    oa_answers_free(&ans);
+    oa_form_free(&fresh);
+    fetch_result_free(&page);
+    fetch_result_free(&post);
+    free(page_url);
+    free(target);
+    free(why);
+    fetch_session_free(fs);
+}
+
+static int64_t with_jitter(int64_t ms)
+{
+    uint32_t r;
+    oa_random_bytes(&r, sizeof r);
+    int64_t j = ms / 10;
+    return ms - j + (j ? (int64_t)(r % (uint32_t)(2 * j + 1)) : 0);
+}
+
+void jobs_run_apply(const jobs_env *env, const store_job *j)
+{
+    svc_apply_work w;
+    oa_status rc = svc_apply_begin(env->svc, j, &w);
+    if (rc == OA_NOT_FOUND)
+        return; /* settled without submitting (duplicate, final, or cancelled) */
+    if (rc != OA_OK) {
+        oa_log(OA_LOG_ERROR, "jobs.apply_begin_failed", "application_id=%s status=%s", j->ref_id,
+               oa_status_str(rc));
+        return; /* the lease runs out and the job comes back */
+    }
+    outcome o = {SVC_APPLY_REVIEW, NULL};
+    attempt(env, &w, &o);
+    if (env->abort && atomic_load(env->abort)) {
+        free(o.reason);
+        svc_apply_work_free(&w);
+        return; /* shutting down mid-attempt: nothing recorded, the lease goes back */
+    }
+    int64_t retry_at = 0;
+    if (o.kind == SVC_APPLY_RETRY) {
+        size_t n = (size_t)w.app.attempts;
+        if (n < env->cfg->n_apply_retry) {
+            retry_at = oa_now_ms() + with_jitter(env->cfg->apply_retry[n]);
+        } else {
+            char *r = xasprintf("gave up after %zu attempts; last: %s", n + 1, o.reason);
+            set(&o, SVC_APPLY_REVIEW, r);
+        }
+    }
+    rc = svc_apply_result(env->svc, j, o.kind, o.reason, retry_at);
+    if (rc != OA_OK)
+        oa_log(OA_LOG_ERROR, "jobs.apply_result_failed", "application_id=%s status=%s", j->ref_id,
+               oa_status_str(rc));
+    atomic_fetch_add(o.kind == SVC_APPLY_SUBMITTED ? &env->stats->applied_ok
+                     : o.kind == SVC_APPLY_RETRY   ? &env->stats->applied_retry
+                     : o.kind == SVC_APPLY_OFFLINE ? &env->stats->applied_offline
+                                                   : &env->stats->applied_review,
+                     1);
+    free(o.reason);
+    svc_apply_work_free(&w);
+}

@@ -1,0 +1,173 @@
+/* jobs.c - the worker pool: claim, run, sleep until the next due time or a wake-up. */
+#include "jobs/jobs.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/clock.h"
+#include "util/log.h"
+
+struct jobs {
+    svc *svc;
+    jobs_config cfg;
+    pthread_t *threads;
+    int n;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    uint64_t wake_gen; /* bumped by every wake-up; a worker sleeps only if it saw no new one */
+    atomic_bool stopping;
+    atomic_bool abort; /* set after the grace period: running transfers stop */
+    jobs_stats stats;
+    jobs_env env;
+};
+
+struct claim_ctx {
+    const jobs *j;
+    store_job job;
+};
+
+static oa_status claim_tx(oa_tx *tx, void *arg)
+{
+    struct claim_ctx *c = arg;
+    return store_job_claim(tx, oa_now_ms(), c->j->cfg.lease_ms, c->j->svc->parse_limit, &c->job);
+}
+
+static oa_status next_due_tx(oa_tx *tx, void *arg)
+{
+    return store_job_next_due(tx, (int64_t *)arg);
+}
+
+void jobs_wake(void *arg)
+{
+    jobs *j = arg;
+    pthread_mutex_lock(&j->mu);
+    j->wake_gen++;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+}
+
+static void *worker(void *arg)
+{
+    jobs *j = arg;
+    while (!atomic_load(&j->stopping)) {
+        pthread_mutex_lock(&j->mu);
+        uint64_t gen = j->wake_gen;
+        pthread_mutex_unlock(&j->mu);
+
+        struct claim_ctx c = {j, {0}};
+        oa_status rc = store_transact(j->svc->store, STORE_WRITE, claim_tx, &c);
+        if (rc == OA_OK) {
+            atomic_fetch_add(&j->stats.busy, 1);
+            if (strcmp(c.job.kind, "apply") == 0)
+                jobs_run_apply(&j->env, &c.job);
+            else
+                jobs_run_parse(&j->env, &c.job);
+            atomic_fetch_sub(&j->stats.busy, 1);
+            continue;
+        }
+        /* Nothing due (or the store is busy): sleep until the next due time, a wake-up, or
+         * at most 30 s (lease expiries of crashed nodes). */
+        int64_t due = 0, now = oa_now_ms();
+        int64_t wait_ms = 30000;
+        if (rc == OA_NOT_FOUND &&
+            store_transact(j->svc->store, STORE_READ, next_due_tx, &due) == OA_OK) {
+            wait_ms = due - now;
+            if (wait_ms < 1)
+                wait_ms = 1;
+            if (wait_ms > 30000)
+                wait_ms = 30000;
+        } else if (rc != OA_NOT_FOUND) {
+            wait_ms = 1000;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t ns = ts.tv_nsec + (wait_ms % 1000) * 1000000;
+        ts.tv_sec += wait_ms / 1000 + ns / 1000000000;
+        ts.tv_nsec = ns % 1000000000;
+        pthread_mutex_lock(&j->mu);
+        while (j->wake_gen == gen && !atomic_load(&j->stopping)) {
+            if (pthread_cond_timedwait(&j->cv, &j->mu, &ts) == ETIMEDOUT)
+                break;
+        }
+        pthread_mutex_unlock(&j->mu);
+    }
+    return NULL;
+}
+
+static oa_status release_tx(oa_tx *tx, void *arg)
+{
+    return store_job_release(tx, NULL, (int64_t *)arg);
+}
+
+oa_status jobs_start(svc *s, const jobs_config *cfg, jobs **out)
+{
+    jobs *j = xcalloc(1, sizeof *j);
+    j->svc = s;
+    j->cfg = *cfg;
+    if (j->cfg.workers <= 0)
+        j->cfg.workers = 8;
+    if (j->cfg.lease_ms <= 0)
+        j->cfg.lease_ms = 5 * 60 * 1000;
+    if (j->cfg.fetch_timeout_ms <= 0)
+        j->cfg.fetch_timeout_ms = 30000;
+    j->env.svc = s;
+    j->env.cfg = &j->cfg;
+    j->env.abort = &j->abort;
+    j->env.stats = &j->stats;
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
+    int64_t released = 0;
+    oa_status rc = store_transact(s->store, STORE_WRITE, release_tx, &released);
+    if (rc != OA_OK) {
+        free(j);
+        return rc;
+    }
+    if (released)
+        oa_log(OA_LOG_INFO, "jobs.recovered", "leases_released=%lld", (long long)released);
+    j->threads = xcalloc((size_t)j->cfg.workers, sizeof *j->threads);
+    for (int i = 0; i < j->cfg.workers; i++) {
+        if (pthread_create(&j->threads[i], NULL, worker, j) != 0) {
+            oa_log(OA_LOG_ERROR, "jobs.thread_failed", "index=%d", i);
+            break;
+        }
+        j->n++;
+    }
+    oa_log(OA_LOG_INFO, "jobs.started", "workers=%d", j->n);
+    *out = j;
+    return OA_OK;
+}
+
+void jobs_stop(jobs *j, int64_t grace_ms)
+{
+    if (!j)
+        return;
+    atomic_store(&j->stopping, true);
+    jobs_wake(j);
+    int64_t deadline = oa_mono_ms() + grace_ms;
+    while (atomic_load(&j->stats.busy) > 0 && oa_mono_ms() < deadline) {
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    if (atomic_load(&j->stats.busy) > 0) {
+        oa_log(OA_LOG_WARN, "jobs.aborting", "busy=%d", atomic_load(&j->stats.busy));
+        atomic_store(&j->abort, true);
+    }
+    for (int i = 0; i < j->n; i++)
+        pthread_join(j->threads[i], NULL);
+    /* Jobs aborted mid-way kept their leases: give them back so a restart picks them up. */
+    int64_t released = 0;
+    if (store_transact(j->svc->store, STORE_WRITE, release_tx, &released) == OA_OK && released)
+        oa_log(OA_LOG_INFO, "jobs.leases_released", "count=%lld", (long long)released);
+    pthread_mutex_destroy(&j->mu);
+    pthread_cond_destroy(&j->cv);
+    free(j->threads);
+    free(j);
+}
+
+const jobs_stats *jobs_get_stats(const jobs *j)
+{
+    return &j->stats;
+}

@@ -1,0 +1,60 @@
+/*
+ * jobs.h - background work on worker threads over the store's leased queue: parse jobs (first
+ * parse, retries of failed parses, scheduled re-checks) and apply jobs.
+ *
+ * Workers are woken at once when work is queued (svc calls jobs_wake after the commit) and
+ * otherwise sleep until the next job is due; nothing polls on the hot path. A worker holds a
+ * lease on its job; a crash returns the job to the queue (at once on restart: the SQLite file
+ * has one engine process, so every lease found at start-up is a dead one).
+ */
+#ifndef OA_JOBS_JOBS_H
+#define OA_JOBS_JOBS_H
+
+#include <stdatomic.h>
+
+#include "svc/svc.h"
+
+#define JOBS_MAX_RETRIES 16
+
+typedef struct {
+    int workers;             /* worker threads (default 8) */
+    int64_t lease_ms;        /* how long a claimed job is ours (default 5 min) */
+    int64_t fetch_timeout_ms; /* per career-site request (default 30 s) */
+    bool allow_private;
+    /* Delays before each retry of a transiently failed submission; after the last, the
+     * application goes to the review queue. */
+    int64_t apply_retry[JOBS_MAX_RETRIES];
+    size_t n_apply_retry;
+} jobs_config;
+
+typedef struct jobs jobs;
+
+/* Releases leases left by a previous process, then starts the workers. */
+oa_status jobs_start(svc *s, const jobs_config *cfg, jobs **out) OA_MUST_CHECK;
+/* Wakes idle workers (svc's wake_jobs hook; arg is the jobs). */
+void jobs_wake(void *arg);
+/* Stops claiming, lets running jobs finish for up to grace_ms, aborts the rest and returns
+ * their leases to the queue. */
+void jobs_stop(jobs *j, int64_t grace_ms);
+
+/* Counters for /metrics. */
+typedef struct {
+    atomic_llong parsed_ok, parsed_failed, parsed_offline;
+    atomic_llong applied_ok, applied_review, applied_retry, applied_offline;
+    atomic_int busy;
+} jobs_stats;
+
+const jobs_stats *jobs_get_stats(const jobs *j);
+
+/* ---- internal: the job bodies (parse.c, apply.c) ---- */
+typedef struct {
+    svc *svc;
+    const jobs_config *cfg;
+    const atomic_bool *abort;
+    jobs_stats *stats;
+} jobs_env;
+
+void jobs_run_parse(const jobs_env *env, const store_job *j);
+void jobs_run_apply(const jobs_env *env, const store_job *j);
+
+#endif

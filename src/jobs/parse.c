@@ -1,0 +1,99 @@
+/*
+ * parse.c - the parse job: fetch the posting's page, let the driver find the form, record the
+ * outcome. Used for the first parse, retries of failed parses and the scheduled re-checks.
+ *
+ *   404 / 410 / a "job closed" page           -> taken offline (ARCHIVED)
+ *   2xx with an application form               -> parsed (APPLYABLE, maybe a new revision)
+ *   anything else (no form, 5xx, timeout ...)  -> failed (UNAVAILABLE, or stays APPLYABLE)
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/driver.h"
+#include "drivers/fetch.h"
+#include "jobs/jobs.h"
+#include "util/log.h"
+
+struct load_ctx {
+    const char *id;
+    oa_posting p;
+};
+
+static oa_status load_tx(oa_tx *tx, void *arg)
+{
+    struct load_ctx *c = arg;
+    oa_posting_clear(&c->p);
+    return store_posting_get(tx, NULL, c->id, &c->p);
+}
+
+static bool is_html(const char *ct)
+{
+    return !ct || strstr(ct, "html") || strstr(ct, "xml") || strstr(ct, "text/plain");
+}
+
+void jobs_run_parse(const jobs_env *env, const store_job *j)
+{
+    struct load_ctx lc = {j->ref_id, {0}};
+    oa_status rc = store_transact(env->svc->store, STORE_READ, load_tx, &lc);
+    if (rc != OA_OK) {
+        /* Gone or unreadable: the result call drops or reschedules as the store says. */
+        if (rc == OA_NOT_FOUND)
+            rc = svc_parse_result(env->svc, j, SVC_PARSE_FAILED, NULL, "posting not found");
+        oa_posting_clear(&lc.p);
+        return;
+    }
+    fetch_opts fo = {env->cfg->allow_private, env->cfg->fetch_timeout_ms, DRV_MAX_PAGE_BYTES,
+                     env->abort};
+    fetch_session *fs = fetch_session_new(&fo);
+    fetch_result res = {0};
+    char *why = NULL;
+    svc_parse_kind kind = SVC_PARSE_FAILED;
+    char *reason = NULL;
+    oa_form form = {0};
+    rc = fetch_get(fs, lc.p.url, &res, &why);
+    if (env->abort && atomic_load(env->abort))
+        goto out; /* shutting down: record nothing, the lease goes back to the queue */
+    if (rc != OA_OK) {
+        reason = xasprintf("fetching the page failed: %s", why ? why : "?");
+    } else if (res.status == 404 || res.status == 410) {
+        kind = SVC_PARSE_OFFLINE;
+        reason = xasprintf("the page answered HTTP %ld", res.status);
+    } else if (res.status < 200 || res.status >= 300) {
+        reason = xasprintf("the page answered HTTP %ld", res.status);
+    } else if (!is_html(res.content_type)) {
+        reason = xasprintf("the page is not HTML (%s)", res.content_type);
+    } else {
+        const drv_driver *d = drv_pick(res.final_url, oa_buf_cstr(&res.body), res.body.len);
+        drv_page_kind pk = DRV_PAGE_NO_FORM;
+        char *dwhy = NULL;
+        oa_status drc = d->extract(oa_buf_cstr(&res.body), res.body.len, res.final_url, &pk, &form,
+                                   &dwhy);
+        if (drc != OA_OK) {
+            reason = xasprintf("the page could not be parsed: %s", dwhy ? dwhy : oa_status_str(drc));
+        } else if (pk == DRV_PAGE_FORM) {
+            kind = SVC_PARSE_OK;
+        } else if (pk == DRV_PAGE_CLOSED) {
+            kind = SVC_PARSE_OFFLINE;
+            reason = xasprintf("the page says the job is closed%s%s", dwhy ? ": " : "",
+                               dwhy ? dwhy : "");
+        } else {
+            reason = xasprintf("no application form found%s%s", dwhy ? ": " : "", dwhy ? dwhy : "");
+        }
+        free(dwhy);
+    }
+    rc = svc_parse_result(env->svc, j, kind, kind == SVC_PARSE_OK ? &form : NULL, reason);
+    if (rc != OA_OK)
+        oa_log(OA_LOG_ERROR, "jobs.parse_result_failed", "posting_id=%s status=%s", j->ref_id,
+               oa_status_str(rc));
+    atomic_fetch_add(kind == SVC_PARSE_OK        ? &env->stats->parsed_ok
+                     : kind == SVC_PARSE_OFFLINE ? &env->stats->parsed_offline
+                                                 : &env->stats->parsed_failed,
+                     1);
+out:
+    fetch_result_free(&res);
+    oa_form_free(&form);
+    free(reason);
+    free(why);
+    fetch_session_free(fs);
+    oa_posting_clear(&lc.p);
+}

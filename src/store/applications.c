@@ -1,0 +1,169 @@
+/* applications.c - applications, the review queue and duplicate detection. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/entities.h"
+
+#define APP_COLS                                                                               \
+    "seq, id, tenant, posting_id, revision_id, email_lower, status, needs_review, "             \
+    "review_reason, decision_reason, answers, query_params, attempts, created_at, updated_at, " \
+    "candidate_email, additional_clicks"
+
+static void read_app(oa_stmt *s, oa_application *a)
+{
+    a->seq = store_int(s, 0);
+    store_copy(s, 1, a->id, sizeof a->id);
+    a->tenant = store_dup(s, 2);
+    store_copy(s, 3, a->posting_id, sizeof a->posting_id);
+    store_copy(s, 4, a->revision_id, sizeof a->revision_id);
+    a->email_lower = store_dup(s, 5);
+    if (!oa_app_status_parse(store_text(s, 6), &a->status))
+        a->status = OA_AS_PENDING;
+    a->needs_review = store_int(s, 7) != 0;
+    a->review_reason = store_dup(s, 8);
+    a->decision_reason = store_dup(s, 9);
+    a->answers_json = store_dup(s, 10);
+    a->query_params_json = store_dup(s, 11);
+    a->attempts = store_int(s, 12);
+    a->created_at = store_int(s, 13);
+    a->updated_at = store_int(s, 14);
+    a->email = store_dup(s, 15);
+    a->additional_clicks = store_int(s, 16);
+}
+
+oa_status store_app_insert(oa_tx *tx, oa_application *a)
+{
+    oa_status rc = store_exec(
+        tx,
+        "INSERT INTO applications (id, tenant, posting_id, revision_id, email_lower, status, "
+        "needs_review, review_reason, decision_reason, answers, query_params, attempts, "
+        "created_at, updated_at, candidate_email, additional_clicks) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "ttttttbttttiiiti", a->id, a->tenant, a->posting_id, a->revision_id, a->email_lower,
+        oa_app_status_name(a->status), (int)a->needs_review, a->review_reason, a->decision_reason,
+        a->answers_json, a->query_params_json, a->attempts, a->created_at, a->updated_at,
+        a->email, a->additional_clicks);
+    if (rc != OA_OK)
+        return rc;
+    return store_query_int(tx, &a->seq, "SELECT seq FROM applications WHERE id = ?", "t", a->id);
+}
+
+oa_status store_app_get(oa_tx *tx, const char *tenant, const char *id, oa_application *out)
+{
+    oa_stmt *s;
+    oa_status rc = store_query(tx, &s,
+                               "SELECT " APP_COLS " FROM applications "
+                               "WHERE id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR tenant = ?2)",
+                               "tt", id, tenant);
+    if (rc != OA_OK)
+        return rc;
+    rc = store_next(s);
+    if (rc == OA_ROW) {
+        read_app(s, out);
+        rc = OA_OK;
+    } else if (rc == OA_OK) {
+        rc = OA_NOT_FOUND;
+    }
+    store_done(s);
+    return rc;
+}
+
+oa_status store_app_update(oa_tx *tx, const oa_application *a)
+{
+    return store_exec(tx,
+                      "UPDATE applications SET status = ?, needs_review = ?, review_reason = ?, "
+                      "decision_reason = ?, answers = ?, attempts = ?, updated_at = ? WHERE id = ?",
+                      "tbtttiit", oa_app_status_name(a->status), (int)a->needs_review,
+                      a->review_reason, a->decision_reason, a->answers_json, a->attempts,
+                      a->updated_at, a->id);
+}
+
+void oa_application_list_free(oa_application *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        oa_application_clear(&l[i]);
+    free(l);
+}
+
+static oa_status read_list(oa_stmt *s, oa_application **out, size_t *n)
+{
+    oa_status rc;
+    while ((rc = store_next(s)) == OA_ROW) {
+        *out = xrealloc(*out, (*n + 1) * sizeof **out);
+        memset(&(*out)[*n], 0, sizeof **out);
+        read_app(s, &(*out)[(*n)++]);
+    }
+    store_done(s);
+    if (rc != OA_OK) {
+        oa_application_list_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+oa_status store_app_list(oa_tx *tx, const store_page *pg, oa_application **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    oa_stmt *s;
+    oa_status rc = store_query(
+        tx, &s,
+        "SELECT " APP_COLS " FROM applications WHERE tenant = ?1 AND seq > ?2 "
+        "AND (CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3))) "
+        "AND (CAST(?4 AS TEXT) IS NULL OR posting_id IN (SELECT value FROM json_each(?4))) "
+        "ORDER BY seq LIMIT ?5",
+        "titti", pg->tenant, pg->after, pg->ids_json, pg->parent_json, (int64_t)pg->limit);
+    return rc == OA_OK ? read_list(s, out, n) : rc;
+}
+
+oa_status store_app_review_list(oa_tx *tx, const store_page *pg, oa_application **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    oa_stmt *s;
+    oa_status rc = store_query(
+        tx, &s,
+        "SELECT " APP_COLS " FROM applications WHERE tenant = ?1 AND needs_review = 1 "
+        "AND status = 'PENDING' AND seq > ?2 "
+        "AND (CAST(?3 AS TEXT) IS NULL OR posting_id IN (SELECT value FROM json_each(?3))) "
+        "ORDER BY seq LIMIT ?4",
+        "titi", pg->tenant, pg->after, pg->parent_json, (int64_t)pg->limit);
+    return rc == OA_OK ? read_list(s, out, n) : rc;
+}
+
+oa_status store_app_pending_ids(oa_tx *tx, const char *posting_id, char ***ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    oa_stmt *s;
+    oa_status rc = store_query(tx, &s,
+                               "SELECT id FROM applications WHERE posting_id = ? AND status = 'PENDING' "
+                               "ORDER BY seq",
+                               "t", posting_id);
+    if (rc != OA_OK)
+        return rc;
+    while ((rc = store_next(s)) == OA_ROW) {
+        *ids = xrealloc(*ids, (*n + 1) * sizeof **ids);
+        (*ids)[(*n)++] = store_dup(s, 0);
+    }
+    store_done(s);
+    if (rc != OA_OK) {
+        store_ids_free(*ids, *n);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+oa_status store_app_has_earlier(oa_tx *tx, const oa_application *a, bool *found)
+{
+    int64_t cnt = 0;
+    oa_status rc = store_query_int(tx, &cnt,
+                                   "SELECT COUNT(*) FROM applications WHERE posting_id = ? "
+                                   "AND email_lower = ? AND seq < ? "
+                                   "AND status IN ('PENDING', 'SUBMITTED')",
+                                   "tti", a->posting_id, a->email_lower, a->seq);
+    *found = cnt > 0;
+    return rc;
+}

@@ -1,0 +1,173 @@
+/*
+ * entities.h - typed reads and writes of the engine's rows, written once for every backend.
+ *
+ * All functions run inside a transaction (oa_tx from store_transact). Rows read into the core
+ * structs (core/model.h) are owned by the caller: clear them with the matching *_clear. Lists
+ * return malloc'd arrays of structs; free with the matching *_list_free.
+ * OA_NOT_FOUND means no such row (for the tenant given: other tenants' rows are invisible).
+ */
+#ifndef OA_STORE_ENTITIES_H
+#define OA_STORE_ENTITIES_H
+
+#include "core/model.h"
+#include "store/store.h"
+
+/* ---- meta and API keys ---- */
+oa_status store_meta_get(oa_tx *tx, const char *key, char **value) OA_MUST_CHECK;
+/* Inserts unless present; either way *value (malloc'd) is what is stored now. */
+oa_status store_meta_get_or_put(oa_tx *tx, const char *key, const char *value,
+                                char **stored) OA_MUST_CHECK;
+oa_status store_apikey_put(oa_tx *tx, const char *key_hash, const char *tenant,
+                           const char *source, int64_t now) OA_MUST_CHECK;
+oa_status store_apikey_find(oa_tx *tx, const char *key_hash, char **tenant) OA_MUST_CHECK;
+oa_status store_apikey_count(oa_tx *tx, int64_t *n) OA_MUST_CHECK;
+
+/* ---- lists ---- */
+/* A page request: rows of tenant with seq > after, at most limit, optionally restricted to
+ * JSON arrays of ids (each filter NULL when absent). */
+typedef struct {
+    const char *tenant;
+    int64_t after;
+    int limit;
+    const char *ids_json;      /* ids */
+    const char *parent_json;   /* career_site_ids (postings) or job_posting_ids (applications) */
+    const char *job_codes_json; /* postings only */
+} store_page;
+
+/* ---- career sites and job feeds ---- */
+oa_status store_site_insert(oa_tx *tx, oa_site *s) OA_MUST_CHECK; /* sets seq */
+oa_status store_site_get(oa_tx *tx, const char *tenant, const char *id, oa_site *out) OA_MUST_CHECK;
+oa_status store_site_find_label(oa_tx *tx, const char *tenant, const char *label,
+                                oa_site *out) OA_MUST_CHECK;
+oa_status store_site_list(oa_tx *tx, const store_page *pg, oa_site **out,
+                          size_t *n) OA_MUST_CHECK;
+void oa_site_list_free(oa_site *l, size_t n);
+
+oa_status store_feed_insert(oa_tx *tx, oa_feed *f) OA_MUST_CHECK;
+oa_status store_feed_get(oa_tx *tx, const char *tenant, const char *id, oa_feed *out) OA_MUST_CHECK;
+oa_status store_feed_list(oa_tx *tx, const store_page *pg, oa_feed **out,
+                          size_t *n) OA_MUST_CHECK;
+void oa_feed_list_free(oa_feed *l, size_t n);
+/* Takes the feed's import lease until `until` unless another live one holds it
+ * (OA_CONFLICT). */
+oa_status store_feed_lock(oa_tx *tx, const char *feed_id, const char *token, int64_t now,
+                          int64_t until) OA_MUST_CHECK;
+oa_status store_feed_unlock(oa_tx *tx, const char *feed_id, const char *token) OA_MUST_CHECK;
+
+/* ---- postings and form revisions ---- */
+/* The identity key of a posting: one row per (tenant, feed, site, url, job code). */
+void store_posting_identity(const char *tenant, const char *feed_id, const char *site_id,
+                            const char *url, const char *job_code, char out[65]);
+oa_status store_posting_insert(oa_tx *tx, oa_posting *p, const char *identity) OA_MUST_CHECK;
+/* tenant may be NULL for internal lookups (workers). */
+oa_status store_posting_get(oa_tx *tx, const char *tenant, const char *id,
+                            oa_posting *out) OA_MUST_CHECK;
+oa_status store_posting_find_identity(oa_tx *tx, const char *identity,
+                                      oa_posting *out) OA_MUST_CHECK;
+/* Writes the mutable fields: job_code, location, state, archived_at, revision, failures,
+ * last_error, updated_at. */
+oa_status store_posting_update(oa_tx *tx, const oa_posting *p) OA_MUST_CHECK;
+oa_status store_posting_list(oa_tx *tx, const store_page *pg, oa_posting **out,
+                             size_t *n) OA_MUST_CHECK;
+/* Ids of the feed's postings that are not archived and not in keep (a JSON array of ids). */
+oa_status store_posting_feed_missing(oa_tx *tx, const char *feed_id, const char *keep_json,
+                                     char ***ids, size_t *n) OA_MUST_CHECK;
+void oa_posting_list_free(oa_posting *l, size_t n);
+
+oa_status store_revision_insert(oa_tx *tx, const char *id, const char *posting_id,
+                                const char *hash, const char *form_json,
+                                int64_t now) OA_MUST_CHECK;
+/* The revision's form JSON (malloc'd) and content hash (optional out). */
+oa_status store_revision_get(oa_tx *tx, const char *id, char **form_json,
+                             char hash[65]) OA_MUST_CHECK;
+
+/* ---- applications ---- */
+oa_status store_app_insert(oa_tx *tx, oa_application *a) OA_MUST_CHECK;
+oa_status store_app_get(oa_tx *tx, const char *tenant, const char *id,
+                        oa_application *out) OA_MUST_CHECK;
+/* Writes status, needs_review, reasons, answers (NULL purges), attempts, updated_at. */
+oa_status store_app_update(oa_tx *tx, const oa_application *a) OA_MUST_CHECK;
+oa_status store_app_list(oa_tx *tx, const store_page *pg, oa_application **out,
+                         size_t *n) OA_MUST_CHECK;
+/* The review queue: PENDING applications that automation handed to a human. */
+oa_status store_app_review_list(oa_tx *tx, const store_page *pg, oa_application **out,
+                                size_t *n) OA_MUST_CHECK;
+/* Ids of the posting's PENDING applications. */
+oa_status store_app_pending_ids(oa_tx *tx, const char *posting_id, char ***ids,
+                                size_t *n) OA_MUST_CHECK;
+/* Whether an earlier (smaller seq) application for the same posting and email is PENDING or
+ * SUBMITTED: then this one is a duplicate. */
+oa_status store_app_has_earlier(oa_tx *tx, const oa_application *a, bool *found) OA_MUST_CHECK;
+void oa_application_list_free(oa_application *l, size_t n);
+void store_ids_free(char **ids, size_t n);
+
+/* Whether a submission token has been used. */
+oa_status store_token_is_used(oa_tx *tx, const char *jti, bool *used) OA_MUST_CHECK;
+/* Marks a submission token used: OA_CONFLICT when it already was. */
+oa_status store_token_use(oa_tx *tx, const char *jti, int64_t expires_at) OA_MUST_CHECK;
+
+/* ---- work queue ---- */
+typedef struct {
+    int64_t id;
+    char kind[16];
+    char ref_id[OA_ID_SIZE];
+    char tenant[128];
+    int64_t attempts;
+    char lease_token[OA_ID_SIZE];
+} store_job;
+
+/* Queues (or re-times) the job for (kind, ref_id) to run at run_at. An existing row keeps
+ * the earlier of the two times unless `force` (then run_at wins). A leased row is left to its
+ * worker, except that its run_at is updated for the next round. */
+oa_status store_job_put(oa_tx *tx, const char *kind, const char *ref_id, const char *tenant,
+                        int64_t run_at, bool force) OA_MUST_CHECK;
+/* Leases the next due job (apply jobs first), honouring the per-tenant limit of concurrently
+ * leased parse jobs. OA_NOT_FOUND when nothing is due. */
+oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_limit,
+                          store_job *out) OA_MUST_CHECK;
+/* Whether the lease is still ours (the job may have been cancelled or re-leased). */
+oa_status store_job_owned(oa_tx *tx, const store_job *j, bool *owned) OA_MUST_CHECK;
+/* Finishes a leased job: deleted. */
+oa_status store_job_finish(oa_tx *tx, const store_job *j) OA_MUST_CHECK;
+/* Puts a leased job back for later: lease dropped, run_at set, attempts as given. */
+oa_status store_job_retry(oa_tx *tx, const store_job *j, int64_t run_at,
+                          int64_t attempts) OA_MUST_CHECK;
+/* Deletes queued work of a resource (any lease holder's result will then be dropped). */
+oa_status store_job_cancel(oa_tx *tx, const char *kind, const char *ref_id) OA_MUST_CHECK;
+/* Returns every leased job to the queue (startup after a crash; shutdown). owner_token NULL
+ * releases all leases. */
+oa_status store_job_release(oa_tx *tx, const char *lease_token, int64_t *released) OA_MUST_CHECK;
+/* When the next job becomes due (or a lease expires); OA_NOT_FOUND when the queue is empty. */
+oa_status store_job_next_due(oa_tx *tx, int64_t *at) OA_MUST_CHECK;
+oa_status store_job_count(oa_tx *tx, const char *kind, int64_t *n) OA_MUST_CHECK;
+
+/* ---- events (transactional outbox) ---- */
+typedef struct {
+    int64_t seq;
+    char id[OA_ID_SIZE];
+    char *tenant;
+    char *type;
+    char *resource_id;
+    char *body;
+    int64_t created_at;
+} oa_event;
+
+oa_status store_event_insert(oa_tx *tx, oa_event *e) OA_MUST_CHECK; /* sets seq */
+oa_status store_event_list_resource(oa_tx *tx, const char *tenant, const char *resource_id,
+                                    oa_event **out, size_t *n) OA_MUST_CHECK;
+void oa_event_clear(oa_event *e);
+void oa_event_list_free(oa_event *l, size_t n);
+
+/* ---- figures for /metrics ---- */
+typedef struct {
+    char name[32];
+    int64_t n;
+} store_count;
+
+/* Counts grouped by a column, e.g. postings by availability; malloc'd array. */
+oa_status store_stats_postings(oa_tx *tx, store_count **out, size_t *n) OA_MUST_CHECK;
+oa_status store_stats_applications(oa_tx *tx, store_count **out, size_t *n) OA_MUST_CHECK;
+oa_status store_stats_jobs(oa_tx *tx, store_count **out, size_t *n) OA_MUST_CHECK;
+oa_status store_stats_scalar(oa_tx *tx, const char *what, int64_t *n) OA_MUST_CHECK;
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * queue.c - the durable work queue with leases.
+ *
+ * A job row is leased by setting lease_until/lease_token in one UPDATE whose WHERE clause only
+ * matches a due, unleased (or lease-expired) row, so two workers never hold the same job. A
+ * worker's result counts only while its lease_token is still on the row: a job cancelled
+ * (archive) or re-leased after expiry drops the stale result.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/entities.h"
+
+oa_status store_job_put(oa_tx *tx, const char *kind, const char *ref_id, const char *tenant,
+                        int64_t run_at, bool force)
+{
+    return store_exec(tx,
+                      "INSERT INTO jobs (kind, ref_id, tenant, run_at, created_at) VALUES (?1, ?2, ?3, ?4, ?4) "
+                      "ON CONFLICT (kind, ref_id) DO UPDATE SET run_at = CASE WHEN ?5 = 1 "
+                      "OR excluded.run_at < jobs.run_at THEN excluded.run_at ELSE jobs.run_at END",
+                      "tttib", kind, ref_id, tenant, run_at, (int)force);
+}
+
+oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_limit, store_job *out)
+{
+    char token[OA_ID_SIZE];
+    oa_id_new(token);
+    oa_stmt *s;
+    oa_status rc = store_query(
+        tx, &s,
+        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3 WHERE id = ("
+        " SELECT j.id FROM jobs j WHERE j.run_at <= ?1 AND (j.lease_until IS NULL OR j.lease_until < ?1)"
+        " AND (j.kind <> 'parse' OR (SELECT COUNT(*) FROM jobs k WHERE k.kind = 'parse'"
+        "  AND k.tenant = j.tenant AND k.lease_until >= ?1) < ?4)"
+        " ORDER BY CASE WHEN j.kind = 'apply' THEN 0 ELSE 1 END, j.run_at, j.id LIMIT 1) "
+        "RETURNING id, kind, ref_id, tenant, attempts, lease_token",
+        "iiti", now, lease_ms, token, (int64_t)parse_limit);
+    if (rc != OA_OK)
+        return rc;
+    rc = store_next(s);
+    if (rc == OA_ROW) {
+        out->id = store_int(s, 0);
+        store_copy(s, 1, out->kind, sizeof out->kind);
+        store_copy(s, 2, out->ref_id, sizeof out->ref_id);
+        store_copy(s, 3, out->tenant, sizeof out->tenant);
+        out->attempts = store_int(s, 4);
+        store_copy(s, 5, out->lease_token, sizeof out->lease_token);
+        /* Step to completion so the UPDATE is finished before the statement is reset. */
+        while ((rc = store_next(s)) == OA_ROW)
+            ;
+    } else if (rc == OA_OK) {
+        rc = OA_NOT_FOUND;
+    }
+    store_done(s);
+    return rc;
+}
+
+oa_status store_job_owned(oa_tx *tx, const store_job *j, bool *owned)
+{
+    int64_t n = 0;
+    oa_status rc = store_query_int(tx, &n, "SELECT COUNT(*) FROM jobs WHERE id = ? AND lease_token = ?",
+                                   "it", j->id, j->lease_token);
+    *owned = n == 1;
+    return rc;
+}
+
+oa_status store_job_finish(oa_tx *tx, const store_job *j)
+{
+    return store_exec(tx, "DELETE FROM jobs WHERE id = ? AND lease_token = ?", "it", j->id,
+                      j->lease_token);
+}
+
+oa_status store_job_retry(oa_tx *tx, const store_job *j, int64_t run_at, int64_t attempts)
+{
+    return store_exec(tx,
+                      "UPDATE jobs SET run_at = ?, attempts = ?, lease_until = NULL, lease_token = NULL "
+                      "WHERE id = ? AND lease_token = ?",
+                      "iiit", run_at, attempts, j->id, j->lease_token);
+}
+
+oa_status store_job_cancel(oa_tx *tx, const char *kind, const char *ref_id)
+{
+    return store_exec(tx, "DELETE FROM jobs WHERE kind = ? AND ref_id = ?", "tt", kind, ref_id);
+}
+
+oa_status store_job_release(oa_tx *tx, const char *lease_token, int64_t *released)
+{
+    return store_exec_n(tx, released,
+                        "UPDATE jobs SET lease_until = NULL, lease_token = NULL WHERE lease_token IS NOT NULL "
+                        "AND (CAST(?1 AS TEXT) IS NULL OR lease_token = ?1)",
+                        "t", lease_token);
+}
+
+oa_status store_job_next_due(oa_tx *tx, int64_t *at)
+{
+    oa_stmt *s;
+    oa_status rc = store_query(tx, &s,
+                               "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > run_at "
+                               "THEN lease_until ELSE run_at END) FROM jobs",
+                               "");
+    if (rc != OA_OK)
+        return rc;
+    rc = store_next(s);
+    if (rc == OA_ROW) {
+        rc = store_null(s, 0) ? OA_NOT_FOUND : OA_OK;
+        *at = store_int(s, 0);
+    } else if (rc == OA_OK) {
+        rc = OA_NOT_FOUND;
+    }
+    store_done(s);
+    return rc;
+}
+
+oa_status store_job_count(oa_tx *tx, const char *kind, int64_t *n)
+{
+    return store_query_int(tx, n, "SELECT COUNT(*) FROM jobs WHERE kind = ?", "t", kind);
+}

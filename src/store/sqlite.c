@@ -1,0 +1,250 @@
+/*
+ * sqlite.c - the embedded SQLite backend of store_ops.
+ *
+ * One file, WAL mode (readers never block the writer), synchronous=NORMAL (a process crash
+ * loses nothing committed; only an OS crash can lose the last transactions), write
+ * transactions taken with BEGIN IMMEDIATE so two writers never deadlock on lock upgrade, and a
+ * busy timeout so writers queue instead of failing. An advisory lock on PATH.lock keeps a
+ * second engine process off the same file: the queues' leases assume one process per file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "store/migrations.h"
+#include "store/store.h"
+
+typedef struct {
+    char *path;
+    int lock_fd;
+} sq_db;
+
+static oa_status map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+        return OA_OK;
+    case SQLITE_ROW:
+        return OA_ROW;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return OA_AGAIN;
+    case SQLITE_CONSTRAINT:
+        return OA_CONFLICT;
+    case SQLITE_TOOBIG:
+        return OA_TOO_LARGE;
+    default:
+        return OA_ERR;
+    }
+}
+
+static oa_status sq_open(const char *target, void **db, char **why)
+{
+    if (sqlite3_threadsafe() == 0) {
+        *why = xstrdup("this SQLite library was built without thread support");
+        return OA_ERR;
+    }
+    char *lock_path = xasprintf("%s.lock", target);
+    int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        *why = xasprintf("cannot open %s: %s", lock_path, strerror(errno));
+        free(lock_path);
+        return OA_ERR;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        *why = xasprintf("%s is in use by another openapply process (lock %s held); one engine "
+                         "process per SQLite file",
+                         target, lock_path);
+        free(lock_path);
+        close(fd);
+        return OA_CONFLICT;
+    }
+    free(lock_path);
+    sq_db *d = xcalloc(1, sizeof *d);
+    d->path = xstrdup(target);
+    d->lock_fd = fd;
+    *db = d;
+    return OA_OK;
+}
+
+static void sq_close(void *db)
+{
+    sq_db *d = db;
+    if (!d)
+        return;
+    close(d->lock_fd); /* releases the flock */
+    free(d->path);
+    free(d);
+}
+
+static oa_status sq_conn_open(void *db, void **conn, char **why)
+{
+    sq_db *d = db;
+    sqlite3 *h = NULL;
+    int rc = sqlite3_open_v2(d->path, &h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        *why = xasprintf("cannot open %s: %s", d->path, h ? sqlite3_errmsg(h) : "out of memory");
+        sqlite3_close(h);
+        return OA_ERR;
+    }
+    sqlite3_busy_timeout(h, 10000);
+    sqlite3_extended_result_codes(h, 1);
+    char *err = NULL;
+    rc = sqlite3_exec(h,
+                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+                      NULL, NULL, &err);
+    if (rc != SQLITE_OK) {
+        *why = xasprintf("cannot configure %s: %s", d->path, err ? err : sqlite3_errmsg(h));
+        sqlite3_free(err);
+        sqlite3_close(h);
+        return OA_ERR;
+    }
+    *conn = h;
+    return OA_OK;
+}
+
+static void sq_conn_close(void *conn)
+{
+    sqlite3_close(conn);
+}
+
+static oa_status sq_exec_script(void *conn, const char *sql, char **why)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(conn, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK && why) {
+        free(*why);
+        *why = xstrdup(err ? err : sqlite3_errmsg(conn));
+    }
+    sqlite3_free(err);
+    return map_rc(rc);
+}
+
+static oa_status sq_begin(void *conn, bool write)
+{
+    return map_rc(sqlite3_exec(conn, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL));
+}
+
+static oa_status sq_commit(void *conn)
+{
+    return map_rc(sqlite3_exec(conn, "COMMIT", NULL, NULL, NULL));
+}
+
+static void sq_rollback(void *conn)
+{
+    if (!sqlite3_get_autocommit(conn))
+        sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static oa_status sq_prepare(void *conn, const char *sql, void **stmt)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return OA_ERR;
+    }
+    *stmt = s;
+    return OA_OK;
+}
+
+static void sq_finalize(void *stmt)
+{
+    sqlite3_finalize(stmt);
+}
+
+static void sq_reset(void *stmt)
+{
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+}
+
+static void sq_bind_text(void *stmt, int idx, const char *s, size_t len)
+{
+    sqlite3_bind_text64(stmt, idx, s, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+static void sq_bind_int(void *stmt, int idx, int64_t v)
+{
+    sqlite3_bind_int64(stmt, idx, v);
+}
+
+static void sq_bind_null(void *stmt, int idx)
+{
+    sqlite3_bind_null(stmt, idx);
+}
+
+static oa_status sq_step(void *stmt)
+{
+    return map_rc(sqlite3_step(stmt));
+}
+
+static const char *sq_col_text(void *stmt, int col)
+{
+    return (const char *)sqlite3_column_text(stmt, col);
+}
+
+static int64_t sq_col_int(void *stmt, int col)
+{
+    return sqlite3_column_int64(stmt, col);
+}
+
+static bool sq_col_null(void *stmt, int col)
+{
+    return sqlite3_column_type(stmt, col) == SQLITE_NULL;
+}
+
+static int64_t sq_changes(void *stmt)
+{
+    return sqlite3_changes64(sqlite3_db_handle(stmt));
+}
+
+static int sq_param_count(void *stmt)
+{
+    return sqlite3_bind_parameter_count(stmt);
+}
+
+static const char *sq_errmsg(void *conn)
+{
+    return sqlite3_errmsg(conn);
+}
+
+static const void *sq_migrations(size_t *n)
+{
+    *n = oa_sqlite_migrations_n;
+    return oa_sqlite_migrations;
+}
+
+const store_ops store_sqlite_ops = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .conn_open = sq_conn_open,
+    .conn_close = sq_conn_close,
+    .exec_script = sq_exec_script,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .reset = sq_reset,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_text = sq_col_text,
+    .col_int = sq_col_int,
+    .col_null = sq_col_null,
+    .changes = sq_changes,
+    .errmsg = sq_errmsg,
+    .param_count = sq_param_count,
+    .migrations = sq_migrations,
+};

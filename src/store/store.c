@@ -1,0 +1,527 @@
+/*
+ * store.c - backend-neutral half of the store: URL dispatch, the connection pool, a per
+ * connection cache of prepared statements, transactions with retry, parameter binding and
+ * migrations.
+ */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/migrations.h"
+#include "util/log.h"
+
+#define STMT_CACHE 96
+#define TX_RETRIES 12
+
+typedef struct {
+    const char *sql; /* identity: statements are string literals */
+    void *stmt;
+    bool busy;
+} cached_stmt;
+
+typedef struct store_conn {
+    void *conn;
+    cached_stmt cache[STMT_CACHE];
+    struct store_conn *next;
+} store_conn;
+
+struct oa_store {
+    const store_ops *ops;
+    void *db;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    store_conn *idle;
+    int open, max;
+    int schema_version;
+};
+
+typedef struct after_hook {
+    void (*fn)(void *);
+    void *arg;
+    struct after_hook *next;
+} after_hook;
+
+struct oa_tx {
+    oa_store *st;
+    store_conn *c;
+    after_hook *after;
+};
+
+struct oa_stmt {
+    oa_tx *tx;
+    void *stmt;
+    cached_stmt *slot; /* NULL when not cached: finalize in store_done */
+};
+
+/* ---- pool ------------------------------------------------------------------------------- */
+
+static oa_status conn_get(oa_store *st, store_conn **out)
+{
+    pthread_mutex_lock(&st->mu);
+    for (;;) {
+        if (st->idle) {
+            *out = st->idle;
+            st->idle = st->idle->next;
+            pthread_mutex_unlock(&st->mu);
+            return OA_OK;
+        }
+        if (st->open < st->max) {
+            st->open++;
+            pthread_mutex_unlock(&st->mu);
+            store_conn *c = xcalloc(1, sizeof *c);
+            char *why = NULL;
+            if (st->ops->conn_open(st->db, &c->conn, &why) != OA_OK) {
+                oa_log(OA_LOG_ERROR, "store.connect_failed", "backend=%s error=\"%s\"",
+                       st->ops->name, why ? why : "?");
+                free(why);
+                free(c);
+                pthread_mutex_lock(&st->mu);
+                st->open--;
+                pthread_cond_signal(&st->cv);
+                pthread_mutex_unlock(&st->mu);
+                return OA_ERR;
+            }
+            *out = c;
+            return OA_OK;
+        }
+        pthread_cond_wait(&st->cv, &st->mu);
+    }
+}
+
+static void conn_put(oa_store *st, store_conn *c)
+{
+    pthread_mutex_lock(&st->mu);
+    c->next = st->idle;
+    st->idle = c;
+    pthread_cond_signal(&st->cv);
+    pthread_mutex_unlock(&st->mu);
+}
+
+static void conn_free(oa_store *st, store_conn *c)
+{
+    for (int i = 0; i < STMT_CACHE; i++)
+        if (c->cache[i].stmt)
+            st->ops->finalize(c->cache[i].stmt);
+    st->ops->conn_close(c->conn);
+    free(c);
+}
+
+/* ---- open / close / migrations ---------------------------------------------------------- */
+
+static int migration_version(const char *name)
+{
+    int v = 0;
+    for (const char *p = name; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (*p - '0');
+    return v;
+}
+
+struct migrate_ctx {
+    const oa_migration *m;
+    int version;
+    char *why;
+};
+
+static oa_status migrate_one(oa_tx *tx, void *arg)
+{
+    struct migrate_ctx *mc = arg;
+    const store_ops *ops = tx->st->ops;
+    oa_status rc = ops->exec_script(tx->c->conn, mc->m->sql, &mc->why);
+    if (rc != OA_OK)
+        return rc;
+    return store_exec(tx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                      "iti", (int64_t)mc->version, mc->m->name, (int64_t)time(NULL) * 1000);
+}
+
+static oa_status read_version(oa_tx *tx, void *arg)
+{
+    int64_t v = 0;
+    oa_status rc = store_query_int(tx, &v, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
+    *(int *)arg = (int)v;
+    return rc == OA_NOT_FOUND ? OA_OK : rc;
+}
+
+static oa_status migrate(oa_store *st, char **why)
+{
+    store_conn *c;
+    if (conn_get(st, &c) != OA_OK) {
+        *why = xstrdup("cannot connect to the database");
+        return OA_ERR;
+    }
+    oa_status rc = st->ops->exec_script(c->conn,
+                                        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                                        " applied_at BIGINT NOT NULL)",
+                                        why);
+    conn_put(st, c);
+    if (rc != OA_OK)
+        return rc;
+    int current = 0;
+    rc = store_transact(st, STORE_READ, read_version, &current);
+    if (rc != OA_OK) {
+        *why = xstrdup("cannot read the schema version");
+        return rc;
+    }
+    size_t n_ms = 0;
+    const oa_migration *ms = st->ops->migrations(&n_ms);
+    int latest = 0;
+    for (size_t i = 0; i < n_ms; i++) {
+        int v = migration_version(ms[i].name);
+        if (v > latest)
+            latest = v;
+        if (v <= current)
+            continue;
+        struct migrate_ctx mc = {&ms[i], v, NULL};
+        rc = store_transact(st, STORE_WRITE, migrate_one, &mc);
+        if (rc != OA_OK) {
+            *why = xasprintf("migration %s failed: %s", ms[i].name, mc.why ? mc.why : "?");
+            free(mc.why);
+            return rc;
+        }
+        free(mc.why);
+        oa_log(OA_LOG_INFO, "store.migrated", "backend=%s migration=%s", st->ops->name,
+               ms[i].name);
+        current = v;
+    }
+    if (current > latest) {
+        *why = xasprintf("the database has schema version %d, newer than this binary's %d: "
+                         "upgrade openapply",
+                         current, latest);
+        return OA_INVALID;
+    }
+    st->schema_version = current;
+    return OA_OK;
+}
+
+oa_status store_open(const char *url, const store_options *opt, oa_store **out, char **why)
+{
+    *out = NULL;
+    *why = NULL;
+    const store_ops *ops = NULL;
+    const char *target = NULL;
+    if (strncmp(url, "sqlite:", 7) == 0) {
+        ops = &store_sqlite_ops;
+        target = url + 7;
+    } else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+        *why = xstrdup("the PostgreSQL store is not built into this version yet; use sqlite:PATH");
+        return OA_INVALID;
+    } else {
+        *why = xstrdup("--db must be sqlite:PATH (e.g. sqlite:openapply.db)");
+        return OA_INVALID;
+    }
+    if (!*target) {
+        *why = xstrdup("--db sqlite: needs a file path (e.g. sqlite:openapply.db)");
+        return OA_INVALID;
+    }
+    oa_store *st = xcalloc(1, sizeof *st);
+    st->ops = ops;
+    st->max = opt && opt->pool_size > 0 ? opt->pool_size : 16;
+    pthread_mutex_init(&st->mu, NULL);
+    pthread_cond_init(&st->cv, NULL);
+    oa_status rc = ops->open(target, &st->db, why);
+    if (rc != OA_OK) {
+        pthread_mutex_destroy(&st->mu);
+        pthread_cond_destroy(&st->cv);
+        free(st);
+        return rc;
+    }
+    rc = migrate(st, why);
+    if (rc != OA_OK) {
+        store_close(st);
+        return rc;
+    }
+    *out = st;
+    return OA_OK;
+}
+
+void store_close(oa_store *st)
+{
+    if (!st)
+        return;
+    while (st->idle) {
+        store_conn *c = st->idle;
+        st->idle = c->next;
+        conn_free(st, c);
+    }
+    st->ops->close(st->db);
+    pthread_mutex_destroy(&st->mu);
+    pthread_cond_destroy(&st->cv);
+    free(st);
+}
+
+const char *store_backend(const oa_store *st)
+{
+    return st->ops->name;
+}
+
+int store_schema_version(oa_store *st)
+{
+    return st->schema_version;
+}
+
+/* ---- transactions ----------------------------------------------------------------------- */
+
+static void free_hooks(after_hook *h)
+{
+    while (h) {
+        after_hook *n = h->next;
+        free(h);
+        h = n;
+    }
+}
+
+static void backoff(int attempt)
+{
+    struct timespec ts = {0, (long)(1 + attempt * attempt) * 2 * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *tx, void *ctx),
+                         void *ctx)
+{
+    oa_status rc = OA_ERR;
+    for (int attempt = 0; attempt < TX_RETRIES; attempt++) {
+        oa_tx tx = {st, NULL, NULL};
+        if (conn_get(st, &tx.c) != OA_OK)
+            return OA_ERR;
+        rc = st->ops->begin(tx.c->conn, mode == STORE_WRITE);
+        if (rc == OA_OK) {
+            rc = fn(&tx, ctx);
+            if (rc == OA_OK) {
+                rc = st->ops->commit(tx.c->conn);
+                if (rc != OA_OK)
+                    st->ops->rollback(tx.c->conn);
+            } else {
+                st->ops->rollback(tx.c->conn);
+            }
+        }
+        conn_put(st, tx.c);
+        if (rc == OA_OK) {
+            for (after_hook *h = tx.after; h; h = h->next)
+                h->fn(h->arg);
+        }
+        free_hooks(tx.after);
+        if (rc != OA_AGAIN)
+            return rc;
+        backoff(attempt);
+    }
+    oa_log(OA_LOG_WARN, "store.busy", "backend=%s retries=%d", st->ops->name, TX_RETRIES);
+    return OA_AGAIN;
+}
+
+void store_tx_after(oa_tx *tx, void (*fn)(void *arg), void *arg)
+{
+    for (after_hook *h = tx->after; h; h = h->next)
+        if (h->fn == fn && h->arg == arg)
+            return;
+    after_hook *h = xcalloc(1, sizeof *h);
+    h->fn = fn;
+    h->arg = arg;
+    h->next = tx->after;
+    tx->after = h;
+}
+
+/* ---- statements ------------------------------------------------------------------------- */
+
+static oa_status prepare(oa_tx *tx, const char *sql, oa_stmt *out)
+{
+    const store_ops *ops = tx->st->ops;
+    store_conn *c = tx->c;
+    cached_stmt *free_slot = NULL;
+    out->tx = tx;
+    out->slot = NULL;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        cached_stmt *cs = &c->cache[i];
+        if (cs->sql == sql && !cs->busy) {
+            cs->busy = true;
+            out->stmt = cs->stmt;
+            out->slot = cs;
+            return OA_OK;
+        }
+        if (!cs->sql && !free_slot)
+            free_slot = cs;
+    }
+    if (ops->prepare(c->conn, sql, &out->stmt) != OA_OK) {
+        oa_log(OA_LOG_ERROR, "store.prepare_failed", "backend=%s error=\"%s\" sql=\"%.120s\"",
+               ops->name, ops->errmsg(c->conn), sql);
+        return OA_ERR;
+    }
+    if (free_slot) {
+        free_slot->sql = sql;
+        free_slot->stmt = out->stmt;
+        free_slot->busy = true;
+        out->slot = free_slot;
+    }
+    return OA_OK;
+}
+
+static void bind_all(oa_stmt *s, const char *sql, const char *types, va_list ap)
+{
+    const store_ops *ops = s->tx->st->ops;
+    /* A parameter list that does not match the statement is a bug in our SQL: stop at once
+     * rather than read the wrong varargs. */
+    if ((int)strlen(types) != ops->param_count(s->stmt)) {
+        fprintf(stderr, "fatal: store: %d parameter types given for %d parameters in \"%.200s\"\n",
+                (int)strlen(types), ops->param_count(s->stmt), sql);
+        abort();
+    }
+    int idx = 1;
+    for (const char *t = types; *t; t++, idx++) {
+        switch (*t) {
+        case 't': {
+            const char *v = va_arg(ap, const char *);
+            if (v)
+                ops->bind_text(s->stmt, idx, v, strlen(v));
+            else
+                ops->bind_null(s->stmt, idx);
+            break;
+        }
+        case 'i':
+            ops->bind_int(s->stmt, idx, va_arg(ap, int64_t));
+            break;
+        case 'b':
+            ops->bind_int(s->stmt, idx, va_arg(ap, int) ? 1 : 0);
+            break;
+        case 'n':
+            ops->bind_null(s->stmt, idx);
+            break;
+        default:
+            fprintf(stderr, "fatal: store: bad parameter type '%c'\n", *t);
+            abort();
+        }
+    }
+}
+
+void store_done(oa_stmt *s)
+{
+    if (!s)
+        return;
+    const store_ops *ops = s->tx->st->ops;
+    if (s->slot) {
+        ops->reset(s->stmt);
+        s->slot->busy = false;
+    } else {
+        ops->finalize(s->stmt);
+    }
+    free(s);
+}
+
+static oa_status vquery(oa_tx *tx, oa_stmt **out, const char *sql, const char *types, va_list ap)
+{
+    oa_stmt *s = xcalloc(1, sizeof *s);
+    if (prepare(tx, sql, s) != OA_OK) {
+        free(s);
+        *out = NULL;
+        return OA_ERR;
+    }
+    bind_all(s, sql, types, ap);
+    *out = s;
+    return OA_OK;
+}
+
+oa_status store_query(oa_tx *tx, oa_stmt **out, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    oa_status rc = vquery(tx, out, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+oa_status store_next(oa_stmt *s)
+{
+    oa_status rc = s->tx->st->ops->step(s->stmt);
+    if (rc == OA_ERR)
+        oa_log(OA_LOG_ERROR, "store.step_failed", "backend=%s error=\"%s\"", s->tx->st->ops->name,
+               s->tx->st->ops->errmsg(s->tx->c->conn));
+    return rc;
+}
+
+static oa_status vexec(oa_tx *tx, int64_t *changes, const char *sql, const char *types, va_list ap)
+{
+    oa_stmt *s;
+    oa_status rc = vquery(tx, &s, sql, types, ap);
+    if (rc != OA_OK)
+        return rc;
+    do {
+        rc = store_next(s);
+    } while (rc == OA_ROW);
+    if (changes)
+        *changes = rc == OA_OK ? tx->st->ops->changes(s->stmt) : 0;
+    store_done(s);
+    return rc;
+}
+
+oa_status store_exec(oa_tx *tx, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    oa_status rc = vexec(tx, NULL, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+oa_status store_exec_n(oa_tx *tx, int64_t *changes, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    oa_status rc = vexec(tx, changes, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+oa_status store_query_int(oa_tx *tx, int64_t *out, const char *sql, const char *types, ...)
+{
+    oa_stmt *s;
+    va_list ap;
+    va_start(ap, types);
+    oa_status rc = vquery(tx, &s, sql, types, ap);
+    va_end(ap);
+    if (rc != OA_OK)
+        return rc;
+    rc = store_next(s);
+    if (rc == OA_ROW) {
+        *out = store_int(s, 0);
+        rc = OA_OK;
+    } else if (rc == OA_OK) {
+        rc = OA_NOT_FOUND;
+    }
+    store_done(s);
+    return rc;
+}
+
+const char *store_text(oa_stmt *s, int col)
+{
+    return s->tx->st->ops->col_text(s->stmt, col);
+}
+
+char *store_dup(oa_stmt *s, int col)
+{
+    const char *t = store_text(s, col);
+    return t ? xstrdup(t) : NULL;
+}
+
+int64_t store_int(oa_stmt *s, int col)
+{
+    return s->tx->st->ops->col_int(s->stmt, col);
+}
+
+bool store_null(oa_stmt *s, int col)
+{
+    return s->tx->st->ops->col_null(s->stmt, col);
+}
+
+void store_copy(oa_stmt *s, int col, char *out, size_t n)
+{
+    const char *t = store_text(s, col);
+    size_t len = t ? strlen(t) : 0;
+    if (!t || len >= n) {
+        out[0] = '\0';
+        return;
+    }
+    memcpy(out, t, len + 1);
+}

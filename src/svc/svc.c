@@ -1,0 +1,336 @@
+/*
+ * svc.c - server secrets, API keys, event emission, and the effect runners shared by the
+ * posting and application use cases.
+ */
+#include "svc/svc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "svc/internal.h"
+#include "util/clock.h"
+#include "util/crypto.h"
+#include "util/log.h"
+
+/* ---- secrets ---- */
+
+struct init_ctx {
+    char *key_b64;
+};
+
+static oa_status init_tx(oa_tx *tx, void *arg)
+{
+    struct init_ctx *c = arg;
+    uint8_t k[32];
+    oa_random_bytes(k, sizeof k);
+    char *fresh = oa_b64_encode(k, sizeof k);
+    free(c->key_b64);
+    c->key_b64 = NULL;
+    oa_status rc = store_meta_get_or_put(tx, "submission_token_key", fresh, &c->key_b64);
+    free(fresh);
+    return rc;
+}
+
+oa_status svc_init(svc *s)
+{
+    struct init_ctx c = {NULL};
+    oa_status rc = store_transact(s->store, STORE_WRITE, init_tx, &c);
+    if (rc != OA_OK)
+        return rc;
+    uint8_t *k = NULL;
+    size_t kl = 0;
+    rc = oa_b64_decode(c.key_b64, strlen(c.key_b64), &k, &kl);
+    free(c.key_b64);
+    if (rc != OA_OK || kl != sizeof s->token_key) {
+        free(k);
+        return OA_ERR;
+    }
+    memcpy(s->token_key, k, kl);
+    free(k);
+    if (!s->refresh_interval_ms)
+        s->refresh_interval_ms = SVC_DEFAULT_REFRESH_MS;
+    if (!s->parse_backoff_ms)
+        s->parse_backoff_ms = SVC_DEFAULT_PARSE_BACKOFF_MS;
+    if (!s->parse_limit)
+        s->parse_limit = SVC_DEFAULT_PARSE_LIMIT;
+    return OA_OK;
+}
+
+/* ---- API keys ---- */
+
+struct key_ctx {
+    const char *tenant;
+    char hash[65];
+    const char *source;
+    char *generated;
+    char *found_tenant;
+};
+
+static oa_status key_add_tx(oa_tx *tx, void *arg)
+{
+    struct key_ctx *k = arg;
+    return store_apikey_put(tx, k->hash, k->tenant, k->source, oa_now_ms());
+}
+
+oa_status svc_key_add(svc *s, const char *tenant, const char *key)
+{
+    struct key_ctx k = {.tenant = tenant, .source = "flag"};
+    oa_sha256_hex(key, strlen(key), k.hash);
+    return store_transact(s->store, STORE_WRITE, key_add_tx, &k);
+}
+
+static oa_status bootstrap_tx(oa_tx *tx, void *arg)
+{
+    struct key_ctx *k = arg;
+    int64_t n = 0;
+    oa_status rc = store_apikey_count(tx, &n);
+    if (rc != OA_OK || n > 0)
+        return rc;
+    char id1[OA_ID_SIZE], id2[OA_ID_SIZE];
+    oa_id_new(id1);
+    oa_id_new(id2);
+    free(k->generated);
+    k->generated = xasprintf("oa_%s%s", id1, id2);
+    oa_sha256_hex(k->generated, strlen(k->generated), k->hash);
+    return store_apikey_put(tx, k->hash, "default", "generated", oa_now_ms());
+}
+
+oa_status svc_key_bootstrap(svc *s, char **generated)
+{
+    struct key_ctx k = {0};
+    oa_status rc = store_transact(s->store, STORE_WRITE, bootstrap_tx, &k);
+    if (rc != OA_OK) {
+        free(k.generated);
+        k.generated = NULL;
+    }
+    *generated = k.generated;
+    return rc;
+}
+
+static oa_status key_find_tx(oa_tx *tx, void *arg)
+{
+    struct key_ctx *k = arg;
+    return store_apikey_find(tx, k->hash, &k->found_tenant);
+}
+
+oa_status svc_key_tenant(svc *s, const char *key, char **tenant)
+{
+    struct key_ctx k = {0};
+    oa_sha256_hex(key, strlen(key), k.hash);
+    oa_status rc = store_transact(s->store, STORE_READ, key_find_tx, &k);
+    *tenant = k.found_tenant;
+    return rc;
+}
+
+/* ---- sites and feeds ---- */
+
+struct create_ctx {
+    oa_site *site;
+    oa_feed *feed;
+};
+
+static oa_status create_tx(oa_tx *tx, void *arg)
+{
+    struct create_ctx *c = arg;
+    return c->site ? store_site_insert(tx, c->site) : store_feed_insert(tx, c->feed);
+}
+
+oa_status svc_site_create(svc *s, const char *tenant, const char *label, oa_site *out)
+{
+    memset(out, 0, sizeof *out);
+    oa_id_new(out->id);
+    out->tenant = xstrdup(tenant);
+    out->label = xstrdup(label);
+    out->created_at = oa_now_ms();
+    struct create_ctx c = {out, NULL};
+    oa_status rc = store_transact(s->store, STORE_WRITE, create_tx, &c);
+    if (rc == OA_OK)
+        oa_log(OA_LOG_INFO, "career_site.created", "tenant=%s career_site_id=%s", tenant, out->id);
+    return rc;
+}
+
+oa_status svc_feed_create(svc *s, const char *tenant, const char *label, oa_feed *out)
+{
+    memset(out, 0, sizeof *out);
+    oa_id_new(out->id);
+    out->tenant = xstrdup(tenant);
+    out->label = xstrdup(label);
+    out->created_at = oa_now_ms();
+    struct create_ctx c = {NULL, out};
+    oa_status rc = store_transact(s->store, STORE_WRITE, create_tx, &c);
+    if (rc == OA_OK)
+        oa_log(OA_LOG_INFO, "job_feed.created", "tenant=%s job_feed_id=%s", tenant, out->id);
+    return rc;
+}
+
+/* ---- events ---- */
+
+static void wake_events(void *arg)
+{
+    svc *s = arg;
+    if (s->wake_events)
+        s->wake_events(s->wake_events_arg);
+}
+
+static void wake_jobs(void *arg)
+{
+    svc *s = arg;
+    if (s->wake_jobs)
+        s->wake_jobs(s->wake_jobs_arg);
+}
+
+static oa_status emit(svc *s, oa_tx *tx, const char *tenant, const char *type,
+                      const char *resource_id, json_t *data, int64_t now)
+{
+    oa_event e = {0};
+    oa_id_new(e.id);
+    e.tenant = (char *)tenant;
+    e.type = (char *)type;
+    e.resource_id = (char *)resource_id;
+    e.body = core_event_body(e.id, type, data);
+    e.created_at = now;
+    oa_status rc = store_event_insert(tx, &e);
+    if (rc == OA_OK) {
+        store_tx_after(tx, wake_events, s);
+        oa_log(OA_LOG_INFO, "event.written", "tenant=%s event_id=%s type=%s resource_id=%s seq=%lld",
+               tenant, e.id, type, resource_id, (long long)e.seq);
+    }
+    free(e.body);
+    return rc;
+}
+
+oa_status svc__emit_posting(svc *s, oa_tx *tx, const oa_posting *p)
+{
+    json_t *data = core_posting_json(p);
+    oa_status rc = emit(s, tx, p->tenant, OA_EVENT_POSTING, p->id, data, p->updated_at);
+    json_decref(data);
+    return rc;
+}
+
+oa_status svc__emit_app(svc *s, oa_tx *tx, const oa_application *a)
+{
+    json_t *data = core_application_json(a, false);
+    oa_status rc = emit(s, tx, a->tenant, OA_EVENT_APPLICATION, a->id, data, a->updated_at);
+    json_decref(data);
+    return rc;
+}
+
+oa_status svc__job_put(svc *s, oa_tx *tx, const char *kind, const char *ref_id,
+                       const char *tenant, int64_t run_at, bool force)
+{
+    oa_status rc = store_job_put(tx, kind, ref_id, tenant, run_at, force);
+    if (rc == OA_OK)
+        store_tx_after(tx, wake_jobs, s);
+    return rc;
+}
+
+/* ---- effect runners ---- */
+
+oa_status svc__app_step(svc *s, oa_tx *tx, oa_application *a, oa_app_input in,
+                        const char *reason, int64_t now, bool *changed)
+{
+    oa_app_effect e = core_app_step(a->status, in);
+    if (changed)
+        *changed = e.changed;
+    if (e.drop)
+        return OA_OK;
+    a->status = e.next;
+    if (e.enter_review) {
+        a->needs_review = true;
+        free(a->review_reason);
+        a->review_reason = reason ? xstrdup(reason) : NULL;
+    }
+    if (e.leave_review)
+        a->needs_review = false;
+    if (e.changed && reason && in != OA_AI_NEEDS_REVIEW) {
+        free(a->decision_reason);
+        a->decision_reason = xstrdup(reason);
+    }
+    if (e.purge_answers) {
+        free(a->answers_json);
+        a->answers_json = NULL;
+    }
+    /* updated_at moves with the status (what the webhook reports), and with review entry so
+     * operators see when it happened. */
+    a->updated_at = now;
+    oa_status rc = store_app_update(tx, a);
+    if (rc == OA_OK && e.cancel_work)
+        rc = store_job_cancel(tx, "apply", a->id);
+    if (rc == OA_OK && e.changed)
+        rc = svc__emit_app(s, tx, a);
+    if (rc == OA_OK)
+        oa_log(OA_LOG_INFO, "application.transition",
+               "tenant=%s application_id=%s input=%s status=%s review=%d", a->tenant, a->id,
+               oa_app_input_name(in), oa_app_status_name(a->status), a->needs_review ? 1 : 0);
+    return rc;
+}
+
+static int64_t parse_backoff(const svc *s, int64_t failures)
+{
+    int64_t d = s->parse_backoff_ms;
+    for (int64_t i = 1; i < failures && d < s->refresh_interval_ms; i++)
+        d *= 2;
+    if (d > s->refresh_interval_ms)
+        d = s->refresh_interval_ms;
+    /* +-10% jitter so that a site's failed postings do not retry in lockstep. */
+    uint32_t r;
+    oa_random_bytes(&r, sizeof r);
+    int64_t j = d / 10;
+    return d - j + (j ? (int64_t)(r % (uint32_t)(2 * j + 1)) : 0);
+}
+
+oa_status svc__posting_effect(svc *s, oa_tx *tx, oa_posting *p, const oa_posting_effect *e,
+                              const store_job *held, int64_t now)
+{
+    oa_status rc = OA_OK;
+    if (e->drop)
+        return held ? store_job_finish(tx, held) : OA_OK;
+    oa_posting_state before = p->state;
+    p->state = e->next;
+    if (e->archive)
+        p->archived_at = now;
+    if (e->unarchive)
+        p->archived_at = 0;
+    if (e->changed)
+        p->updated_at = now;
+    rc = store_posting_update(tx, p);
+    if (rc == OA_OK && e->changed)
+        rc = svc__emit_posting(s, tx, p);
+    if (rc != OA_OK)
+        return rc;
+    if (e->changed)
+        oa_log(OA_LOG_INFO, "posting.transition", "tenant=%s posting_id=%s from=%s to=%s%s%s",
+               p->tenant, p->id, oa_availability_name(before.av), oa_availability_name(p->state.av),
+               p->state.reason ? " reason=" : "",
+               p->state.reason ? oa_archive_reason_name(p->state.reason) : "");
+    if (e->fail_applications) {
+        char **ids = NULL;
+        size_t n = 0;
+        rc = store_app_pending_ids(tx, p->id, &ids, &n);
+        char *why = xasprintf("job posting archived (%s)", oa_archive_reason_name(p->state.reason));
+        for (size_t i = 0; rc == OA_OK && i < n; i++) {
+            oa_application a = {0};
+            rc = store_app_get(tx, NULL, ids[i], &a);
+            if (rc == OA_OK)
+                rc = svc__app_step(s, tx, &a, OA_AI_POSTING_ARCHIVED, why, now, NULL);
+            oa_application_clear(&a);
+        }
+        free(why);
+        store_ids_free(ids, n);
+        if (rc != OA_OK)
+            return rc;
+    }
+    if (e->cancel_work)
+        rc = store_job_cancel(tx, "parse", p->id); /* also ends a held lease: result dropped */
+    else if (e->parse_now)
+        rc = svc__job_put(s, tx, "parse", p->id, p->tenant, now, true);
+    else if (e->parse_retry || e->refresh_later) {
+        int64_t at = now + (e->parse_retry ? parse_backoff(s, p->parse_failures)
+                                           : s->refresh_interval_ms);
+        rc = held ? store_job_retry(tx, held, at, p->parse_failures)
+                  : svc__job_put(s, tx, "parse", p->id, p->tenant, at, true);
+    } else if (held) {
+        rc = store_job_finish(tx, held);
+    }
+    return rc;
+}

@@ -1,0 +1,160 @@
+/*
+ * svc.h - the engine's use cases. Each call is one store transaction that reads rows, asks the
+ * core state machines what happens, and writes the new state together with its webhook event
+ * rows (the transactional outbox): a state change without its event, or the reverse, cannot
+ * be committed. api/ and jobs/ call these; neither writes SQL nor decides transitions.
+ */
+#ifndef OA_SVC_SVC_H
+#define OA_SVC_SVC_H
+
+#include <jansson.h>
+
+#include "core/form.h"
+#include "core/model.h"
+#include "core/token.h"
+#include "store/entities.h"
+#include "store/store.h"
+
+typedef struct svc {
+    oa_store *store;
+    int64_t refresh_interval_ms; /* re-check APPLYABLE postings this often */
+    int64_t parse_backoff_ms;    /* first retry of a failed parse; doubles, capped at refresh */
+    int parse_limit;             /* concurrently leased parse jobs per tenant */
+    bool allow_private;          /* --allow-private-networks */
+    uint8_t token_key[32];       /* submission token HMAC key (from the store) */
+    void (*wake_jobs)(void *arg); /* called after a commit that queued work */
+    void *wake_jobs_arg;
+    void (*wake_events)(void *arg); /* called after a commit that wrote events */
+    void *wake_events_arg;
+} svc;
+
+#define SVC_DEFAULT_REFRESH_MS ((int64_t)6 * 3600 * 1000)
+#define SVC_DEFAULT_PARSE_BACKOFF_MS ((int64_t)60 * 1000)
+#define SVC_DEFAULT_PARSE_LIMIT 5
+
+/* Loads (creating on first start) the server secrets. */
+oa_status svc_init(svc *s) OA_MUST_CHECK;
+
+/* ---- API keys ---- */
+/* Stores a key given on the command line for tenant. */
+oa_status svc_key_add(svc *s, const char *tenant, const char *key) OA_MUST_CHECK;
+/* When no key is stored at all, generates one for tenant "default" into *generated
+ * (malloc'd, to be shown once); otherwise *generated = NULL. */
+oa_status svc_key_bootstrap(svc *s, char **generated) OA_MUST_CHECK;
+/* The tenant of a bearer key; OA_NOT_FOUND when unknown. */
+oa_status svc_key_tenant(svc *s, const char *key, char **tenant) OA_MUST_CHECK;
+
+/* ---- career sites, feeds ---- */
+oa_status svc_site_create(svc *s, const char *tenant, const char *label,
+                          oa_site *out) OA_MUST_CHECK;
+oa_status svc_feed_create(svc *s, const char *tenant, const char *label,
+                          oa_feed *out) OA_MUST_CHECK;
+
+/* ---- postings ---- */
+typedef enum { SVC_LOC_KEEP = 0, SVC_LOC_CLEAR, SVC_LOC_SET } svc_loc_op;
+
+typedef struct {
+    const char *url;
+    const char *job_code;     /* NULL when none */
+    const char *site_id;
+    svc_loc_op loc_op;
+    const char *loc_country;  /* with SVC_LOC_SET */
+    const char *loc_postal;   /* with SVC_LOC_SET, may be NULL */
+} svc_posting_req;
+
+/* POST /postings: creates the posting (PENDING, parse queued) or, when the same
+ * (site, url, job_code) exists, updates its location and resubmits it. OA_NOT_FOUND when the
+ * career site is not the tenant's. */
+oa_status svc_posting_submit(svc *s, const char *tenant, const svc_posting_req *req,
+                             oa_posting *out, bool *created) OA_MUST_CHECK;
+/* POST /postings/{id}/archive (MANUAL_ARCHIVE). Archiving an archived posting changes
+ * nothing. */
+oa_status svc_posting_archive(svc *s, const char *tenant, const char *id,
+                              oa_posting *out) OA_MUST_CHECK;
+
+/* What a parse attempt found. */
+typedef enum {
+    SVC_PARSE_OK = 0,  /* form extracted (ids not yet assigned) */
+    SVC_PARSE_FAILED,  /* page unreachable or no usable form */
+    SVC_PARSE_OFFLINE, /* 404/410 or a "job closed" page */
+} svc_parse_kind;
+
+/* Records the outcome of the parse job j (held by the caller) for posting j->ref_id. Takes
+ * ownership of nothing; `form` may be modified (ids assigned). A result for a job no longer
+ * held (cancelled, re-leased) is dropped. */
+oa_status svc_parse_result(svc *s, const store_job *j, svc_parse_kind kind, oa_form *form,
+                           const char *reason) OA_MUST_CHECK;
+
+/* ---- inquire / apply ---- */
+/* POST /postings/{id}/inquire: the current form (Kombo's application_form array, a new
+ * reference) and a submission token (malloc'd). OA_CONFLICT when the posting is not
+ * APPLYABLE (*why says its availability). */
+oa_status svc_inquire(svc *s, const char *tenant, const char *posting_id, json_t **form,
+                      char **token, char **why) OA_MUST_CHECK;
+
+typedef struct {
+    const char *token;
+    const char *email;
+    const json_t *answers;      /* screening_question_answers */
+    const json_t *query_params; /* object of strings, or NULL */
+    int64_t additional_clicks;
+} svc_apply_req;
+
+/* POST /apply: verifies the token (tenant, posting, revision, expiry, single use), validates
+ * the answers against the token's revision and stores a PENDING application with its apply
+ * job. On OA_INVALID / OA_CONFLICT *why (malloc'd) says what is wrong and *bad_qid
+ * (malloc'd or NULL) names the question. */
+oa_status svc_apply(svc *s, const char *tenant, const svc_apply_req *req, oa_application *out,
+                    char **why, char **bad_qid) OA_MUST_CHECK;
+
+/* What an apply worker needs to submit one application. */
+typedef struct {
+    oa_application app;
+    oa_posting posting;
+    oa_form form; /* the token's revision */
+    json_t *answers; /* [{question_id, answer}] as validated */
+    json_t *query_params; /* object or NULL */
+} svc_apply_work;
+
+/* Starts the apply job j: loads what to submit, or settles the application without
+ * submitting (DUPLICATE, or already final): then OA_NOT_FOUND and nothing to do. */
+oa_status svc_apply_begin(svc *s, const store_job *j, svc_apply_work *w) OA_MUST_CHECK;
+void svc_apply_work_free(svc_apply_work *w);
+
+typedef enum {
+    SVC_APPLY_SUBMITTED = 0, /* the site accepted it */
+    SVC_APPLY_REVIEW,        /* rejected or out of retries: to the review queue */
+    SVC_APPLY_RETRY,         /* transient: try again at retry_at */
+    SVC_APPLY_OFFLINE,       /* the posting is gone: archive it (fails the application) */
+} svc_apply_kind;
+
+oa_status svc_apply_result(svc *s, const store_job *j, svc_apply_kind kind, const char *reason,
+                           int64_t retry_at) OA_MUST_CHECK;
+
+/* POST /applications/{id}/review. OA_CONFLICT when the application is not in the review
+ * queue (final, or still with automation). */
+oa_status svc_review(svc *s, const char *tenant, const char *app_id, bool submitted,
+                     const char *reason, oa_application *out) OA_MUST_CHECK;
+
+/* ---- job feed import ---- */
+typedef struct {
+    char *url;
+    char *site_label;
+    char *job_code;
+    svc_loc_op loc_op;
+    char *loc_country;
+    char *loc_postal;
+} svc_import_line;
+
+typedef struct {
+    int64_t created, processed, archived;
+} svc_import_counts;
+
+/* Imports a feed's complete list of postings: creates new ones, updates and revives existing
+ * ones, archives the feed's postings not listed (REMOVED_FROM_JOB_FEED). One import per feed
+ * at a time: OA_CONFLICT when one is running. OA_NOT_FOUND for an unknown feed. */
+oa_status svc_feed_import(svc *s, const char *tenant, const char *feed_id,
+                          const svc_import_line *lines, size_t n,
+                          svc_import_counts *out) OA_MUST_CHECK;
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * net.h - URL checks and the address classification behind the SSRF guard.
+ *
+ * Outbound requests (career-site fetches, webhook deliveries) must not reach the engine's own
+ * network unless the operator allows it: loopback, private, link-local (which holds the cloud
+ * metadata address 169.254.169.254), CGNAT, multicast, reserved and unspecified ranges, in IPv4
+ * and IPv6 (including IPv4-mapped and NAT64 forms) are refused. URLs are checked when they are
+ * given to us, and the address actually connected is checked again at connect time, because
+ * DNS can change in between.
+ */
+#ifndef OA_NET_H
+#define OA_NET_H
+
+#include <sys/socket.h>
+
+#include "util/oa.h"
+
+#define OA_MAX_URL 2048
+
+/* True when the address is a public unicast address. */
+bool oa_addr_is_public(const struct sockaddr *sa);
+
+/* Checks an http(s) URL given by a client: scheme, host, no credentials, length, and (unless
+ * allow_private) no literal private address or localhost name. *why is malloc'd on failure. */
+oa_status oa_url_check(const char *url, bool allow_private, char **why) OA_MUST_CHECK;
+
+/* Resolves the URL's host and refuses it when any address is not public (unless
+ * allow_private). Resolution failures are OA_AGAIN (DNS may come back). */
+oa_status oa_url_check_resolved(const char *url, bool allow_private, char **why) OA_MUST_CHECK;
+
+#endif
