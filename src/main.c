@@ -22,6 +22,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "webhook/dispatch.h"
 
 #define MAX_KEYS 64
 #define MAX_SCHEDULE 16
@@ -38,6 +39,9 @@ typedef struct {
     int64_t apply_retry[MAX_SCHEDULE];
     size_t n_apply_retry;
     int64_t fetch_timeout_ms;
+    int64_t webhook_timeout_ms;
+    int64_t disable_after_ms;
+    int64_t secret_grace_ms;
     int workers;
     int http_threads;
 } serve_opts;
@@ -66,6 +70,13 @@ static void usage(FILE *f)
             "                              transiently [30s,2m,10m,30m] (OPENAPPLY_APPLY_RETRY_SCHEDULE)\n"
             "  --fetch-timeout DURATION    timeout of one career-site request [30s]\n"
             "                              (OPENAPPLY_FETCH_TIMEOUT)\n"
+            "  --webhook-timeout DURATION  timeout of one webhook attempt [15s]\n"
+            "                              (OPENAPPLY_WEBHOOK_TIMEOUT)\n"
+            "  --endpoint-disable-after DURATION\n"
+            "                              disable an endpoint whose every attempt failed this long\n"
+            "                              [5d] (OPENAPPLY_ENDPOINT_DISABLE_AFTER)\n"
+            "  --secret-grace DURATION     an old endpoint secret keeps signing this long after a\n"
+            "                              rotation [24h] (OPENAPPLY_SECRET_GRACE)\n"
             "  --workers N                 background worker threads [8] (OPENAPPLY_WORKERS)\n"
             "  --http-threads N            HTTP thread pool size [8] (OPENAPPLY_HTTP_THREADS)\n"
             "  --log-level LEVEL           debug|info|warn|error [info] (OPENAPPLY_LOG_LEVEL)\n"
@@ -173,6 +184,18 @@ static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
         if (oa_duration_parse(arg, &o->fetch_timeout_ms) != OA_OK || o->fetch_timeout_ms < 100)
             return die_usage("%s: \"%s\" is not a duration of at least 100ms", src, arg);
         return 0;
+    case 'W':
+        if (oa_duration_parse(arg, &o->webhook_timeout_ms) != OA_OK || o->webhook_timeout_ms < 100)
+            return die_usage("%s: \"%s\" is not a duration of at least 100ms", src, arg);
+        return 0;
+    case 'D':
+        if (oa_duration_parse(arg, &o->disable_after_ms) != OA_OK || o->disable_after_ms < 1000)
+            return die_usage("%s: \"%s\" is not a duration of at least 1s", src, arg);
+        return 0;
+    case 'G':
+        if (oa_duration_parse(arg, &o->secret_grace_ms) != OA_OK)
+            return die_usage("%s: \"%s\" is not a duration (e.g. 24h, 0)", src, arg);
+        return 0;
     case 'w':
     case 'T': {
         int64_t v;
@@ -205,6 +228,9 @@ static const struct option SERVE_OPTS[] = {
     {"retry-schedule", required_argument, NULL, 's'},
     {"apply-retry-schedule", required_argument, NULL, 'A'},
     {"fetch-timeout", required_argument, NULL, 't'},
+    {"webhook-timeout", required_argument, NULL, 'W'},
+    {"endpoint-disable-after", required_argument, NULL, 'D'},
+    {"secret-grace", required_argument, NULL, 'G'},
     {"workers", required_argument, NULL, 'w'},
     {"http-threads", required_argument, NULL, 'T'},
     {"log-level", required_argument, NULL, 'L'},
@@ -218,6 +244,9 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     o->db = "sqlite:openapply.db";
     o->refresh_ms = SVC_DEFAULT_REFRESH_MS;
     o->fetch_timeout_ms = 30000;
+    o->webhook_timeout_ms = 15000;
+    o->disable_after_ms = SVC_DEFAULT_WH_DISABLE_MS;
+    o->secret_grace_ms = SVC_DEFAULT_WH_GRACE_MS;
     o->workers = 8;
     o->http_threads = 8;
     static const int64_t def_retry[] = {0, 5000, 300000, 1800000, 7200000, 18000000, 36000000,
@@ -235,6 +264,8 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     } envs[] = {{"OPENAPPLY_LISTEN", 'l'},           {"OPENAPPLY_DB", 'd'},
                 {"OPENAPPLY_REFRESH_INTERVAL", 'r'}, {"OPENAPPLY_RETRY_SCHEDULE", 's'},
                 {"OPENAPPLY_APPLY_RETRY_SCHEDULE", 'A'}, {"OPENAPPLY_FETCH_TIMEOUT", 't'},
+                {"OPENAPPLY_WEBHOOK_TIMEOUT", 'W'},  {"OPENAPPLY_ENDPOINT_DISABLE_AFTER", 'D'},
+                {"OPENAPPLY_SECRET_GRACE", 'G'},
                 {"OPENAPPLY_WORKERS", 'w'},          {"OPENAPPLY_HTTP_THREADS", 'T'},
                 {"OPENAPPLY_LOG_LEVEL", 'L'}};
     for (size_t i = 0; i < OA_ARRAY_LEN(envs); i++) {
@@ -314,6 +345,7 @@ static int serve(int argc, char **argv)
     oa_store *st = NULL;
     http_server *hs = NULL;
     jobs *jb = NULL;
+    wh_dispatcher *wh = NULL;
     api_ctx api;
     bool api_ready = false;
     char *why = NULL, *generated = NULL;
@@ -327,6 +359,10 @@ static int serve(int argc, char **argv)
     s.store = st;
     s.refresh_interval_ms = o.refresh_ms;
     s.allow_private = o.allow_private;
+    memcpy(s.wh_retry, o.retry, o.n_retry * sizeof o.retry[0]);
+    s.n_wh_retry = o.n_retry;
+    s.wh_disable_after_ms = o.disable_after_ms;
+    s.wh_grace_ms = o.secret_grace_ms > 0 ? o.secret_grace_ms : 1; /* 0 = expire at once */
     if (svc_init(&s) != OA_OK) {
         fprintf(stderr, "openapply: cannot initialise the store's secrets\n");
         goto out;
@@ -349,8 +385,20 @@ static int serve(int argc, char **argv)
                       .allow_private = o.allow_private};
     memcpy(jc.apply_retry, o.apply_retry, sizeof o.apply_retry);
     jc.n_apply_retry = o.n_apply_retry;
+    /* Background threads first (they register their wake-up hooks), then the API. */
+    wh_config wc = {.timeout_ms = o.webhook_timeout_ms, .allow_private = o.allow_private};
+    if (wh_start(&s, &wc, &wh) != OA_OK) {
+        fprintf(stderr, "openapply: cannot start the webhook dispatcher\n");
+        goto out;
+    }
+    if (jobs_start(&s, &jc, &jb) != OA_OK) {
+        fprintf(stderr, "openapply: cannot start the background workers\n");
+        goto out;
+    }
     api_init(&api, &s);
     api_ready = true;
+    api.wh_stats = wh_get_stats(wh);
+    api.jobs_stats = jobs_get_stats(jb);
     http_handlers hh = {api_prepare, api_handle, &api};
     if (http_start(o.listen, o.http_threads, &hh, &hs, &why) != OA_OK) {
         fprintf(stderr, "openapply: %s\n", why ? why : "cannot start the HTTP server");
@@ -358,13 +406,6 @@ static int serve(int argc, char **argv)
     }
     api.inflight = inflight_cb;
     api.inflight_arg = hs;
-    if (jobs_start(&s, &jc, &jb) != OA_OK) {
-        fprintf(stderr, "openapply: cannot start the background workers\n");
-        goto out;
-    }
-    s.wake_jobs = jobs_wake;
-    s.wake_jobs_arg = jb;
-    jobs_wake(jb);
 
     printf("openapply %s listening on http://%s (store %s%s)\n", OA_VERSION, http_address(hs), o.db,
            o.allow_private ? ", private networks allowed" : "");
@@ -381,8 +422,8 @@ static int serve(int argc, char **argv)
 out:
     /* Finish in-flight requests first, then running jobs, then close the store. */
     http_stop(hs, 10000);
-    s.wake_jobs = NULL;
     jobs_stop(jb, 10000);
+    wh_stop(wh, 5000);
     if (api_ready)
         api_free(&api);
     store_close(st);

@@ -28,6 +28,8 @@ typedef struct api_ctx {
     /* Queue/engine figures for /metrics and /healthz (set by main). */
     int (*inflight)(void *arg);
     void *inflight_arg;
+    const void *wh_stats;   /* const wh_stats * (webhook/dispatch.h) */
+    const void *jobs_stats; /* const jobs_stats * (jobs/jobs.h) */
 } api_ctx;
 
 void api_init(api_ctx *a, svc *s);
@@ -85,6 +87,17 @@ void api_review_get(api_ctx *a, http_req *r, http_resp *resp);
 void api_job_feeds_post(api_ctx *a, http_req *r, http_resp *resp);
 void api_job_feeds_get(api_ctx *a, http_req *r, http_resp *resp);
 void api_job_feeds_import(api_ctx *a, http_req *r, http_resp *resp);
+void api_endpoints_post(api_ctx *a, http_req *r, http_resp *resp);
+void api_endpoints_list(api_ctx *a, http_req *r, http_resp *resp);
+void api_endpoints_get(api_ctx *a, http_req *r, http_resp *resp);
+void api_endpoints_patch(api_ctx *a, http_req *r, http_resp *resp);
+void api_endpoints_delete(api_ctx *a, http_req *r, http_resp *resp);
+void api_endpoints_rotate(api_ctx *a, http_req *r, http_resp *resp);
+void api_endpoints_recover(api_ctx *a, http_req *r, http_resp *resp);
+void api_events_list(api_ctx *a, http_req *r, http_resp *resp);
+void api_events_get(api_ctx *a, http_req *r, http_resp *resp);
+void api_events_attempts(api_ctx *a, http_req *r, http_resp *resp);
+void api_events_redeliver(api_ctx *a, http_req *r, http_resp *resp);
 void api_healthz(api_ctx *a, http_req *r, http_resp *resp);
 void api_metrics(api_ctx *a, http_req *r, http_resp *resp);
 

@@ -4,7 +4,9 @@
 
 #include "api/api.h"
 #include "util/buf.h"
+#include "jobs/jobs.h"
 #include "util/clock.h"
+#include "webhook/dispatch.h"
 
 static oa_status ping_tx(oa_tx *tx, void *arg)
 {
@@ -29,9 +31,9 @@ void api_healthz(api_ctx *a, http_req *r, http_resp *resp)
 }
 
 struct metrics_ctx {
-    store_count *postings, *apps, *jobs;
-    size_t np, na, nj;
-    int64_t events, review, leased;
+    store_count *postings, *apps, *jobs, *dels;
+    size_t np, na, nj, nd;
+    int64_t events, review, leased, ep_enabled, ep_disabled;
 };
 
 static oa_status metrics_tx(oa_tx *tx, void *arg)
@@ -40,7 +42,8 @@ static oa_status metrics_tx(oa_tx *tx, void *arg)
     free(m->postings);
     free(m->apps);
     free(m->jobs);
-    m->postings = m->apps = m->jobs = NULL;
+    free(m->dels);
+    m->postings = m->apps = m->jobs = m->dels = NULL;
     oa_status rc = store_stats_postings(tx, &m->postings, &m->np);
     if (rc == OA_OK)
         rc = store_stats_applications(tx, &m->apps, &m->na);
@@ -52,6 +55,10 @@ static oa_status metrics_tx(oa_tx *tx, void *arg)
         rc = store_stats_scalar(tx, "review", &m->review);
     if (rc == OA_OK)
         rc = store_stats_scalar(tx, "leased", &m->leased);
+    if (rc == OA_OK)
+        rc = store_stats_deliveries(tx, &m->dels, &m->nd);
+    if (rc == OA_OK)
+        rc = store_stats_endpoints(tx, &m->ep_enabled, &m->ep_disabled);
     return rc;
 }
 
@@ -115,6 +122,71 @@ void api_metrics(api_ctx *a, http_req *r, http_resp *resp)
     family(&b, "openapply_events_total", "counter", "Webhook events written (transactional outbox).");
     if (oa_buf_printf(&b, "openapply_events_total %lld\n", (long long)m.events) != OA_OK)
         goto render;
+    static const char *const DS[] = {"pending", "delivered", "failed", "cancelled", NULL};
+    grouped(&b, "openapply_webhook_deliveries", "status",
+            "Webhook deliveries by status (pending = the delivery queue).", DS, m.dels, m.nd);
+    family(&b, "openapply_webhook_endpoints", "gauge", "Webhook endpoints by state.");
+    if (oa_buf_printf(&b, "openapply_webhook_endpoints{state=\"enabled\"} %lld\n"
+                          "openapply_webhook_endpoints{state=\"disabled\"} %lld\n",
+                      (long long)m.ep_enabled, (long long)m.ep_disabled) != OA_OK)
+        goto render;
+    const wh_stats *ws = a->wh_stats;
+    if (ws) {
+        family(&b, "openapply_webhook_attempts_total", "counter", "Delivery attempts by result since start.");
+        family(&b, "openapply_webhook_deliveries_total", "counter",
+               "Deliveries finished since start: delivered, or failed after the last attempt.");
+        family(&b, "openapply_webhook_inflight", "gauge", "Webhook requests in flight.");
+        if (oa_buf_printf(&b,
+                          "openapply_webhook_attempts_total{result=\"success\"} %lld\n"
+                          "openapply_webhook_attempts_total{result=\"failure\"} %lld\n"
+                          "openapply_webhook_deliveries_total{outcome=\"delivered\"} %lld\n"
+                          "openapply_webhook_deliveries_total{outcome=\"exhausted\"} %lld\n"
+                          "openapply_webhook_inflight %d\n",
+                          (long long)atomic_load(&ws->attempts_ok),
+                          (long long)atomic_load(&ws->attempts_failed),
+                          (long long)atomic_load(&ws->delivered),
+                          (long long)atomic_load(&ws->exhausted), atomic_load(&ws->inflight)) != OA_OK)
+            goto render;
+        family(&b, "openapply_webhook_delivery_latency_seconds", "histogram",
+               "Time from an event being written to its successful delivery.");
+        long long cum = 0;
+        for (size_t i = 0; i <= WH_LAT_BUCKETS; i++) {
+            cum += atomic_load(&ws->latency_bucket[i]);
+            if (i < WH_LAT_BUCKETS) {
+                if (oa_buf_printf(&b, "openapply_webhook_delivery_latency_seconds_bucket{le=\"%g\"} %lld\n",
+                                  (double)wh_latency_bounds[i] / 1000.0, cum) != OA_OK)
+                    goto render;
+            } else if (oa_buf_printf(&b, "openapply_webhook_delivery_latency_seconds_bucket{le=\"+Inf\"} %lld\n",
+                                     cum) != OA_OK) {
+                goto render;
+            }
+        }
+        if (oa_buf_printf(&b, "openapply_webhook_delivery_latency_seconds_sum %.3f\n"
+                              "openapply_webhook_delivery_latency_seconds_count %lld\n",
+                          (double)atomic_load(&ws->latency_sum_ms) / 1000.0,
+                          (long long)atomic_load(&ws->latency_count)) != OA_OK)
+            goto render;
+    }
+    const jobs_stats *js = a->jobs_stats;
+    if (js) {
+        family(&b, "openapply_jobs_completed_total", "counter", "Background jobs finished since start, by result.");
+        if (oa_buf_printf(&b,
+                          "openapply_jobs_completed_total{kind=\"parse\",result=\"form\"} %lld\n"
+                          "openapply_jobs_completed_total{kind=\"parse\",result=\"failed\"} %lld\n"
+                          "openapply_jobs_completed_total{kind=\"parse\",result=\"offline\"} %lld\n"
+                          "openapply_jobs_completed_total{kind=\"apply\",result=\"submitted\"} %lld\n"
+                          "openapply_jobs_completed_total{kind=\"apply\",result=\"review\"} %lld\n"
+                          "openapply_jobs_completed_total{kind=\"apply\",result=\"retry\"} %lld\n"
+                          "openapply_jobs_completed_total{kind=\"apply\",result=\"offline\"} %lld\n",
+                          (long long)atomic_load(&js->parsed_ok), (long long)atomic_load(&js->parsed_failed),
+                          (long long)atomic_load(&js->parsed_offline), (long long)atomic_load(&js->applied_ok),
+                          (long long)atomic_load(&js->applied_review), (long long)atomic_load(&js->applied_retry),
+                          (long long)atomic_load(&js->applied_offline)) != OA_OK)
+            goto render;
+        family(&b, "openapply_jobs_busy", "gauge", "Workers running a job.");
+        if (oa_buf_printf(&b, "openapply_jobs_busy %d\n", atomic_load(&js->busy)) != OA_OK)
+            goto render;
+    }
 render:
     resp->status = 200;
     resp->len = b.len;
@@ -124,4 +196,5 @@ out:
     free(m.postings);
     free(m.apps);
     free(m.jobs);
+    free(m.dels);
 }

@@ -37,6 +37,17 @@ static const route ROUTES[] = {
     {"POST", "/v1/ai-apply/job-feeds", api_job_feeds_post, true, API_JSON_LIMIT},
     {"GET", "/v1/ai-apply/job-feeds", api_job_feeds_get, true, 0},
     {"POST", "/v1/ai-apply/job-feeds/:id/bulk-import", api_job_feeds_import, true, API_IMPORT_LIMIT},
+    {"POST", "/v1/webhooks/endpoints", api_endpoints_post, true, API_JSON_LIMIT},
+    {"GET", "/v1/webhooks/endpoints", api_endpoints_list, true, 0},
+    {"GET", "/v1/webhooks/endpoints/:id", api_endpoints_get, true, 0},
+    {"PATCH", "/v1/webhooks/endpoints/:id", api_endpoints_patch, true, API_JSON_LIMIT},
+    {"DELETE", "/v1/webhooks/endpoints/:id", api_endpoints_delete, true, 0},
+    {"POST", "/v1/webhooks/endpoints/:id/rotate-secret", api_endpoints_rotate, true, API_JSON_LIMIT},
+    {"POST", "/v1/webhooks/endpoints/:id/recover", api_endpoints_recover, true, API_JSON_LIMIT},
+    {"GET", "/v1/webhooks/events", api_events_list, true, 0},
+    {"GET", "/v1/webhooks/events/:id", api_events_get, true, 0},
+    {"GET", "/v1/webhooks/events/:id/attempts", api_events_attempts, true, 0},
+    {"POST", "/v1/webhooks/events/:id/redeliver", api_events_redeliver, true, API_JSON_LIMIT},
 };
 
 /* Matches path against pattern; captures parameters when caps is given. */
@@ -169,15 +180,20 @@ void api_handle(http_req *r, http_resp *resp, void *app)
     const route *rt = r->route;
     if (!rt) {
         /* The same path with another method answers 405 and says which methods work. */
-        bool get = false, post = false;
+        size_t len = 0;
         for (size_t i = 0; i < OA_ARRAY_LEN(ROUTES); i++) {
-            if (match(ROUTES[i].pattern, r->path, NULL)) {
-                get |= strcmp(ROUTES[i].method, "GET") == 0;
-                post |= strcmp(ROUTES[i].method, "POST") == 0;
+            size_t ml = strlen(ROUTES[i].method);
+            if (match(ROUTES[i].pattern, r->path, NULL) && len + ml + 3 < sizeof resp->allow) {
+                if (len) {
+                    memcpy(resp->allow + len, ", ", 2);
+                    len += 2;
+                }
+                memcpy(resp->allow + len, ROUTES[i].method, ml);
+                len += ml;
+                resp->allow[len] = '\0';
             }
         }
-        if (get || post) {
-            resp->allow = get && post ? "GET, POST" : get ? "GET" : "POST";
+        if (len) {
             api_error(resp, 405, "PLATFORM.INPUT_INVALID", "Method not allowed",
                       "%s is not allowed on %s; use %s.", r->method, r->path, resp->allow);
             return;

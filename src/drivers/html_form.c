@@ -48,6 +48,9 @@
 #define TEXT_LIMIT         ((size_t)64 << 10)
 #define PAGE_TEXT_LIMIT    ((size_t)1 << 20)
 #define SUBTREE_SCAN_MAX   4000
+#define TEXT_NODE_BUDGET   20000 /* nodes one label/description text walk may visit */
+#define SIBLINGS_MAX       200   /* previous siblings looked at per level for a label */
+#define IDREFS_MAX         16    /* ids read from one aria-labelledby/-describedby */
 #define MIN_SCORE          25
 
 /* ---- gumbo helpers ---------------------------------------------------------------------- */
@@ -157,8 +160,7 @@ static bool tok_required(const char *t, size_t l)
 
 static bool tok_help(const char *t, size_t l)
 {
-    if (tok_contains(t, l, "error") || tok_contains(t, l, "invalid") ||
-        tok_contains(t, l, "label"))
+    if (tok_contains(t, l, "error") || tok_contains(t, l, "invalid") || tok_contains(t, l, "label"))
         return false;
     return tok_contains(t, l, "help") || tok_contains(t, l, "hint") ||
            tok_contains(t, l, "description") || tok_contains(t, l, "form-text") ||
@@ -200,10 +202,10 @@ static bool tok_section_title(const char *t, size_t l)
 static bool tok_noise(const char *t, size_t l)
 {
     static const char *const NOISE[] = {
-        "search",          "site-search",     "search-form",    "searchform",  "search-box",
-        "searchbox",       "search-bar",      "searchbar",      "header-search", "nav-search",
-        "newsletter",      "newsletter-form", "newsletter-signup", "cookie-banner",
-        "cookie-consent",  "cookie-notice",   "login",          "login-form",  "loginform"};
+        "search",        "site-search",     "search-form",       "searchform",    "search-box",
+        "searchbox",     "search-bar",      "searchbar",         "header-search", "nav-search",
+        "newsletter",    "newsletter-form", "newsletter-signup", "cookie-banner", "cookie-consent",
+        "cookie-notice", "login",           "login-form",        "loginform"};
     for (size_t i = 0; i < OA_ARRAY_LEN(NOISE); i++)
         if (tok_eq(t, l, NOISE[i]))
             return true;
@@ -237,8 +239,9 @@ static bool style_offscreen(const char *style)
         return false;
     char s[512];
     style_compact(style, s, sizeof s);
-    static const char *const T[] = {"left:-", "top:-", "opacity:0;", "height:0;", "width:0;",
-                                    "height:0px", "width:0px", "text-indent:-", "clip:rect(0"};
+    static const char *const T[] = {"left:-",    "top:-",         "opacity:0;",
+                                    "height:0;", "width:0;",      "height:0px",
+                                    "width:0px", "text-indent:-", "clip:rect(0"};
     for (size_t i = 0; i < OA_ARRAY_LEN(T); i++) {
         const char *h = strstr(s, T[i]);
         if (!h)
@@ -407,8 +410,9 @@ char *hx_text(GumboNode *root, unsigned flags, const GumboNode *skip, bool *saw_
     oa_buf b;
     oa_buf_init(&b, TEXT_LIMIT);
     bool full = false;
+    size_t budget = TEXT_NODE_BUDGET;
     GumboNode *n = root;
-    while (n && !full) {
+    while (n && !full && budget-- > 0) {
         bool skip_kids = false;
         if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
             n->type == GUMBO_NODE_CDATA) {
@@ -424,9 +428,9 @@ char *hx_text(GumboNode *root, unsigned flags, const GumboNode *skip, bool *saw_
             } else if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_HEAD) {
                 skip_kids = true;
             } else if (n != root && (o.flags & TX_SKIP_CONTROLS) &&
-                       (t == GUMBO_TAG_SELECT || t == GUMBO_TAG_OPTION ||
-                        t == GUMBO_TAG_OPTGROUP || t == GUMBO_TAG_DATALIST ||
-                        t == GUMBO_TAG_TEXTAREA || t == GUMBO_TAG_BUTTON)) {
+                       (t == GUMBO_TAG_SELECT || t == GUMBO_TAG_OPTION || t == GUMBO_TAG_OPTGROUP ||
+                        t == GUMBO_TAG_DATALIST || t == GUMBO_TAG_TEXTAREA ||
+                        t == GUMBO_TAG_BUTTON)) {
                 skip_kids = true;
             } else if (n != root && (o.flags & TX_SKIP_HIDDEN) && hides_self(n)) {
                 skip_kids = true;
@@ -473,14 +477,13 @@ static void cut_utf8(char *s, size_t max)
 
 /* ---- label cleaning --------------------------------------------------------------------- */
 
-static const char *const REQ_WORDS[] = {"required",     "required field", "mandatory",
-                                        "pflichtfeld",  "pflicht",        "erforderlich",
-                                        "obligatoire",  "champ obligatoire", "requis",
-                                        "obligatorio",  "campo obligatorio", "requerido",
-                                        "mandatory field", NULL};
-static const char *const OPT_WORDS[] = {"optional",  "optionnel", "facultatif", "facultative",
-                                        "freiwillig", "fakultativ", "opcional",  "not required",
-                                        "optional field", NULL};
+static const char *const REQ_WORDS[] = {
+    "required",          "required field", "mandatory",         "pflichtfeld", "pflicht",
+    "erforderlich",      "obligatoire",    "champ obligatoire", "requis",      "obligatorio",
+    "campo obligatorio", "requerido",      "mandatory field",   NULL};
+static const char *const OPT_WORDS[] = {
+    "optional",   "optionnel", "facultatif",   "facultative",    "freiwillig",
+    "fakultativ", "opcional",  "not required", "optional field", NULL};
 
 static bool in_list(const char *s, const char *const *l)
 {
@@ -827,9 +830,8 @@ static void index_doc(doc *d)
             continue;
         size_t end = d->len;
         for (size_t p = start + 1; p + 6 <= d->len; p++) {
-            if (d->html[p] == '<' &&
-                (strncasecmp(d->html + p, "</form", 6) == 0 ||
-                 strncasecmp(d->html + p, "<form", 5) == 0)) {
+            if (d->html[p] == '<' && (strncasecmp(d->html + p, "</form", 6) == 0 ||
+                                      strncasecmp(d->html + p, "<form", 5) == 0)) {
                 end = p;
                 break;
             }
@@ -884,9 +886,9 @@ static ckind ctl_kind(const GumboNode *n)
     static const struct {
         const char *type;
         ckind kind;
-    } M[] = {{"hidden", K_HIDDEN},   {"submit", K_SUBMIT},     {"image", K_SUBMIT},
-             {"button", K_BUTTON},   {"reset", K_BUTTON},      {"password", K_PASSWORD},
-             {"file", K_FILE},       {"radio", K_RADIO},       {"checkbox", K_CHECKBOX}};
+    } M[] = {{"hidden", K_HIDDEN}, {"submit", K_SUBMIT}, {"image", K_SUBMIT},
+             {"button", K_BUTTON}, {"reset", K_BUTTON},  {"password", K_PASSWORD},
+             {"file", K_FILE},     {"radio", K_RADIO},   {"checkbox", K_CHECKBOX}};
     for (size_t i = 0; i < OA_ARRAY_LEN(M); i++)
         if (strcasecmp(ty, M[i].type) == 0)
             return M[i].kind;
@@ -936,11 +938,13 @@ static bool in_noise(const GumboNode *n, const GumboNode *root)
 
 /* ---- display_when markup ---------------------------------------------------------------- */
 
-static const char *const DW_EXPR_ATTRS[] = {
-    "data-show-if",    "data-showif",     "data-show-when",    "data-visible-if",
-    "data-visible-when", "data-display-if", "data-display-when", "data-condition",
-    "data-conditional", "data-depends",   "data-dependency",   "data-show-on",
-    "data-visibility", NULL};
+static const char *const DW_EXPR_ATTRS[] = {"data-show-if",      "data-showif",
+                                            "data-show-when",    "data-visible-if",
+                                            "data-visible-when", "data-display-if",
+                                            "data-display-when", "data-condition",
+                                            "data-conditional",  "data-depends",
+                                            "data-dependency",   "data-show-on",
+                                            "data-visibility",   NULL};
 static const char *const DW_PAIRS[][2] = {
     {"data-depends-on", "data-depends-value"},
     {"data-depends-on", "data-depends-on-value"},
@@ -1081,8 +1085,8 @@ static char *form_words(const doc *d, const cand *c)
 {
     oa_buf b;
     oa_buf_init(&b, TEXT_LIMIT);
-    static const char *const A[] = {"id", "class", "name", "action", "aria-label", "title",
-                                    "data-form", "data-type"};
+    static const char *const A[] = {"id",         "class", "name",      "action",
+                                    "aria-label", "title", "data-form", "data-type"};
     for (size_t i = 0; i < OA_ARRAY_LEN(A); i++) {
         const char *v = hx_attr(c->root, A[i]);
         if (v && (oa_buf_puts(&b, v) != OA_OK || oa_buf_puts(&b, " ") != OA_OK))
@@ -1125,13 +1129,28 @@ static char *form_words(const doc *d, const cand *c)
 
 static bool searchy_name(const char *name)
 {
-    static const char *const N[] = {"q",       "query", "search", "s",       "keyword",
-                                    "keywords", "term",  "k",      "searchterm", "suche",
-                                    "search_query", "kw", "what", "where", "location"};
+    static const char *const N[] = {
+        "q",          "query", "search",       "s",  "keyword", "keywords", "term",    "k",
+        "searchterm", "suche", "search_query", "kw", "what",    "where",    "location"};
     for (size_t i = 0; name && i < OA_ARRAY_LEN(N); i++)
         if (strcasecmp(name, N[i]) == 0)
             return true;
     return false;
+}
+
+/* The controls owned by form k, in document order (exactly sized). */
+static void form_cand(const doc *d, size_t k, cand *c)
+{
+    memset(c, 0, sizeof *c);
+    c->root = d->forms[k];
+    c->form = (int)k;
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_ctls; i++)
+        n += d->ctls[i].form == (int)k;
+    c->ci = xmalloc((n + 1) * sizeof *c->ci);
+    for (size_t i = 0; i < d->n_ctls; i++)
+        if (d->ctls[i].form == (int)k)
+            c->ci[c->n++] = i;
 }
 
 static void score_cand(const doc *d, cand *c)
@@ -1183,8 +1202,8 @@ static void score_cand(const doc *d, cand *c)
     char *words = form_words(d, c);
     bool apply = uk_is_apply_word(words);
     bool role_search = attr_is(c->root, "role", "search");
-    int s = 3 * (int)(nv < 20 ? nv : 20) + 25 * (int)(nfile < 2 ? nfile : 2) +
-            (ntextarea ? 5 : 0) + (nemail ? 4 : 0) + (ntel ? 4 : 0);
+    int s = 3 * (int)(nv < 20 ? nv : 20) + 25 * (int)(nfile < 2 ? nfile : 2) + (ntextarea ? 5 : 0) +
+            (nemail ? 4 : 0) + (ntel ? 4 : 0);
     c->kind = "form";
     if (apply)
         s += 30;
@@ -1194,8 +1213,7 @@ static void score_cand(const doc *d, cand *c)
         s -= 60;
         c->kind = "login form";
     }
-    if ((search_field || role_search || uk_is_search_word(words)) && nv <= 4 && !nfile &&
-        !apply) {
+    if ((search_field || role_search || uk_is_search_word(words)) && nv <= 4 && !nfile && !apply) {
         s -= 80;
         c->kind = "search form";
     }
@@ -1249,6 +1267,30 @@ static GumboNode *lca(GumboNode *a, GumboNode *b)
     return a;
 }
 
+/* A submit button, or a plain button that says submit/apply/send. */
+static bool submitish(GumboNode *n)
+{
+    ckind k = ctl_kind(n);
+    if (k == K_SUBMIT)
+        return true;
+    if (k != K_BUTTON)
+        return false;
+    const char *v = hx_attr(n, "value");
+    char *t = hx_text(n, TX_SKIP_HIDDEN, NULL, NULL);
+    char *all = xasprintf("%s %s", v ? v : "", t);
+    char *norm = uk_norm(all);
+    static const char *const W[] = {"submit*",  "send*",      "apply*",     "bewerb*",  "absenden",
+                                    "senden",   "abschicken", "envoyer",    "postuler", "enviar",
+                                    "postular", "solicitar",  "candidater", NULL};
+    bool r = false;
+    for (size_t i = 0; W[i] && !r; i++)
+        r = uk_has_phrase(norm, W[i]);
+    free(t);
+    free(all);
+    free(norm);
+    return r;
+}
+
 /* The candidate made of controls outside any form, when they sit under a container with a
  * submit-like button. */
 static bool formless_cand(const doc *d, cand *c)
@@ -1266,14 +1308,15 @@ static bool formless_cand(const doc *d, cand *c)
         if (k == K_TEXT && searchy_name(name))
             continue;
         root = root ? lca(root, r->node) : r->node->parent;
-        n_q++;
+        if (++n_q >= MAX_QUESTIONS)
+            break;
     }
     if (n_q < 2 || !root)
         return false;
     bool button = false;
     for (size_t i = 0; i < d->n_ctls && !button; i++) {
         const el_ref *r = &d->ctls[i];
-        if (r->form < 0 && ctl_kind(r->node) == K_SUBMIT && is_ancestor(root, r->node, 100000))
+        if (r->form < 0 && submitish(r->node) && is_ancestor(root, r->node, 4 * ANCESTOR_MAX))
             button = true;
     }
     if (!button)
@@ -1281,9 +1324,9 @@ static bool formless_cand(const doc *d, cand *c)
     memset(c, 0, sizeof *c);
     c->root = root;
     c->form = -1;
-    c->ci = xmalloc(d->n_ctls * sizeof *c->ci);
+    c->ci = xmalloc((d->n_ctls + 1) * sizeof *c->ci);
     for (size_t i = 0; i < d->n_ctls; i++)
-        if (d->ctls[i].form < 0 && is_ancestor(root, d->ctls[i].node, 100000))
+        if (d->ctls[i].form < 0 && is_ancestor(root, d->ctls[i].node, 4 * ANCESTOR_MAX))
             c->ci[c->n++] = i;
     return true;
 }
@@ -1295,16 +1338,17 @@ typedef struct {
     const char *name;
     GumboNode **mem; /* controls: one, or the radios/checkboxes of a group */
     size_t n_mem;
+    size_t cap_mem;
     size_t seq; /* document order of the first member */
     oa_block q;
     uk_source src;
-    bool label_weak; /* label from placeholder, title or the field name */
+    bool label_weak;  /* label from placeholder, title or the field name */
     const char *key0; /* the key before de-duplication (static), for option keys */
     GumboNode *container;
-    GumboNode *label_el;  /* the element the label came from, if any */
-    GumboNode *fieldset;  /* nearest fieldset with a legend, if any */
-    GumboNode *section;   /* the node naming its section (legend or heading) */
-    char *section_label;  /* owned */
+    GumboNode *label_el; /* the element the label came from, if any */
+    GumboNode *fieldset; /* nearest fieldset with a legend, if any */
+    GumboNode *section;  /* the node naming its section (legend or heading) */
+    char *section_label; /* owned */
     bool eeo_section;
 } item;
 
@@ -1363,8 +1407,9 @@ static char *idref_text(const ctx *x, const char *ids, const GumboNode *self)
         return NULL;
     oa_buf b;
     oa_buf_init(&b, TEXT_LIMIT);
-    char *copy = xstrdup(ids);
-    for (char *p = copy; *p;) {
+    char *copy = xstrndup(ids, 4096);
+    size_t n_ids = 0;
+    for (char *p = copy; *p && n_ids++ < IDREFS_MAX;) {
         while (*p && isspace((unsigned char)*p))
             p++;
         char *tok = p;
@@ -1399,10 +1444,17 @@ static char *idref_text(const ctx *x, const char *ids, const GumboNode *self)
 static bool is_instruction(const char *text)
 {
     char *n = uk_norm(text);
-    static const char *const I[] = {"marked with*", "fields marked*", "required fields",
-                                    "mandatory fields", "gekennzeichnet*", "pflichtfelder",
-                                    "champs marques*", "champs obligatoires",
-                                    "campos marcados*", "campos obligatorios", NULL};
+    static const char *const I[] = {"marked with*",
+                                    "fields marked*",
+                                    "required fields",
+                                    "mandatory fields",
+                                    "gekennzeichnet*",
+                                    "pflichtfelder",
+                                    "champs marques*",
+                                    "champs obligatoires",
+                                    "campos marcados*",
+                                    "campos obligatorios",
+                                    NULL};
     bool r = false;
     for (size_t i = 0; I[i] && !r; i++)
         r = uk_has_phrase(n, I[i]);
@@ -1432,7 +1484,8 @@ static char *prev_text(ctx *x, GumboNode *node, int levels, GumboNode **heading,
         const GumboVector *k = kids(p);
         if (!k)
             break;
-        for (size_t i = cur->index_within_parent; i-- > 0;) {
+        size_t looked = 0;
+        for (size_t i = cur->index_within_parent; i-- > 0 && looked++ < SIBLINGS_MAX;) {
             GumboNode *s = k->data[i];
             if (s->type == GUMBO_NODE_TEXT) {
                 bool r2 = false, o2 = false;
@@ -1495,7 +1548,8 @@ static char *next_text(GumboNode *node)
         const GumboVector *k = kids(cur->parent);
         oa_buf b;
         oa_buf_init(&b, 4096);
-        for (size_t i = cur->index_within_parent + 1; k && i < k->length; i++) {
+        for (size_t i = cur->index_within_parent + 1;
+             k && i < k->length && i <= cur->index_within_parent + SIBLINGS_MAX; i++) {
             GumboNode *s = k->data[i];
             if (s->type == GUMBO_NODE_TEXT) {
                 if (oa_buf_puts(&b, s->v.text.text) != OA_OK)
@@ -1560,8 +1614,8 @@ static char *own_label(ctx *x, GumboNode *n, bool *req, bool *opt, GumboNode **e
     }
     const char *id = hx_attr(n, "id");
     if (id && *id) {
-        for (size_t i = lfor_first(x->d, id); i < x->d->n_lfor && strcmp(x->d->lfor[i].key, id) == 0;
-             i++) {
+        for (size_t i = lfor_first(x->d, id);
+             i < x->d->n_lfor && strcmp(x->d->lfor[i].key, id) == 0; i++) {
             char *c = label_text(x->d->lfor[i].node, n, req, opt);
             if (c) {
                 *el = x->d->lfor[i].node;
@@ -1601,7 +1655,8 @@ static bool holds_neighbour(const ctx *x, size_t qi, const GumboNode *a)
 {
     if (qi > 0) {
         const item *p = &x->items[qi - 1];
-        if (is_ancestor(a, p->mem[p->n_mem - 1], ANCESTOR_MAX) || is_ancestor(a, p->mem[0], ANCESTOR_MAX))
+        if (is_ancestor(a, p->mem[p->n_mem - 1], ANCESTOR_MAX) ||
+            is_ancestor(a, p->mem[0], ANCESTOR_MAX))
             return true;
     }
     if (qi + 1 < x->n_items) {
@@ -1749,8 +1804,17 @@ static void resolve_label(ctx *x, size_t qi, bool *req, bool *opt)
                 el = el2;
             }
         }
-        if (!label && it->kind == K_CHECKBOX)
-            label = next_text(n);
+        if (!label && it->kind == K_CHECKBOX) {
+            char *t = next_text(n);
+            if (t) {
+                label = hx_clean_label(t, req, opt);
+                free(t);
+                if (!*label) {
+                    free(label);
+                    label = NULL;
+                }
+            }
+        }
         if (!label) {
             GumboNode *lg = NULL;
             GumboNode *fs = fieldset_of(x, n, &lg);
@@ -1812,16 +1876,39 @@ static char *member_label(ctx *x, GumboNode *m)
     return l;
 }
 
-static bool option_seen(const oa_block *q, const char *value)
+/* Option values already taken, for de-duplication in O(1): open addressing over indexes
+ * into q->options (0 = empty slot, else index + 1). */
+typedef struct {
+    uint32_t slots[2 * MAX_OPTIONS + 1];
+} optset;
+
+static uint64_t fnv1a(const char *s)
 {
-    for (size_t i = 0; i < q->n_options; i++)
-        if (strcmp(q->options[i].value, value) == 0)
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* True when value is taken; otherwise records it as option index idx. */
+static bool optset_seen(optset *set, const oa_block *q, const char *value, size_t idx)
+{
+    size_t n = OA_ARRAY_LEN(set->slots);
+    for (size_t i = (size_t)(fnv1a(value) % n), probes = 0; probes < n; i = (i + 1) % n, probes++) {
+        uint32_t v = set->slots[i];
+        if (!v) {
+            set->slots[i] = (uint32_t)idx + 1;
+            return false;
+        }
+        if (strcmp(q->options[v - 1].value, value) == 0)
             return true;
-    return false;
+    }
+    return true; /* full: cannot happen below MAX_OPTIONS */
 }
 
 static void select_options(oa_block *q, GumboNode *sel)
 {
+    optset *set = xcalloc(1, sizeof *set);
     size_t seen = 0;
     for (GumboNode *n = sel; n; n = hx_next(n, sel, false)) {
         if (++seen > 50 * MAX_OPTIONS || q->n_options >= MAX_OPTIONS)
@@ -1841,30 +1928,41 @@ static void select_options(oa_block *q, GumboNode *sel)
             label = xstrdup(value);
         }
         bool drop = !*value || !*label || uk_is_placeholder_option(label) ||
-                    (hx_attr(n, "disabled") && q->n_options == 0) || option_seen(q, value);
+                    (hx_attr(n, "disabled") && q->n_options == 0);
         if (!drop) {
+            /* Add first, then drop it again if its value was taken (the set points at it). */
             cut_utf8(label, LABEL_MAX);
             oa_option *o = oa_option_add(q);
             o->label = label;
             o->value = value;
+            if (optset_seen(set, q, value, q->n_options - 1)) {
+                free(o->label);
+                free(o->value);
+                q->n_options--;
+            }
         } else {
             free(label);
             free(value);
         }
     }
+    free(set);
 }
 
 static void member_options(ctx *x, item *it)
 {
+    optset *set = xcalloc(1, sizeof *set);
     for (size_t i = 0; i < it->n_mem && it->q.n_options < MAX_OPTIONS; i++) {
         const char *v = hx_attr(it->mem[i], "value");
-        const char *value = v ? v : "on";
-        if (option_seen(&it->q, value))
-            continue;
         oa_option *o = oa_option_add(&it->q);
+        o->value = xstrdup(v ? v : "on");
+        if (optset_seen(set, &it->q, o->value, it->q.n_options - 1)) {
+            free(o->value);
+            it->q.n_options--;
+            continue;
+        }
         o->label = member_label(x, it->mem[i]);
-        o->value = xstrdup(value);
     }
+    free(set);
 }
 
 static char *description(ctx *x, size_t qi)
@@ -2129,11 +2227,12 @@ static void assign_option_keys(ctx *x)
          * question (a salutation beside a gender question). */
         uk_opts_kind kind = uk_options_kind(x->items[i].key0, q->label);
         if (kind == UK_OPTS_NONE && q->n_options >= 5) {
-            size_t c = 0;
-            for (size_t k = 0; k < q->n_options; k++)
+            /* Mostly country names: a country list (judged on the first 60 options). */
+            size_t c = 0, m = q->n_options < 60 ? q->n_options : 60;
+            for (size_t k = 0; k < m; k++)
                 if (uk_option_key(UK_OPTS_COUNTRY, q->options[k].label, q->options[k].value))
                     c++;
-            if (c * 5 >= q->n_options * 4)
+            if (c * 5 >= m * 4)
                 kind = UK_OPTS_COUNTRY;
         }
         for (size_t k = 0; k < q->n_options; k++) {
@@ -2143,83 +2242,149 @@ static void assign_option_keys(ctx *x)
     }
 }
 
-/* Does the scope of heading h (its nearest ancestor holding a question) hold node? */
-static bool heading_scope_holds(const ctx *x, GumboNode *h, const GumboNode *node)
+static int ptr_cmp(const void *a, const void *b)
 {
-    int i = 0;
-    for (GumboNode *a = h->parent; a && i < ANCESTOR_MAX; a = a->parent, i++) {
-        bool holds_q = false;
-        for (size_t k = 0; k < x->n_items && !holds_q; k++)
-            holds_q = is_ancestor(a, x->items[k].mem[0], ANCESTOR_MAX);
-        if (holds_q)
-            return is_ancestor(a, node, ANCESTOR_MAX);
-        if (a == x->root)
-            break;
-    }
-    return false;
+    uintptr_t x = (uintptr_t) * (GumboNode *const *)a, y = (uintptr_t) * (GumboNode *const *)b;
+    return x < y ? -1 : x > y;
 }
 
-/* Section of each question: the nearest fieldset with a legend holding several questions,
- * else the last heading before it inside the form. */
+/* Occurrences of p in a sorted pointer array. */
+static size_t ptr_count(GumboNode *const *arr, size_t n, const GumboNode *p)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((uintptr_t)arr[mid] < (uintptr_t)p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t c = 0;
+    while (lo + c < n && arr[lo + c] == p)
+        c++;
+    return c;
+}
+
+#define FS_DEPTH       8  /* nested fieldsets looked at per question */
+#define HEADS_LOOKBACK 64 /* headings looked at before each question */
+
+/*
+ * Section of each question: the nearest fieldset with a legend holding several questions,
+ * else the last heading before it whose scope (the heading's nearest ancestor holding
+ * questions) also holds it. Costs O(n log n) in questions plus a bounded look-back.
+ */
 static void assign_sections(ctx *x)
 {
-    /* Fieldsets: count questions per fieldset (each question counts for all its fieldsets). */
-    for (size_t i = 0; i < x->n_items; i++) {
+    size_t n = x->n_items;
+    if (!n)
+        return;
+    /* Fieldsets: every question's chain of fieldsets, then a count per fieldset. */
+    GumboNode **chain = xcalloc(n * FS_DEPTH, sizeof *chain);
+    GumboNode **legends = xcalloc(n * FS_DEPTH, sizeof *legends);
+    GumboNode **all = xmalloc(n * FS_DEPTH * sizeof *all);
+    size_t n_all = 0;
+    for (size_t i = 0; i < n; i++) {
+        GumboNode *lg = NULL;
+        GumboNode *fs = fieldset_of(x, x->items[i].mem[0], &lg);
+        for (size_t l = 0; fs && l < FS_DEPTH; l++, fs = fieldset_of(x, fs, &lg)) {
+            chain[i * FS_DEPTH + l] = fs;
+            legends[i * FS_DEPTH + l] = lg;
+            all[n_all++] = fs;
+        }
+    }
+    qsort(all, n_all, sizeof *all, ptr_cmp);
+    for (size_t i = 0; i < n; i++) {
         item *it = &x->items[i];
-        GumboNode *legend = NULL;
-        int guard = 0;
-        for (GumboNode *fs = fieldset_of(x, it->mem[0], &legend); fs && guard < 8;
-             fs = fieldset_of(x, fs, &legend), guard++) {
-            size_t count = 0;
-            for (size_t k = 0; k < x->n_items; k++)
-                if (is_ancestor(fs, x->items[k].mem[0], ANCESTOR_MAX))
-                    count++;
-            if (count >= 2 && legend) {
-                bool r = false, o = false;
-                char *l = label_text(legend, NULL, &r, &o);
-                if (l) {
-                    it->section = legend;
-                    it->section_label = l;
-                    break;
-                }
+        for (size_t l = 0; l < FS_DEPTH && chain[i * FS_DEPTH + l]; l++) {
+            GumboNode *lg = legends[i * FS_DEPTH + l];
+            if (!lg || ptr_count(all, n_all, chain[i * FS_DEPTH + l]) < 2)
+                continue;
+            bool r = false, o = false;
+            char *label = label_text(lg, NULL, &r, &o);
+            if (label) {
+                it->section = lg;
+                it->section_label = label;
+                break;
             }
         }
         it->fieldset = it->section;
     }
-    /* Headings. */
+    free(chain);
+    free(legends);
+
+    /* Headings: ancestors of every question, to find each heading's scope quickly. */
+    GumboNode **anc = xmalloc(n * (ANCESTOR_MAX + 1) * sizeof *anc);
+    size_t n_anc = 0;
+    for (size_t i = 0; i < n; i++) {
+        int up = 0;
+        for (GumboNode *a = x->items[i].mem[0]->parent; a && up <= ANCESTOR_MAX; a = a->parent) {
+            anc[n_anc++] = a;
+            up++;
+        }
+    }
+    qsort(anc, n_anc, sizeof *anc, ptr_cmp);
     const doc *d = x->d;
-    for (size_t i = 0; i < x->n_items; i++) {
+    GumboNode **scope = xcalloc(d->n_heads + 1, sizeof *scope); /* NULL: not computed */
+    GumboNode *none = (GumboNode *)&scope;                        /* sentinel: no scope */
+    size_t last = 0;
+    for (size_t i = 0; i < n; i++) {
         item *it = &x->items[i];
-        if (it->section)
-            continue;
-        /* The last heading before the question whose scope (its nearest ancestor holding
-         * questions) also holds this question. */
-        const el_ref *h = NULL;
-        size_t last = 0;
         while (last < d->n_heads && d->heads[last].seq < it->seq)
             last++;
-        for (size_t k = last; k-- > 0 && !h;) {
+        if (it->section)
+            continue;
+        const el_ref *h = NULL;
+        for (size_t k = last, looked = 0; k-- > 0 && !h && looked < HEADS_LOOKBACK;) {
             const el_ref *r = &d->heads[k];
-            bool inside = x->c->form >= 0 ? r->form == x->c->form
-                                          : is_ancestor(x->root, r->node, 100000);
-            if (!inside || is_consumed(x, r->node) || hx_is_tag(r->node, GUMBO_TAG_LEGEND) ||
-                holds_control(r->node, NULL))
+            if (!scope[k]) {
+                scope[k] = none;
+                bool inside = x->c->form >= 0 ? r->form == x->c->form
+                                              : is_ancestor(x->root, r->node, 4 * ANCESTOR_MAX);
+                if (inside && !hx_is_tag(r->node, GUMBO_TAG_LEGEND) &&
+                    !holds_control(r->node, NULL)) {
+                    int up = 0;
+                    for (GumboNode *a = r->node->parent; a && up <= ANCESTOR_MAX;
+                         a = a->parent, up++) {
+                        if (ptr_count(anc, n_anc, a)) {
+                            scope[k] = a;
+                            break;
+                        }
+                    }
+                }
+            }
+            if (scope[k] == none)
                 continue;
-            if (heading_scope_holds(x, r->node, it->mem[0]))
+            looked++;
+            if (!is_consumed(x, r->node) && is_ancestor(scope[k], it->mem[0], ANCESTOR_MAX))
                 h = r;
         }
         if (!h)
             continue;
         bool r = false, o = false;
-        char *l = label_text(h->node, NULL, &r, &o);
-        if (!l)
+        char *label = label_text(h->node, NULL, &r, &o);
+        if (!label)
             continue;
         it->section = h->node;
-        it->section_label = l;
+        it->section_label = label;
     }
-    for (size_t i = 0; i < x->n_items; i++) {
+    free(scope);
+    free(anc);
+    free(all);
+    for (size_t i = 0; i < n; i++) {
         item *it = &x->items[i];
         it->eeo_section = it->section_label && uk_is_eeo_section(it->section_label);
+    }
+    /* One heading over every question ("Apply for this position") is a title, not
+     * structure: the form stays flat. */
+    bool one = x->items[0].section && !x->items[0].fieldset;
+    for (size_t i = 1; i < n && one; i++)
+        one = x->items[i].section == x->items[0].section;
+    if (one && !x->items[0].eeo_section) {
+        for (size_t i = 0; i < n; i++) {
+            free(x->items[i].section_label);
+            x->items[i].section_label = NULL;
+            x->items[i].section = NULL;
+        }
     }
 }
 
@@ -2230,9 +2395,8 @@ static void assign_categories(ctx *x)
         const char *k = it->q.unified_key;
         bool consent = k && (strcmp(k, "TERMS_AND_CONDITIONS") == 0 ||
                              strcmp(k, "APPLICANT_POOL_CONSENT") == 0);
-        bool eeo = uk_is_eeo_topic(it->q.label) ||
-                   (it->eeo_section && it->q.type != OA_Q_FILE && !consent &&
-                    (!k || strcmp(k, "GENDER") == 0));
+        bool eeo = uk_is_eeo_topic(it->q.label) || (it->eeo_section && it->q.type != OA_Q_FILE &&
+                                                    !consent && (!k || strcmp(k, "GENDER") == 0));
         if (eeo && !consent)
             it->q.category = xstrdup("EEO");
     }
@@ -2283,7 +2447,8 @@ static bool is_honeypot(ctx *x, GumboNode *n, const char *name)
             break;
         if (has_dw_markup(a))
             conditional = true;
-        if (class_has(a, tok_honeypot) || (hx_attr(a, "id") && strcasestr(hx_attr(a, "id"), "honeypot")))
+        if (class_has(a, tok_honeypot) ||
+            (hx_attr(a, "id") && strcasestr(hx_attr(a, "id"), "honeypot")))
             marked = true;
         if (hides_self(a) || style_offscreen(hx_attr(a, "style")) ||
             attr_is(a, "aria-hidden", "true"))
@@ -2326,7 +2491,10 @@ static void add_item(ctx *x, ckind k, const char *name, GumboNode *n, size_t seq
         for (size_t i = 0; i < x->n_items; i++) {
             item *it = &x->items[i];
             if (it->kind == k && strcmp(it->name, name) == 0) {
-                it->mem = xrealloc(it->mem, (it->n_mem + 1) * sizeof *it->mem);
+                if (it->n_mem == it->cap_mem) {
+                    it->cap_mem *= 2;
+                    it->mem = xrealloc(it->mem, it->cap_mem * sizeof *it->mem);
+                }
                 it->mem[it->n_mem++] = n;
                 return;
             }
@@ -2339,7 +2507,8 @@ static void add_item(ctx *x, ckind k, const char *name, GumboNode *n, size_t seq
     memset(it, 0, sizeof *it);
     it->kind = k;
     it->name = name;
-    it->mem = xmalloc(sizeof *it->mem);
+    it->cap_mem = 4;
+    it->mem = xmalloc(it->cap_mem * sizeof *it->mem);
     it->mem[0] = n;
     it->n_mem = 1;
     it->seq = seq;
@@ -2377,7 +2546,9 @@ static void set_action(ctx *x, const char *page_url)
             resolved = resolve_url(act, NULL);
     }
     if (!resolved)
-        resolved = xstrdup(script ? (page_url ? page_url : "") : act[0] ? act : (page_url ? page_url : ""));
+        resolved = xstrdup(script   ? (page_url ? page_url : "")
+                           : act[0] ? act
+                                    : (page_url ? page_url : ""));
     f->action = resolved;
     free(act);
     free(base);
@@ -2464,13 +2635,13 @@ static const char *find_ci(const char *s, size_t n, const char *needle)
 size_t hx_nesting_estimate(const char *s, size_t n)
 {
     static const char *const VOID_OR_OPTIONAL[] = {
-        "area",  "base",  "br",    "col",   "embed", "hr",       "img",      "input",
-        "link",  "meta",  "param", "source", "track", "wbr",     "keygen",   "basefont",
-        "bgsound", "frame", "p",   "li",    "dt",    "dd",       "option",   "optgroup",
-        "tr",    "td",    "th",    "tbody", "thead", "tfoot",    "colgroup", "caption",
-        "rb",    "rt",    "rp",    "rtc",   "html",  "head",     "body",     "image"};
-    static const char *const RAW[] = {"script", "style",    "textarea", "title",
-                                      "xmp",    "iframe",   "noembed",  "noframes"};
+        "area",    "base",  "br",    "col",    "embed", "hr",    "img",      "input",
+        "link",    "meta",  "param", "source", "track", "wbr",   "keygen",   "basefont",
+        "bgsound", "frame", "p",     "li",     "dt",    "dd",    "option",   "optgroup",
+        "tr",      "td",    "th",    "tbody",  "thead", "tfoot", "colgroup", "caption",
+        "rb",      "rt",    "rp",    "rtc",    "html",  "head",  "body",     "image"};
+    static const char *const RAW[] = {"script", "style",  "textarea", "title",
+                                      "xmp",    "iframe", "noembed",  "noframes"};
     size_t depth = 0, max = 0;
     for (size_t i = 0; i + 1 < n; i++) {
         if (s[i] != '<')
@@ -2530,10 +2701,10 @@ size_t hx_nesting_estimate(const char *s, size_t n)
 }
 
 /* Windows-1252 bytes 0x80..0x9F. */
-static const uint16_t CP1252[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+static const uint16_t CP1252[32] = {0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+                                    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
 static char *cp1252_to_utf8(const char *s, size_t n, size_t *out_len)
 {
@@ -2571,8 +2742,8 @@ static bool wants_cp1252(const char *s, size_t n)
         cs += 8;
         while (*cs == '"' || *cs == '\'' || *cs == ' ')
             cs++;
-        static const char *const L[] = {"iso-8859-1", "iso8859-1", "latin1", "latin-1",
-                                        "windows-1252", "cp1252", "iso-8859-15", "us-ascii"};
+        static const char *const L[] = {"iso-8859-1",   "iso8859-1", "latin1",      "latin-1",
+                                        "windows-1252", "cp1252",    "iso-8859-15", "us-ascii"};
         size_t rest = head - (size_t)(cs - s);
         for (size_t i = 0; i < OA_ARRAY_LEN(L); i++)
             if (rest >= strlen(L[i]) && strncasecmp(cs, L[i], strlen(L[i])) == 0)
@@ -2720,13 +2891,8 @@ bool hx_find_application_form(GumboOutput *out, const char *html, size_t len)
     index_doc(&d);
     bool found = false;
     for (size_t k = 0; k < d.n_forms && !found; k++) {
-        cand c = {0};
-        c.root = d.forms[k];
-        c.form = (int)k;
-        c.ci = xmalloc((d.n_ctls + 1) * sizeof *c.ci);
-        for (size_t i = 0; i < d.n_ctls; i++)
-            if (d.ctls[i].form == (int)k)
-                c.ci[c.n++] = i;
+        cand c;
+        form_cand(&d, k, &c);
         if (c.n)
             score_cand(&d, &c);
         found = c.eligible;
@@ -2759,12 +2925,7 @@ oa_status drv_html_extract(const char *html, size_t len, const char *page_url, d
     size_t n_c = 0;
     for (size_t k = 0; k < d.n_forms; k++) {
         cand *c = &cands[n_c];
-        c->root = d.forms[k];
-        c->form = (int)k;
-        c->ci = xmalloc((d.n_ctls + 1) * sizeof *c->ci);
-        for (size_t i = 0; i < d.n_ctls; i++)
-            if (d.ctls[i].form == (int)k)
-                c->ci[c->n++] = i;
+        form_cand(&d, k, c);
         if (!c->n) {
             free(c->ci);
             memset(c, 0, sizeof *c);

@@ -167,8 +167,7 @@ static char *add_answer(drv_fields *out, const oa_block *q, const json_t *a)
             return xstrdup("expected a file object {name, content_type, data}");
         uint8_t *bytes = NULL;
         size_t len = 0;
-        if (oa_b64_decode(json_string_value(data), json_string_length(data), &bytes, &len) !=
-            OA_OK)
+        if (oa_b64_decode(json_string_value(data), json_string_length(data), &bytes, &len) != OA_OK)
             return xstrdup("file.data is not valid base64");
         drv_fields_add_file(out, name, fname, ct, bytes, len);
         free(bytes);
@@ -218,9 +217,8 @@ static bool error_class(const GumboNode *n)
 {
     if (hx_has_class(n, "text-danger") && !hx_has_class(n, "error"))
         return false;
-    return hx_has_class(n, "error") || hx_has_class(n, "invalid") ||
-           hx_has_class(n, "not-valid") || hx_has_class(n, "alert-danger") ||
-           hx_has_class(n, "callout-danger");
+    return hx_has_class(n, "error") || hx_has_class(n, "invalid") || hx_has_class(n, "not-valid") ||
+           hx_has_class(n, "alert-danger") || hx_has_class(n, "callout-danger");
 }
 
 static bool has_letter(const char *s)
@@ -364,15 +362,44 @@ static drv_outcome classify_json(long status, const char *body, size_t len, char
     return o;
 }
 
-/* Appends "N field errors: a; b; c" to b. */
+/* Appends "N field errors: a; b; c" to b. An error summary's list items are the messages;
+ * otherwise each marker's text is one. */
 static void describe_markers(oa_buf *b, const marker *m, size_t n_m, size_t invalid)
 {
-    size_t count = n_m > invalid ? n_m : invalid;
+    char *msgs[8];
+    size_t n_msgs = 0, total = 0;
+    for (size_t i = 0; i < n_m; i++) {
+        size_t items = 0, seen = 0;
+        for (GumboNode *n = m[i].node; n && seen < 2000; n = hx_next(n, m[i].node, false), seen++) {
+            if (!hx_is_tag(n, GUMBO_TAG_LI))
+                continue;
+            char *t = hx_text(n, TX_SKIP_CONTROLS | TX_SKIP_HIDDEN, NULL, NULL);
+            if (*t) {
+                items++;
+                if (n_msgs < OA_ARRAY_LEN(msgs)) {
+                    msgs[n_msgs++] = t;
+                    t = NULL;
+                }
+            }
+            free(t);
+        }
+        if (items) {
+            total += items;
+        } else {
+            total++;
+            if (n_msgs < OA_ARRAY_LEN(msgs))
+                msgs[n_msgs++] = xstrdup(m[i].text);
+        }
+    }
+    size_t count = total > invalid ? total : invalid;
     oa_status st = oa_buf_printf(b, " with %zu field error%s", count, count == 1 ? "" : "s");
-    for (size_t i = 0; i < n_m && i < 3 && st == OA_OK; i++) {
-        char t[100];
-        snprintf(t, sizeof t, "%s", m[i].text);
-        st = oa_buf_printf(b, "%s%s", i ? "; " : ": ", t);
+    for (size_t i = 0; i < n_msgs; i++) {
+        if (i < 3 && st == OA_OK) {
+            char t[120];
+            snprintf(t, sizeof t, "%s", msgs[i]);
+            st = oa_buf_printf(b, "%s%s", i ? "; " : ": ", t);
+        }
+        free(msgs[i]);
     }
     OA_UNUSED(st);
 }

@@ -267,76 +267,181 @@ typedef struct {
 } rule;
 
 /* Words that make a person attribute someone else's, or a second copy. */
-static const char *const PERSON_VETO[] = {
-    "company", "companies", "employer", "firma", "firmenname", "arbeitgeber*", "unternehmen*",
-    "entreprise", "societe", "employeur", "empresa", "compania", "organisation", "organization",
-    "org", "reference*", "referee*", "referenz*", "referent*", "recruiter", "manager",
-    "supervisor", "vorgesetzte*", "school", "university", "college", "universitat", "hochschule",
-    "schule", "ecole", "universite", "universidad", "escuela", "emergency", "notfall*", "urgence",
-    "emergencia", "father", "mother", "parent*", "spouse", "vater", "mutter", "referral",
-    "referred", "referrer", "empfehl*", "recommend*", "friend", "confirm*", "repeat*", "retype",
-    "re enter", "reenter", "bestatig*", "wiederhol*", "confirmer", "confirmar", "repetir",
-    "username", "user", "login", "account", "benutzername", "middle", "nickname", "preferred",
-    "rufname", "maiden", "geburtsname", "previous", "former", "fruher*", "frueher*", "position",
-    "job", "stelle", "poste", "puesto", "fax", "website", "web", "url", "linkedin", "github",
-    "portfolio", "twitter", "skype", "alternative", "alternate", "secondary", "second",
-    "zweite*", "weitere", "additional", "business", "office", "geschaftlich*", "dienstlich*",
-    "bureau", "oficina", "pet", "contact person", "ansprechpartner*", NULL};
+static const char *const PERSON_VETO[] = {"company",
+                                          "companies",
+                                          "employer",
+                                          "firma",
+                                          "firmenname",
+                                          "arbeitgeber*",
+                                          "unternehmen*",
+                                          "entreprise",
+                                          "societe",
+                                          "employeur",
+                                          "empresa",
+                                          "compania",
+                                          "organisation",
+                                          "organization",
+                                          "org",
+                                          "reference*",
+                                          "referee*",
+                                          "referenz*",
+                                          "referent*",
+                                          "recruiter",
+                                          "manager",
+                                          "supervisor",
+                                          "vorgesetzte*",
+                                          "school",
+                                          "university",
+                                          "college",
+                                          "universitat",
+                                          "hochschule",
+                                          "schule",
+                                          "ecole",
+                                          "universite",
+                                          "universidad",
+                                          "escuela",
+                                          "emergency",
+                                          "notfall*",
+                                          "urgence",
+                                          "emergencia",
+                                          "father",
+                                          "mother",
+                                          "parent*",
+                                          "spouse",
+                                          "vater",
+                                          "mutter",
+                                          "referral",
+                                          "referred",
+                                          "referrer",
+                                          "empfehl*",
+                                          "recommend*",
+                                          "friend",
+                                          "confirm*",
+                                          "repeat*",
+                                          "retype",
+                                          "re enter",
+                                          "reenter",
+                                          "bestatig*",
+                                          "wiederhol*",
+                                          "confirmer",
+                                          "confirmar",
+                                          "repetir",
+                                          "username",
+                                          "user",
+                                          "login",
+                                          "account",
+                                          "benutzername",
+                                          "middle",
+                                          "nickname",
+                                          "preferred",
+                                          "rufname",
+                                          "maiden",
+                                          "geburtsname",
+                                          "previous",
+                                          "former",
+                                          "fruher*",
+                                          "frueher*",
+                                          "position",
+                                          "job",
+                                          "stelle",
+                                          "poste",
+                                          "puesto",
+                                          "fax",
+                                          "website",
+                                          "web",
+                                          "url",
+                                          "linkedin",
+                                          "github",
+                                          "portfolio",
+                                          "twitter",
+                                          "skype",
+                                          "alternative",
+                                          "alternate",
+                                          "secondary",
+                                          "second",
+                                          "zweite*",
+                                          "weitere",
+                                          "additional",
+                                          "business",
+                                          "office",
+                                          "geschaftlich*",
+                                          "dienstlich*",
+                                          "bureau",
+                                          "oficina",
+                                          "pet",
+                                          "contact person",
+                                          "ansprechpartner*",
+                                          NULL};
 
-static const char *const V_PLACE[] = {"place", "lieu", "lugar", "country", "city", "ort",
-                                      "land", "pays", "pais", "ciudad", "ville", NULL};
+static const char *const V_PLACE[] = {"place", "lieu", "lugar", "country", "city",  "ort",
+                                      "land",  "pays", "pais",  "ciudad",  "ville", NULL};
 static const char *const V_START[] = {
-    "travel*", "reisen*", "reisebereitschaft", "voyage*", "viajar", "viaje*", "relocat*", "umzug*",
-    "demenag*", "mudanza", "shift*", "schicht*", "turno*", "weekend*", "wochenend*", "overtime",
-    "uberstunden", "hours", "stunden", "heures", "horas", "interview*", NULL};
+    "travel*",    "reisen*",  "reisebereitschaft", "voyage*", "viajar",   "viaje*", "relocat*",
+    "umzug*",     "demenag*", "mudanza",           "shift*",  "schicht*", "turno*", "weekend*",
+    "wochenend*", "overtime", "uberstunden",       "hours",   "stunden",  "heures", "horas",
+    "interview*", NULL};
 static const char *const V_WHERE_PREF[] = {
-    "prefer*", "desired", "gewunscht*", "bevorzugt*", "wunsch*", "souhait*", "desea*", "deseado*",
-    "preferido*", "preferencia", "birth", "geburt*", "naissance", "nacimiento", "work location",
-    "job location", "office", "willing", NULL};
-static const char *const V_COUNTRY[] = {
-    "birth", "geburt*", "naissance", "nacimiento", "nationality", "nationalitat", "citizenship",
-    "staatsangehorigkeit", "staatsburgerschaft", "nationalite", "nacionalidad", "citoyennete",
-    "ciudadania", "code", "issuing", "passport", "prefer*", "desired", "gewunscht*", "bevorzugt*",
-    "wunsch*", "souhait*", "deseado*", "preferido*", "work location", "willing", "visa", NULL};
-static const char *const V_STATE[] = {"civil", "marital", "familienstand", "matrimonial",
+    "prefer*",      "desired", "gewunscht*", "bevorzugt*", "wunsch*",
+    "souhait*",     "desea*",  "deseado*",   "preferido*", "preferencia",
+    "birth",        "geburt*", "naissance",  "nacimiento", "work location",
+    "job location", "office",  "willing",    NULL};
+static const char *const V_COUNTRY[] = {"birth",
+                                        "geburt*",
+                                        "naissance",
+                                        "nacimiento",
+                                        "nationality",
+                                        "nationalitat",
+                                        "citizenship",
+                                        "staatsangehorigkeit",
+                                        "staatsburgerschaft",
+                                        "nationalite",
+                                        "nacionalidad",
+                                        "citoyennete",
+                                        "ciudadania",
+                                        "code",
+                                        "issuing",
+                                        "passport",
+                                        "prefer*",
+                                        "desired",
+                                        "gewunscht*",
+                                        "bevorzugt*",
+                                        "wunsch*",
+                                        "souhait*",
+                                        "deseado*",
+                                        "preferido*",
+                                        "work location",
+                                        "willing",
+                                        "visa",
+                                        NULL};
+static const char *const V_STATE[] = {"civil",   "marital", "familienstand", "matrimonial",
                                       "prefer*", "desired", "work location", NULL};
-static const char *const V_ADDRESS[] = {"email", "e mail", "mail", "web", "ip", "url",
-                                        "website", "wallet", NULL};
-static const char *const V_GENDER[] = {"orientation", "orientierung", "orientacion",
-                                       "pronoun*", "pronom*", "pronombre*", NULL};
+static const char *const V_ADDRESS[] = {"email", "e mail",  "mail",   "web", "ip",
+                                        "url",   "website", "wallet", NULL};
+static const char *const V_GENDER[] = {"orientation", "orientierung", "orientacion", "pronoun*",
+                                       "pronom*",     "pronombre*",   NULL};
 static const char *const V_PHONE[] = {"country code", "vorwahl", "indicatif", "prefijo", NULL};
 
-static const char *const P_EMAIL[] = {"email*", "e mail*", "mail address", "mailadresse",
-                                      "courriel", "adresse electronique", "correo",
-                                      "correo electronico", NULL};
+static const char *const P_EMAIL[] = {"email*",
+                                      "e mail*",
+                                      "mail address",
+                                      "mailadresse",
+                                      "courriel",
+                                      "adresse electronique",
+                                      "correo",
+                                      "correo electronico",
+                                      NULL};
 static const char *const P_EMAIL_WEAK[] = {"mail", NULL};
-static const char *const P_PHONE_CC[] = {"country code",
-                                         "phone country code",
-                                         "phone country",
-                                         "dial code",
-                                         "dialing code",
-                                         "dialling code",
-                                         "calling code",
-                                         "phone prefix",
-                                         "phone code",
-                                         "landervorwahl",
-                                         "laendervorwahl",
-                                         "vorwahl land",
-                                         "internationale vorwahl",
-                                         "indicatif*",
-                                         "prefijo*",
-                                         "codigo de pais",
-                                         "codigo pais",
-                                         "codigo del pais",
-                                         NULL};
-static const char *const P_PHONE_EXT[] = {"extension", "phone extension", "ext", "durchwahl",
-                                          "extension telefonica", NULL};
-static const char *const P_PHONE_TYPE[] = {"phone type",         "type of phone",
-                                           "phone number type",  "telephone type",
-                                           "telefontyp",         "art der telefonnummer",
-                                           "type de telephone",  "type de numero",
-                                           "tipo de telefono",   "tipo telefono",
-                                           "number type",        NULL};
+static const char *const P_PHONE_CC[] = {
+    "country code",   "phone country code", "phone country",          "dial code",  "dialing code",
+    "dialling code",  "calling code",       "phone prefix",           "phone code", "landervorwahl",
+    "laendervorwahl", "vorwahl land",       "internationale vorwahl", "indicatif*", "prefijo*",
+    "codigo de pais", "codigo pais",        "codigo del pais",        NULL};
+static const char *const P_PHONE_EXT[] = {"extension", "phone extension",      "ext",
+                                          "durchwahl", "extension telefonica", NULL};
+static const char *const P_PHONE_TYPE[] = {
+    "phone type",       "type of phone",         "phone number type", "telephone type",
+    "telefontyp",       "art der telefonnummer", "type de telephone", "type de numero",
+    "tipo de telefono", "tipo telefono",         "number type",       NULL};
 static const char *const P_PHONE[] = {"phone",
                                       "phone number",
                                       "phonenumber",
@@ -369,12 +474,21 @@ static const char *const P_PHONE[] = {"phone",
                                       "movil",
                                       "celular",
                                       NULL};
-static const char *const P_BIRTH[] = {"date of birth",   "birth date",   "birthdate",
-                                      "birthday",        "dob",          "geburtsdatum",
-                                      "geburtstag",      "date de naissance",
-                                      "naissance",       "fecha de nacimiento",
-                                      "fecha nacimiento", "nacimiento",  "birth",
-                                      "bday",            NULL};
+static const char *const P_BIRTH[] = {"date of birth",
+                                      "birth date",
+                                      "birthdate",
+                                      "birthday",
+                                      "dob",
+                                      "geburtsdatum",
+                                      "geburtstag",
+                                      "date de naissance",
+                                      "naissance",
+                                      "fecha de nacimiento",
+                                      "fecha nacimiento",
+                                      "nacimiento",
+                                      "birth",
+                                      "bday",
+                                      NULL};
 static const char *const P_START[] = {"start date",
                                       "starting date",
                                       "startdate",
@@ -410,9 +524,8 @@ static const char *const P_START[] = {"start date",
                                       "fecha disponible",
                                       "availability",
                                       NULL};
-static const char *const P_RESUME[] = {"resume",       "resumee",        "cv",
-                                       "curriculum*",  "lebenslauf",     "hoja de vida",
-                                       "resume cv",    NULL};
+static const char *const P_RESUME[] = {"resume",     "resumee",      "cv",        "curriculum*",
+                                       "lebenslauf", "hoja de vida", "resume cv", NULL};
 static const char *const P_POOL[] = {"talent pool",
                                      "talentpool",
                                      "talent community",
@@ -478,20 +591,18 @@ static const char *const P_TERMS[] = {"terms",
                                       "condiciones",
                                       "terminos y condiciones",
                                       NULL};
-static const char *const P_GENDER[] = {"gender", "sex",   "geschlecht", "sexe",
+static const char *const P_GENDER[] = {"gender", "sex",    "geschlecht",      "sexe",
                                        "sexo",   "genero", "gender identity", NULL};
 /* "Genre" is also "kind" in French: gender only when the options name genders. */
 static const char *const P_GENDER_AMBIG[] = {"genre", NULL};
 /* Salutations (Herr/Frau, M./Mme): gender when the options say so, but a real gender
  * question in the same form wins. */
-static const char *const P_SALUTATION[] = {"anrede", "salutation", "civilite", "title",
-                                           "titel",  "tratamiento", "titulo", "form of address",
-                                           NULL};
-static const char *const P_RES_TYPE[] = {"address type",      "type of address",
-                                         "residence type",    "adresstyp",
-                                         "adressart",         "art der adresse",
-                                         "type d adresse",    "tipo de direccion",
-                                         "tipo de domicilio", NULL};
+static const char *const P_SALUTATION[] = {"anrede", "salutation",      "civilite",
+                                           "title",  "titel",           "tratamiento",
+                                           "titulo", "form of address", NULL};
+static const char *const P_RES_TYPE[] = {
+    "address type",    "type of address", "residence type",    "adresstyp",         "adressart",
+    "art der adresse", "type d adresse",  "tipo de direccion", "tipo de domicilio", NULL};
 static const char *const P_LINE2[] = {"address line 2",
                                       "address 2",
                                       "street address 2",
@@ -528,10 +639,9 @@ static const char *const P_LINE1[] = {"address line 1",
                                       "calle y numero",
                                       "direccion linea 1",
                                       NULL};
-static const char *const P_ZIP[] = {"zip",        "zip code",   "zipcode",       "postal code",
-                                    "postalcode", "postcode",   "post code",     "plz",
-                                    "postleitzahl", "code postal", "codigo postal", "postal",
-                                    NULL};
+static const char *const P_ZIP[] = {
+    "zip", "zip code",     "zipcode",     "postal code",   "postalcode", "postcode", "post code",
+    "plz", "postleitzahl", "code postal", "codigo postal", "postal",     NULL};
 static const char *const P_CITY[] = {"city",
                                      "town",
                                      "ort",
@@ -549,13 +659,29 @@ static const char *const P_CITY[] = {"city",
                                      "ville de residence",
                                      "ciudad de residencia",
                                      NULL};
-static const char *const P_STATE[] = {"state",     "province",  "state province", "state or province",
-                                      "bundesland", "kanton",   "canton",         "provincia",
-                                      "estado",    "region",    NULL};
-static const char *const P_COUNTRY[] = {"country",        "country of residence", "residence country",
-                                        "current country", "land",                 "wohnland",
-                                        "aufenthaltsland", "pays",                 "pays de residence",
-                                        "pais",           "pais de residencia",   NULL};
+static const char *const P_STATE[] = {"state",
+                                      "province",
+                                      "state province",
+                                      "state or province",
+                                      "bundesland",
+                                      "kanton",
+                                      "canton",
+                                      "provincia",
+                                      "estado",
+                                      "region",
+                                      NULL};
+static const char *const P_COUNTRY[] = {"country",
+                                        "country of residence",
+                                        "residence country",
+                                        "current country",
+                                        "land",
+                                        "wohnland",
+                                        "aufenthaltsland",
+                                        "pays",
+                                        "pays de residence",
+                                        "pais",
+                                        "pais de residencia",
+                                        NULL};
 static const char *const P_FULL_ADDR[] = {"address",
                                           "home address",
                                           "full address",
@@ -610,20 +736,19 @@ static const char *const P_FULL_NAME[] = {"full name",
                                           "apellido y nombre",
                                           "nombres y apellidos",
                                           NULL};
-static const char *const P_FIRST[] = {"first name",  "firstname",  "given name*", "givenname",
-                                      "forename",    "vorname*",   "prenom*",     "nombre de pila",
+static const char *const P_FIRST[] = {"first name",    "firstname", "given name*", "givenname",
+                                      "forename",      "vorname*",  "prenom*",     "nombre de pila",
                                       "primer nombre", NULL};
 static const char *const P_FIRST_NAME_ONLY[] = {"fname", "first", "given", NULL};
 static const char *const P_FIRST_WEAK[] = {"nombre", "nombres", NULL};
-static const char *const P_LAST[] = {"last name",    "lastname",     "surname*",   "family name",
-                                     "familyname",   "familienname", "nachname*",  "zuname",
-                                     "nom de famille", "apellido*",  "primer apellido", NULL};
+static const char *const P_LAST[] = {
+    "last name", "lastname", "surname*",       "family name", "familyname",      "familienname",
+    "nachname*", "zuname",   "nom de famille", "apellido*",   "primer apellido", NULL};
 static const char *const P_LAST_NAME_ONLY[] = {"lname", "last", "family", NULL};
 static const char *const P_LAST_WEAK[] = {"nom", NULL};
-static const char *const P_FULL_WEAK[] = {"name",        "your name",     "ihr name",
-                                          "dein name",   "votre nom",     "tu nombre",
-                                          "su nombre",   "candidate name", "applicant name",
-                                          "your full name", NULL};
+static const char *const P_FULL_WEAK[] = {
+    "name",      "your name",      "ihr name",       "dein name",      "votre nom", "tu nombre",
+    "su nombre", "candidate name", "applicant name", "your full name", NULL};
 
 static const rule RULES[] = {
     {"EMAIL", T_TEXT, F_PERSON, P_EMAIL, NULL},
@@ -660,13 +785,26 @@ static const rule RULES[] = {
 
 /* Words that wrap field names without meaning anything ("job_application[first_name]"). */
 static const char *const NAME_NOISE[] = {
-    "job",       "application", "applicant", "candidate", "candidature", "bewerbung",
-    "bewerber",  "form",        "data",      "fields",    "field",       "input",
-    "answers",   "attributes",  "personal",  "contact",   "info",        "details",
-    "question",  "questions",   "values",    "value",     "text",        "main",
-    "custom",    "profile",     "person",    "user",      "your",        "the",
-    "wpcf7",     "cf7",         "txt",       "fld",       "inp",         "frm",
-    "0",         "1" /* keep "address 1"/"line 1" intact below */, NULL};
+    "job",         "application",
+    "applicant",   "candidate",
+    "candidature", "bewerbung",
+    "bewerber",    "form",
+    "data",        "fields",
+    "field",       "input",
+    "answers",     "attributes",
+    "personal",    "contact",
+    "info",        "details",
+    "question",    "questions",
+    "values",      "value",
+    "text",        "main",
+    "custom",      "profile",
+    "person",      "user",
+    "your",        "the",
+    "wpcf7",       "cf7",
+    "txt",         "fld",
+    "inp",         "frm",
+    "0",           "1" /* keep "address 1"/"line 1" intact below */,
+    NULL};
 
 /* Drops noise words from normalised name words, except digits after address words. */
 static char *strip_name_noise(const char *words)
@@ -732,11 +870,16 @@ static const rule *match_rules(const char *norm, bool name_mode, oa_qtype type, 
             /* "PLZ / Ort", "Street, ZIP, City": a combined address field. */
             int parts = 0;
             bool street = false;
+            bool line = false;
             for (size_t k = 0; k < OA_ARRAY_LEN(RULES); k++) {
                 if (!(RULES[k].flags & F_ADDRESS) || !has_any(norm, RULES[k].phrases))
                     continue;
+                bool is_line = RULES[k].phrases == P_LINE1 || RULES[k].phrases == P_LINE2;
+                if (is_line && line)
+                    continue; /* "address line 2" also reads as "address line" */
+                line = line || is_line;
                 parts++;
-                street = street || RULES[k].phrases == P_LINE1;
+                street = street || is_line;
             }
             if (parts > 1) {
                 if (street && (T(type) & T_TEXT)) {
@@ -820,52 +963,39 @@ const char *uk_canonical_key(const char *key)
 
 /* ---- option keys ------------------------------------------------------------------------ */
 
-static const char *const G_MALE[] = {"male",      "man",       "men",     "mann",      "mannlich",
-                                     "maennlich", "herr",      "homme",   "masculin",  "hombre",
-                                     "masculino", "mr",        "mister",  "monsieur",  "m",
-                                     "senor",     "sr",        "cis male", "cisgender male",
-                                     "cis man",   "male man",  "man male", NULL};
-static const char *const G_FEMALE[] = {"female",         "woman",        "women",    "frau",
-                                       "weiblich",       "femme",        "feminin",  "feminine",
-                                       "mujer",          "femenino",     "mrs",      "ms",
-                                       "miss",           "madame",       "mme",      "mlle",
-                                       "mademoiselle",   "senora",       "sra",      "f",
-                                       "cis female",     "cisgender female", "cis woman",
-                                       "female woman",   "woman female", NULL};
-static const char *const G_NONBIN[] = {"non binary", "nonbinary",    "non binaire",  "no binario",
-                                       "divers",     "diverse",      "genderqueer",  "mx",
-                                       "x",          "d",            "non binary person",
-                                       "nicht binar", "non binaria", NULL};
-static const char *const G_NOTSPEC_PREFIX[] = {"prefer not*",
-                                               "i prefer not*",
-                                               "i d prefer not*",
-                                               "decline*",
-                                               "i decline*",
-                                               "i don t wish*",
-                                               "i do not wish*",
-                                               "don t wish*",
-                                               "do not wish*",
-                                               "not specified",
-                                               "not disclosed",
-                                               "rather not say",
-                                               "i d rather not*",
-                                               "keine angabe*",
-                                               "ohne angabe",
-                                               "mochte ich nicht*",
-                                               "ich mochte*nicht*",
-                                               "nicht angegeben",
-                                               "je prefere ne pas*",
-                                               "prefere ne pas*",
-                                               "je ne souhaite pas*",
-                                               "ne souhaite pas*",
-                                               "non specifie",
-                                               "non precise",
-                                               "prefiero no*",
-                                               "no especificado",
-                                               "sin especificar",
-                                               "no deseo*",
-                                               "no quiero*",
-                                               NULL};
+static const char *const G_MALE[] = {
+    "male",           "man",      "men",      "mann",     "mannlich",  "maennlich",
+    "herr",           "homme",    "masculin", "hombre",   "masculino", "mr",
+    "mister",         "monsieur", "m",        "senor",    "sr",        "cis male",
+    "cisgender male", "cis man",  "male man", "man male", NULL};
+static const char *const G_FEMALE[] = {"female",       "woman",
+                                       "women",        "frau",
+                                       "weiblich",     "femme",
+                                       "feminin",      "feminine",
+                                       "mujer",        "femenino",
+                                       "mrs",          "ms",
+                                       "miss",         "madame",
+                                       "mme",          "mlle",
+                                       "mademoiselle", "senora",
+                                       "sra",          "f",
+                                       "cis female",   "cisgender female",
+                                       "cis woman",    "female woman",
+                                       "woman female", NULL};
+static const char *const G_NONBIN[] = {
+    "non binary",        "nonbinary",   "non binaire", "no binario", "divers",
+    "diverse",           "genderqueer", "mx",          "x",          "d",
+    "non binary person", "nicht binar", "non binaria", NULL};
+static const char *const G_NOTSPEC_PREFIX[] = {
+    "prefer not*",        "i prefer not*",     "i d prefer not*",
+    "decline*",           "i decline*",        "i don t wish*",
+    "i do not wish*",     "don t wish*",       "do not wish*",
+    "not specified",      "not disclosed",     "rather not say",
+    "i d rather not*",    "keine angabe*",     "ohne angabe",
+    "mochte ich nicht*",  "ich mochte*nicht*", "nicht angegeben",
+    "je prefere ne pas*", "prefere ne pas*",   "je ne souhaite pas*",
+    "ne souhaite pas*",   "non specifie",      "non precise",
+    "prefiero no*",       "no especificado",   "sin especificar",
+    "no deseo*",          "no quiero*",        NULL};
 
 /* True when norm starts with one of the phrases (word boundary, '*' = anything after). */
 static bool starts_with_any(const char *norm, const char *const *phrases)
@@ -914,26 +1044,33 @@ const char *uk_gender_option(const char *label, const char *value)
     return key;
 }
 
-static const char *const PT_MOBILE[] = {"mobile",      "mobile phone", "cell",      "cell phone",
-                                        "cellphone",   "handy",        "mobil",     "mobiltelefon",
-                                        "mobilnummer", "mobilfunk",    "portable",
-                                        "telephone portable",          "movil",     "celular",
-                                        "telefono movil", "telefono celular", NULL};
-static const char *const PT_LAND[] = {"landline",   "land line",  "festnetz",    "festnetznummer",
-                                      "fixe",       "telephone fixe", "fijo",    "telefono fijo",
-                                      "home",       "home phone", "fixed line", "fixed",
-                                      "privat",     NULL};
-static const char *const RT_HOME[] = {"home", "home address", "private", "privat", "privatadresse",
-                                      "wohnadresse", "domicile", "personnel", "personnelle",
-                                      "casa", "domicilio", "particular", "residence", NULL};
-static const char *const RT_WORK[] = {"work",        "work address", "business", "office",
-                                      "geschaftlich", "dienstlich",  "arbeit",   "firma",
-                                      "travail",     "professionnel", "professionnelle", "bureau",
-                                      "trabajo",     "oficina",      "laboral",  NULL};
-static const char *const RT_MAIL[] = {"mailing",       "mailing address", "postal",
-                                      "postanschrift", "postadresse",     "correspondance",
-                                      "correspondencia", "postal address", "adresse postale",
-                                      "direccion postal", NULL};
+static const char *const PT_MOBILE[] = {
+    "mobile",      "mobile phone", "cell",           "cell phone",
+    "cellphone",   "handy",        "mobil",          "mobiltelefon",
+    "mobilnummer", "mobilfunk",    "portable",       "telephone portable",
+    "movil",       "celular",      "telefono movil", "telefono celular",
+    NULL};
+static const char *const PT_LAND[] = {
+    "landline",      "land line", "festnetz",   "festnetznummer", "fixe",  "telephone fixe", "fijo",
+    "telefono fijo", "home",      "home phone", "fixed line",     "fixed", "privat",         NULL};
+static const char *const RT_HOME[] = {
+    "home",      "home address", "private", "privat",    "privatadresse", "wohnadresse", "domicile",
+    "personnel", "personnelle",  "casa",    "domicilio", "particular",    "residence",   NULL};
+static const char *const RT_WORK[] = {"work",         "work address",  "business",        "office",
+                                      "geschaftlich", "dienstlich",    "arbeit",          "firma",
+                                      "travail",      "professionnel", "professionnelle", "bureau",
+                                      "trabajo",      "oficina",       "laboral",         NULL};
+static const char *const RT_MAIL[] = {"mailing",
+                                      "mailing address",
+                                      "postal",
+                                      "postanschrift",
+                                      "postadresse",
+                                      "correspondance",
+                                      "correspondencia",
+                                      "postal address",
+                                      "adresse postale",
+                                      "direccion postal",
+                                      NULL};
 static const char *const SRC_BOARD[] = {"other job board*",
                                         "other job site*",
                                         "other jobboard*",
@@ -959,17 +1096,32 @@ static const char *const SRC_BOARD[] = {"other job board*",
                                         "otro portal*",
                                         "portal de empleo*",
                                         "bolsa de empleo*",
+                                        "stellenportal*",
+                                        "jobportal*",
+                                        "site emploi*",
                                         NULL};
-static const char *const SRC_OTHER[] = {"other*",   "others",  "sonstiges*", "sonstige*", "andere*",
-                                        "anderes*", "autre*",  "autres*",    "otro*",     "otros*",
-                                        "otra*",    "otras*",  NULL};
+static const char *const SRC_OTHER[] = {"other*",   "others", "sonstiges*", "sonstige*", "andere*",
+                                        "anderes*", "autre*", "autres*",    "otro*",     "otros*",
+                                        "otra*",    "otras*", NULL};
 
-static const char *const COUNTRYISH[] = {"country*",     "land",          "lander",
-                                         "pays",         "pais",          "paises",
-                                         "nationality",  "nationalitat",  "staatsangehorigkeit",
-                                         "staatsburgerschaft", "nationalite", "nacionalidad",
-                                         "citizenship",  "citoyennete",   "ciudadania",
-                                         "geburtsland",  "wohnland",      "herkunftsland",
+static const char *const COUNTRYISH[] = {"country*",
+                                         "land",
+                                         "lander",
+                                         "pays",
+                                         "pais",
+                                         "paises",
+                                         "nationality",
+                                         "nationalitat",
+                                         "staatsangehorigkeit",
+                                         "staatsburgerschaft",
+                                         "nationalite",
+                                         "nacionalidad",
+                                         "citizenship",
+                                         "citoyennete",
+                                         "ciudadania",
+                                         "geburtsland",
+                                         "wohnland",
+                                         "herkunftsland",
                                          NULL};
 static const char *const SOURCEISH[] = {"hear about*",
                                         "heard about*",
@@ -1051,8 +1203,8 @@ const char *uk_option_key(uk_opts_kind kind, const char *label, const char *valu
         break;
     case UK_OPTS_COUNTRY:
         key = uk_country_code(value);
-        if (!key || (label && *label && uk_country_code(label) &&
-                     strcmp(uk_country_code(label), key) != 0))
+        if (!key ||
+            (label && *label && uk_country_code(label) && strcmp(uk_country_code(label), key) != 0))
             key = uk_country_code(label);
         break;
     case UK_OPTS_SOURCE:
@@ -1071,7 +1223,23 @@ const char *uk_option_key(uk_opts_kind kind, const char *label, const char *valu
 
 /* Kombo's option enum, country part (ISO 3166-1 alpha-2), sorted. */
 static const char *const ISO_CODES[] = {
-"AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW", };
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
+    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
+    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
+    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
+    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
+    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
+    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
+    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
+    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+};
 
 /* The table entry for a code (static storage), or NULL. */
 static const char *iso_lookup(const char *code)
@@ -1254,8 +1422,7 @@ const char *uk_country_code(const char *s)
     /* A bare code, as many option values are ("DE", "de"); "UK" means GB. */
     size_t len = strlen(s);
     if (len == 2 && isalpha((unsigned char)s[0]) && isalpha((unsigned char)s[1])) {
-        char code[3] = {(char)toupper((unsigned char)s[0]), (char)toupper((unsigned char)s[1]),
-                        0};
+        char code[3] = {(char)toupper((unsigned char)s[0]), (char)toupper((unsigned char)s[1]), 0};
         if (strcmp(code, "UK") == 0)
             return "GB";
         const char *hit = iso_lookup(code);
@@ -1287,40 +1454,41 @@ const char *uk_country_code(const char *s)
 
 /* ---- placeholders, EEO ------------------------------------------------------------------ */
 
-static const char *const PLACEHOLDER[] = {"please select*",
-                                          "please choose*",
-                                          "please pick*",
-                                          "select*",
-                                          "choose*",
-                                          "pick one*",
-                                          "make a selection*",
+static const char *const PLACEHOLDER[] = {"please select",
+                                          "please choose",
+                                          "please pick",
+                                          "select",
+                                          "choose",
+                                          "pick one",
+                                          "make a selection",
                                           "none selected",
                                           "nothing selected",
-                                          "bitte wahlen*",
-                                          "bitte auswahlen*",
-                                          "bitte wahle*",
-                                          "bitte auswahl*",
-                                          "bitte eine option*",
-                                          "auswahlen*",
-                                          "wahlen sie*",
-                                          "wahle*",
-                                          "auswahl treffen*",
-                                          "selectionnez*",
-                                          "selectionner*",
-                                          "veuillez selectionner*",
-                                          "veuillez choisir*",
-                                          "choisissez*",
-                                          "choisir*",
-                                          "faites un choix*",
-                                          "seleccione*",
-                                          "selecciona*",
-                                          "seleccionar*",
-                                          "elija*",
-                                          "elige*",
-                                          "escoja*",
-                                          "escoge*",
-                                          "por favor seleccione*",
-                                          "por favor selecciona*",
+                                          "bitte wahlen",
+                                          "bitte auswahlen",
+                                          "bitte wahle",
+                                          "bitte auswahl",
+                                          "bitte eine option",
+                                          "auswahlen",
+                                          "wahlen sie",
+                                          "wahle",
+                                          "wahlen",
+                                          "auswahl treffen",
+                                          "selectionnez",
+                                          "selectionner",
+                                          "veuillez selectionner",
+                                          "veuillez choisir",
+                                          "choisissez",
+                                          "choisir",
+                                          "faites un choix",
+                                          "seleccione",
+                                          "selecciona",
+                                          "seleccionar",
+                                          "elija",
+                                          "elige",
+                                          "escoja",
+                                          "escoge",
+                                          "por favor seleccione",
+                                          "por favor selecciona",
                                           NULL};
 
 bool uk_is_placeholder_option(const char *label)
@@ -1331,15 +1499,14 @@ bool uk_is_placeholder_option(const char *label)
     return ph;
 }
 
-static const char *const EEO_TOPIC[] = {"race",
-                                        "racial",
+/* Always EEO. */
+static const char *const EEO_TOPIC[] = {"racial",
+                                        "race ethnicity",
                                         "ethnicity",
                                         "ethnic*",
-                                        "veteran*",
                                         "protected veteran*",
-                                        "disability",
-                                        "disabilities",
-                                        "disabled",
+                                        "veteran status",
+                                        "disability status",
                                         "hispanic*",
                                         "latino*",
                                         "latinx",
@@ -1353,6 +1520,9 @@ static const char *const EEO_TOPIC[] = {"race",
                                         "equal employment*",
                                         "ofccp",
                                         NULL};
+/* EEO in a short label only ("Race", "Veteran?"; not "the race condition you fixed"). */
+static const char *const EEO_TOPIC_SHORT[] = {"race",         "veteran*", "disability",
+                                              "disabilities", "disabled", NULL};
 static const char *const EEO_SECTION[] = {"voluntary self*",
                                           "self identif*",
                                           "self identify",
@@ -1371,7 +1541,7 @@ static const char *const EEO_SECTION[] = {"voluntary self*",
 bool uk_is_eeo_topic(const char *label)
 {
     char *n = uk_norm(label);
-    bool r = has_any(n, EEO_TOPIC);
+    bool r = has_any(n, EEO_TOPIC) || (uk_word_count(n) <= 6 && has_any(n, EEO_TOPIC_SHORT));
     free(n);
     return r;
 }
@@ -1379,39 +1549,59 @@ bool uk_is_eeo_topic(const char *label)
 bool uk_is_eeo_section(const char *label)
 {
     char *n = uk_norm(label);
-    bool r = has_any(n, EEO_SECTION) || has_any(n, EEO_TOPIC);
+    bool r = has_any(n, EEO_SECTION) || has_any(n, EEO_TOPIC) ||
+             (uk_word_count(n) <= 6 && has_any(n, EEO_TOPIC_SHORT));
     free(n);
     return r;
 }
 
 /* ---- form kinds ------------------------------------------------------------------------- */
 
-static const char *const APPLY_WORDS[] = {
-    "apply*",       "application*", "applicationform", "jobapp*",    "job app*",
-    "bewerb*",      "postuler",     "postulez",        "candidature*", "candidater",
-    "candidatez",   "postular",     "postula*",        "solicitud*", "aplicar",
-    "inscripcion",  "candidatura*", "resume",          "cv",         "lebenslauf",
-    "send application", "submit application", NULL};
-static const char *const SEARCH_WORDS[] = {
-    "search*",  "suche",     "suchen",  "jobsuche", "stellensuche", "recherche*", "rechercher",
-    "buscar",   "busqueda",  "buscador", "q",      "query",       "keyword*",   "stichwort*",
-    "find jobs", "find a job", "filter*", "sort*", NULL};
+static const char *const APPLY_WORDS[] = {"apply*",
+                                          "application*",
+                                          "applicationform",
+                                          "jobapp*",
+                                          "job app*",
+                                          "bewerb*",
+                                          "postuler",
+                                          "postulez",
+                                          "candidature*",
+                                          "candidater",
+                                          "candidatez",
+                                          "postular",
+                                          "postula*",
+                                          "solicitud*",
+                                          "aplicar",
+                                          "inscripcion",
+                                          "candidatura*",
+                                          "resume",
+                                          "cv",
+                                          "lebenslauf",
+                                          "send application",
+                                          "submit application",
+                                          NULL};
+static const char *const SEARCH_WORDS[] = {"search*",      "suche",      "suchen",     "jobsuche",
+                                           "stellensuche", "recherche*", "rechercher", "buscar",
+                                           "busqueda",     "buscador",   "q",          "query",
+                                           "keyword*",     "stichwort*", "find jobs",  "find a job",
+                                           "filter*",      "sort*",      NULL};
 static const char *const NEWSLETTER_WORDS[] = {
-    "newsletter*", "subscribe*", "subscription*", "abonnieren", "abonnement", "abonner",
-    "inscrivez vous", "suscrib*",   "job alert*",    "jobalert*",  "job agent*", "jobagent*",
-    "job mail*",   "jobmail*",    "alerte*",       "alertas",    "mailing list", "stay in touch",
-    "stay informed", "notify me", "benachrichtig*", NULL};
+    "newsletter*",    "subscribe*", "subscription*",  "abonnieren", "abonnement",   "abonner",
+    "inscrivez vous", "suscrib*",   "job alert*",     "jobalert*",  "job agent*",   "jobagent*",
+    "job mail*",      "jobmail*",   "alerte*",        "alertas",    "mailing list", "stay in touch",
+    "stay informed",  "notify me",  "benachrichtig*", NULL};
 static const char *const LOGIN_WORDS[] = {
-    "login",     "log in",       "sign in",  "signin",       "anmelden",  "einloggen",
-    "connexion", "se connecter", "iniciar sesion", "acceder", "password", "passwort",
-    "mot de passe", "contrasena", "register", "registrieren", "create account",
-    "forgot*",   NULL};
-static const char *const CONTACT_WORDS[] = {"contact*", "kontakt*", "contacto", "nous contacter",
-                                            "get in touch", "feedback", "comment*", "reply",
-                                            NULL};
-static const char *const BANNER_WORDS[] = {"cookie*", "consent banner", "cookiebanner",
-                                           "gdpr banner", "cmp", "onetrust", "usercentrics",
-                                           "cookiebot", NULL};
+    "login",          "log in",     "sign in",   "signin",
+    "anmelden",       "einloggen",  "connexion", "se connecter",
+    "iniciar sesion", "acceder",    "password",  "passwort",
+    "mot de passe",   "contrasena", "register",  "registrieren",
+    "create account", "forgot*",    NULL};
+static const char *const CONTACT_WORDS[] = {"contact*",       "kontakt*",     "contacto",
+                                            "nous contacter", "get in touch", "feedback",
+                                            "comment*",       "reply",        NULL};
+static const char *const BANNER_WORDS[] = {
+    "cookie*",  "consent banner", "cookiebanner", "gdpr banner", "cmp",
+    "onetrust", "usercentrics",   "cookiebot",    NULL};
 
 bool uk_is_apply_word(const char *norm)
 {
@@ -1458,13 +1648,13 @@ static const char *const CLOSED[] = {
     /* DE */
     "nicht mehr verfugbar", "nicht mehr verfuegbar", "bereits besetzt", "wurde besetzt",
     "ist besetzt", "stelle ist leider besetzt", "nicht mehr aktiv", "nicht mehr online",
-    "nicht mehr ausgeschrieben", "nicht mehr vakant", "nicht mehr zu besetzen",
-    "nicht mehr offen", "ausschreibung ist beendet", "ausschreibung wurde beendet",
-    "ausschreibung ist abgelaufen", "bewerbungsfrist ist abgelaufen", "bewerbungsfrist abgelaufen",
-    "bewerbungsfrist ist beendet", "stellenanzeige ist abgelaufen", "stellenangebot ist abgelaufen",
-    "anzeige ist abgelaufen", "stellenanzeige ist nicht mehr", "stellenangebot ist nicht mehr",
-    "keine bewerbungen mehr", "stelle ist nicht mehr", "stelle wurde bereits",
-    "position ist nicht mehr", "job ist nicht mehr", "nicht mehr besetzt werden",
+    "nicht mehr ausgeschrieben", "nicht mehr vakant", "nicht mehr zu besetzen", "nicht mehr offen",
+    "ausschreibung ist beendet", "ausschreibung wurde beendet", "ausschreibung ist abgelaufen",
+    "bewerbungsfrist ist abgelaufen", "bewerbungsfrist abgelaufen", "bewerbungsfrist ist beendet",
+    "stellenanzeige ist abgelaufen", "stellenangebot ist abgelaufen", "anzeige ist abgelaufen",
+    "stellenanzeige ist nicht mehr", "stellenangebot ist nicht mehr", "keine bewerbungen mehr",
+    "stelle ist nicht mehr", "stelle wurde bereits", "position ist nicht mehr",
+    "job ist nicht mehr", "nicht mehr besetzt werden",
     /* FR */
     "n est plus disponible", "n est plus d actualite", "offre expiree", "offre a expire",
     "offre est expiree", "annonce expiree", "annonce a expire", "annonce est expiree",
@@ -1491,23 +1681,60 @@ bool uk_is_closed_text(const char *norm, const char **phrase)
     return p != NULL;
 }
 
-static const char *const SUCCESS[] = {
-    "thank you", "thanks for applying", "thanks for your application", "thank you for applying",
-    "application received", "application has been received", "received your application",
-    "application was submitted", "application has been submitted", "successfully submitted",
-    "successfully applied", "application submitted", "application was sent",
-    "application has been sent", "we will be in touch", "we ll be in touch", "vielen dank",
-    "danke fur ihre bewerbung", "danke fuer ihre bewerbung", "danke fur deine bewerbung",
-    "bewerbung ist eingegangen", "bewerbung ist bei uns eingegangen", "bewerbung wurde erfolgreich",
-    "bewerbung wurde ubermittelt", "bewerbung wurde versendet", "bewerbung wurde gesendet",
-    "erfolgreich ubermittelt", "erfolgreich versendet", "erfolgreich gesendet",
-    "erfolgreich abgeschickt", "erfolgreich eingereicht", "merci", "candidature a bien ete",
-    "candidature a ete envoyee", "candidature a ete transmise", "candidature envoyee",
-    "candidature bien recue", "bien recu votre candidature", "avons bien recu", "gracias",
-    "hemos recibido", "solicitud ha sido enviada", "solicitud enviada", "candidatura enviada",
-    "candidatura ha sido enviada", "candidatura ha sido recibida", "postulacion enviada",
-    "postulacion ha sido enviada", "postulacion fue enviada", "enviado correctamente",
-    "enviada correctamente", "recibido tu", "recibido su", NULL};
+static const char *const SUCCESS[] = {"thank you",
+                                      "thanks for applying",
+                                      "thanks for your application",
+                                      "thank you for applying",
+                                      "application received",
+                                      "application has been received",
+                                      "received your application",
+                                      "application was submitted",
+                                      "application has been submitted",
+                                      "successfully submitted",
+                                      "successfully applied",
+                                      "application submitted",
+                                      "application was sent",
+                                      "application has been sent",
+                                      "we will be in touch",
+                                      "we ll be in touch",
+                                      "vielen dank",
+                                      "danke fur ihre bewerbung",
+                                      "danke fuer ihre bewerbung",
+                                      "danke fur deine bewerbung",
+                                      "bewerbung ist eingegangen",
+                                      "bewerbung ist bei uns eingegangen",
+                                      "bewerbung wurde erfolgreich",
+                                      "bewerbung wurde ubermittelt",
+                                      "bewerbung wurde versendet",
+                                      "bewerbung wurde gesendet",
+                                      "erfolgreich ubermittelt",
+                                      "erfolgreich versendet",
+                                      "erfolgreich gesendet",
+                                      "erfolgreich abgeschickt",
+                                      "erfolgreich eingereicht",
+                                      "merci",
+                                      "candidature a bien ete",
+                                      "candidature a ete envoyee",
+                                      "candidature a ete transmise",
+                                      "candidature envoyee",
+                                      "candidature bien recue",
+                                      "bien recu votre candidature",
+                                      "avons bien recu",
+                                      "gracias",
+                                      "hemos recibido",
+                                      "solicitud ha sido enviada",
+                                      "solicitud enviada",
+                                      "candidatura enviada",
+                                      "candidatura ha sido enviada",
+                                      "candidatura ha sido recibida",
+                                      "postulacion enviada",
+                                      "postulacion ha sido enviada",
+                                      "postulacion fue enviada",
+                                      "enviado correctamente",
+                                      "enviada correctamente",
+                                      "recibido tu",
+                                      "recibido su",
+                                      NULL};
 
 bool uk_is_success_text(const char *norm, const char **phrase)
 {
@@ -1517,29 +1744,89 @@ bool uk_is_success_text(const char *norm, const char **phrase)
     return p != NULL;
 }
 
-static const char *const ERROR_WORDS[] = {
-    "error*", "errors", "invalid", "required", "must", "please enter", "please provide",
-    "please select", "please fill", "please correct", "please upload", "please choose",
-    "please check", "is missing", "cannot be blank", "can t be blank", "cannot be empty",
-    "not valid", "too long", "too short", "failed", "fehler*", "ungultig*", "erforderlich",
-    "pflichtfeld", "pflicht*", "bitte geben", "bitte fullen", "bitte wahlen", "bitte laden",
-    "bitte uberprufen", "fehlt", "darf nicht leer", "erreur*", "invalide", "obligatoire",
-    "requis", "veuillez", "incorrect*", "manquant*", "ne peut pas etre vide", "invalido",
-    "obligatorio", "requerido", "por favor", "incorrecto", "no es valido", "no puede estar vacio",
-    "falta", NULL};
+static const char *const ERROR_WORDS[] = {"error*",
+                                          "errors",
+                                          "invalid",
+                                          "required",
+                                          "must",
+                                          "please enter",
+                                          "please provide",
+                                          "please select",
+                                          "please fill",
+                                          "please correct",
+                                          "please upload",
+                                          "please choose",
+                                          "please check",
+                                          "is missing",
+                                          "cannot be blank",
+                                          "can t be blank",
+                                          "cannot be empty",
+                                          "not valid",
+                                          "too long",
+                                          "too short",
+                                          "failed",
+                                          "fehler*",
+                                          "ungultig*",
+                                          "erforderlich",
+                                          "pflichtfeld",
+                                          "pflicht*",
+                                          "bitte geben",
+                                          "bitte fullen",
+                                          "bitte wahlen",
+                                          "bitte laden",
+                                          "bitte uberprufen",
+                                          "fehlt",
+                                          "darf nicht leer",
+                                          "erreur*",
+                                          "invalide",
+                                          "obligatoire",
+                                          "requis",
+                                          "veuillez",
+                                          "incorrect*",
+                                          "manquant*",
+                                          "ne peut pas etre vide",
+                                          "invalido",
+                                          "obligatorio",
+                                          "requerido",
+                                          "por favor",
+                                          "incorrecto",
+                                          "no es valido",
+                                          "no puede estar vacio",
+                                          "falta",
+                                          NULL};
 
 bool uk_is_error_text(const char *norm)
 {
     return has_any(norm, ERROR_WORDS);
 }
 
-static const char *const HONEYPOT_TEXT[] = {
-    "leave this field empty", "leave this field blank", "leave blank", "leave empty",
-    "leave this empty", "leave this blank", "do not fill*", "don t fill*", "if you are human",
-    "if you re human", "not fill this", "should be left empty", "should be left blank",
-    "bitte leer lassen", "leer lassen", "nicht ausfullen", "laisser vide", "laissez ce champ vide",
-    "laisser ce champ vide", "ne pas remplir", "ne remplissez pas", "dejar en blanco",
-    "deje este campo vacio", "dejar vacio", "no rellenar", "no completar", NULL};
+static const char *const HONEYPOT_TEXT[] = {"leave this field empty",
+                                            "leave this field blank",
+                                            "leave blank",
+                                            "leave empty",
+                                            "leave this empty",
+                                            "leave this blank",
+                                            "do not fill*",
+                                            "don t fill*",
+                                            "if you are human",
+                                            "if you re human",
+                                            "not fill this",
+                                            "should be left empty",
+                                            "should be left blank",
+                                            "bitte leer lassen",
+                                            "leer lassen",
+                                            "nicht ausfullen",
+                                            "laisser vide",
+                                            "laissez ce champ vide",
+                                            "laisser ce champ vide",
+                                            "ne pas remplir",
+                                            "ne remplissez pas",
+                                            "dejar en blanco",
+                                            "deje este campo vacio",
+                                            "dejar vacio",
+                                            "no rellenar",
+                                            "no completar",
+                                            NULL};
 
 bool uk_is_honeypot_text(const char *norm)
 {
@@ -1547,9 +1834,10 @@ bool uk_is_honeypot_text(const char *norm)
 }
 
 static const char *const HONEYPOT_NAMES[] = {
-    "honeypot*", "honey*", "hp", "trap", "bot", "botcheck", "bot check", "bot field", "spam*",
-    "nospam",    "website", "url",  "homepage", "leave blank", "fax only", "fax", "nickname",
-    "address 3", "ohnohoney", "pot", "gotcha", "antispam", "anti spam", "captcha", NULL};
+    "honeypot*", "honey*",    "hp",       "trap",      "bot",       "botcheck", "bot check",
+    "bot field", "spam*",     "nospam",   "website",   "url",       "homepage", "leave blank",
+    "fax only",  "fax",       "nickname", "address 3", "ohnohoney", "pot",      "gotcha",
+    "antispam",  "anti spam", "captcha",  NULL};
 
 bool uk_is_honeypot_name(const char *name)
 {

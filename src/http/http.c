@@ -83,7 +83,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, http_req *r, http_res
                             resp->content_type ? resp->content_type : "application/json");
     MHD_add_response_header(mr, "X-Request-Id", r->req_id);
     MHD_add_response_header(mr, "Cache-Control", "no-store");
-    if (resp->allow)
+    if (resp->allow[0])
         MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, resp->allow);
     if (resp->retry_after)
         MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, resp->retry_after);

@@ -42,7 +42,7 @@ typedef struct {
     char *body; /* owned */
     size_t len;
     const char *content_type; /* static */
-    const char *allow;        /* static: Allow header for 405 */
+    char allow[64];           /* Allow header for 405 ("" = none) */
     const char *retry_after;  /* static: Retry-After for 429 */
 } http_resp;
 

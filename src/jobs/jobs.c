@@ -127,6 +127,9 @@ oa_status jobs_start(svc *s, const jobs_config *cfg, jobs **out)
     }
     if (released)
         oa_log(OA_LOG_INFO, "jobs.recovered", "leases_released=%lld", (long long)released);
+    /* Register the wake-up before any worker (or request) can queue work. */
+    s->wake_jobs = jobs_wake;
+    s->wake_jobs_arg = j;
     j->threads = xcalloc((size_t)j->cfg.workers, sizeof *j->threads);
     for (int i = 0; i < j->cfg.workers; i++) {
         if (pthread_create(&j->threads[i], NULL, worker, j) != 0) {
@@ -144,6 +147,7 @@ void jobs_stop(jobs *j, int64_t grace_ms)
 {
     if (!j)
         return;
+    j->svc->wake_jobs = NULL;
     atomic_store(&j->stopping, true);
     jobs_wake(j);
     int64_t deadline = oa_mono_ms() + grace_ms;

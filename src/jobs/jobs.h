@@ -29,7 +29,8 @@ typedef struct {
 
 typedef struct jobs jobs;
 
-/* Releases leases left by a previous process, then starts the workers. */
+/* Releases leases left by a previous process, registers jobs_wake as s->wake_jobs, then
+ * starts the workers. */
 oa_status jobs_start(svc *s, const jobs_config *cfg, jobs **out) OA_MUST_CHECK;
 /* Wakes idle workers (svc's wake_jobs hook; arg is the jobs). */
 void jobs_wake(void *arg);

@@ -9,6 +9,10 @@
 oa_status svc__emit_posting(svc *s, oa_tx *tx, const oa_posting *p) OA_MUST_CHECK;
 oa_status svc__emit_app(svc *s, oa_tx *tx, const oa_application *a) OA_MUST_CHECK;
 
+/* Writes an event row (any type) and its deliveries; wakes the dispatcher after commit. */
+oa_status svc__emit(svc *s, oa_tx *tx, const char *tenant, const char *type,
+                    const char *resource_id, json_t *data, int64_t now) OA_MUST_CHECK;
+
 /* Carries out a posting effect already decided by core_posting_step (p->state etc. are
  * updated here). `held` is the parse job the caller holds, or NULL: it is finished or
  * rescheduled instead of queued afresh. */

@@ -53,6 +53,16 @@ oa_status svc_init(svc *s)
         s->parse_backoff_ms = SVC_DEFAULT_PARSE_BACKOFF_MS;
     if (!s->parse_limit)
         s->parse_limit = SVC_DEFAULT_PARSE_LIMIT;
+    if (!s->n_wh_retry) {
+        static const int64_t def[] = {0, 5000, 300000, 1800000, 7200000, 18000000, 36000000,
+                                      36000000};
+        memcpy(s->wh_retry, def, sizeof def);
+        s->n_wh_retry = OA_ARRAY_LEN(def);
+    }
+    if (!s->wh_disable_after_ms)
+        s->wh_disable_after_ms = SVC_DEFAULT_WH_DISABLE_MS;
+    if (!s->wh_grace_ms)
+        s->wh_grace_ms = SVC_DEFAULT_WH_GRACE_MS;
     return OA_OK;
 }
 
@@ -179,8 +189,34 @@ static void wake_jobs(void *arg)
         s->wake_jobs(s->wake_jobs_arg);
 }
 
-static oa_status emit(svc *s, oa_tx *tx, const char *tenant, const char *type,
-                      const char *resource_id, json_t *data, int64_t now)
+/* One delivery per enabled endpoint of the tenant subscribed to the event's type, written in
+ * the event's transaction. API event types go to endpoints without a type list too;
+ * operational (openapply.*) ones only to endpoints that list them. */
+static oa_status fan_out(svc *s, oa_tx *tx, const oa_event *e)
+{
+    oa_endpoint *eps = NULL;
+    size_t n = 0;
+    bool api_type = strncmp(e->type, "openapply.", 10) != 0;
+    oa_status rc = store_endpoints_subscribed(tx, e->tenant, e->type, api_type, &eps, &n);
+    int64_t first = s->n_wh_retry ? s->wh_retry[0] : 0;
+    for (size_t i = 0; rc == OA_OK && i < n; i++) {
+        oa_delivery d = {0};
+        oa_id_new(d.id);
+        d.tenant = e->tenant;
+        d.event_seq = e->seq;
+        memcpy(d.event_id, e->id, OA_ID_SIZE);
+        memcpy(d.endpoint_id, eps[i].id, OA_ID_SIZE);
+        d.resource_id = e->resource_id;
+        d.next_attempt_at = e->created_at + first;
+        d.created_at = d.updated_at = e->created_at;
+        rc = store_delivery_insert(tx, &d);
+    }
+    oa_endpoint_list_free(eps, n);
+    return rc;
+}
+
+oa_status svc__emit(svc *s, oa_tx *tx, const char *tenant, const char *type,
+                    const char *resource_id, json_t *data, int64_t now)
 {
     oa_event e = {0};
     oa_id_new(e.id);
@@ -190,6 +226,8 @@ static oa_status emit(svc *s, oa_tx *tx, const char *tenant, const char *type,
     e.body = core_event_body(e.id, type, data);
     e.created_at = now;
     oa_status rc = store_event_insert(tx, &e);
+    if (rc == OA_OK)
+        rc = fan_out(s, tx, &e);
     if (rc == OA_OK) {
         store_tx_after(tx, wake_events, s);
         oa_log(OA_LOG_INFO, "event.written", "tenant=%s event_id=%s type=%s resource_id=%s seq=%lld",
@@ -202,7 +240,7 @@ static oa_status emit(svc *s, oa_tx *tx, const char *tenant, const char *type,
 oa_status svc__emit_posting(svc *s, oa_tx *tx, const oa_posting *p)
 {
     json_t *data = core_posting_json(p);
-    oa_status rc = emit(s, tx, p->tenant, OA_EVENT_POSTING, p->id, data, p->updated_at);
+    oa_status rc = svc__emit(s, tx, p->tenant, OA_EVENT_POSTING, p->id, data, p->updated_at);
     json_decref(data);
     return rc;
 }
@@ -210,7 +248,7 @@ oa_status svc__emit_posting(svc *s, oa_tx *tx, const oa_posting *p)
 oa_status svc__emit_app(svc *s, oa_tx *tx, const oa_application *a)
 {
     json_t *data = core_application_json(a, false);
-    oa_status rc = emit(s, tx, a->tenant, OA_EVENT_APPLICATION, a->id, data, a->updated_at);
+    oa_status rc = svc__emit(s, tx, a->tenant, OA_EVENT_APPLICATION, a->id, data, a->updated_at);
     json_decref(data);
     return rc;
 }

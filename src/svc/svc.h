@@ -26,11 +26,20 @@ typedef struct svc {
     void *wake_jobs_arg;
     void (*wake_events)(void *arg); /* called after a commit that wrote events */
     void *wake_events_arg;
+    /* Webhook delivery policy. */
+    int64_t wh_retry[16]; /* delay before each attempt; wh_retry[0] is the first (0 = at once) */
+    size_t n_wh_retry;
+    int64_t wh_disable_after_ms; /* disable an endpoint failing every attempt this long */
+    int64_t wh_grace_ms;         /* old secret keeps signing this long after a rotation */
 } svc;
 
 #define SVC_DEFAULT_REFRESH_MS ((int64_t)6 * 3600 * 1000)
 #define SVC_DEFAULT_PARSE_BACKOFF_MS ((int64_t)60 * 1000)
 #define SVC_DEFAULT_PARSE_LIMIT 5
+#define SVC_DEFAULT_WH_DISABLE_MS ((int64_t)5 * 86400 * 1000)
+#define SVC_DEFAULT_WH_GRACE_MS ((int64_t)24 * 3600 * 1000)
+#define SVC_EVENT_ENDPOINT_DISABLED "openapply.endpoint.disabled"
+#define SVC_EVENT_DELIVERY_EXHAUSTED "openapply.delivery.exhausted"
 
 /* Loads (creating on first start) the server secrets. */
 oa_status svc_init(svc *s) OA_MUST_CHECK;
@@ -156,5 +165,55 @@ typedef struct {
 oa_status svc_feed_import(svc *s, const char *tenant, const char *feed_id,
                           const svc_import_line *lines, size_t n,
                           svc_import_counts *out) OA_MUST_CHECK;
+
+/* ---- webhooks (svc/webhooks.c) ---- */
+#include "store/webhooks.h"
+
+/* True for the event types endpoints may subscribe to. */
+bool svc_event_type_known(const char *type);
+
+typedef struct {
+    const char *url;
+    const char *description;      /* NULL: none / unchanged */
+    const char *event_types_json; /* JSON array; NULL = all API types (create) / unchanged */
+    bool set_event_types;         /* update: event_types_json given (NULL means "all") */
+    bool set_description;
+    int enabled;                  /* update: -1 unchanged, 0/1 */
+} svc_endpoint_req;
+
+oa_status svc_endpoint_create(svc *s, const char *tenant, const svc_endpoint_req *req,
+                              oa_endpoint *out) OA_MUST_CHECK;
+oa_status svc_endpoint_update(svc *s, const char *tenant, const char *id,
+                              const svc_endpoint_req *req, oa_endpoint *out) OA_MUST_CHECK;
+oa_status svc_endpoint_get(svc *s, const char *tenant, const char *id,
+                           oa_endpoint *out) OA_MUST_CHECK;
+oa_status svc_endpoint_delete(svc *s, const char *tenant, const char *id) OA_MUST_CHECK;
+/* New secret; the old one keeps signing for grace_ms (<0: the configured default). */
+oa_status svc_endpoint_rotate(svc *s, const char *tenant, const char *id, int64_t grace_ms,
+                              oa_endpoint *out) OA_MUST_CHECK;
+/* Redelivers every failed delivery of the endpoint created at or after since. */
+oa_status svc_endpoint_recover(svc *s, const char *tenant, const char *id, int64_t since,
+                               int64_t *count) OA_MUST_CHECK;
+/* Sends an event again to its endpoints (and to subscribed endpoints it never went to). */
+oa_status svc_event_redeliver(svc *s, const char *tenant, const char *event_id,
+                              int64_t *count) OA_MUST_CHECK;
+
+/* The outcome of one delivery attempt, from the dispatcher. */
+typedef struct {
+    long status_code;       /* 0 when no HTTP answer */
+    bool success;           /* 2xx within the timeout */
+    int64_t latency_ms;
+    int64_t retry_after_ms; /* from Retry-After, 0 when absent */
+    const char *error;      /* NULL on success */
+    const char *excerpt;    /* first bytes of the answer (valid UTF-8), may be NULL */
+    int64_t attempted_at;
+} svc_attempt_result;
+
+/* Records an attempt of a claimed delivery: the attempt row, the delivery's next state
+ * (delivered, retry at the schedule's next time, or failed when exhausted), the endpoint's
+ * failure streak (disabled after wh_disable_after_ms, or at once on 410 Gone) and the
+ * operational events these produce. OA_NOT_FOUND when the lease was lost. */
+oa_status svc_delivery_record(svc *s, const oa_send *send, const svc_attempt_result *res,
+                              bool *exhausted) OA_MUST_CHECK;
 
 #endif

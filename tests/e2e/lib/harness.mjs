@@ -139,3 +139,33 @@ export function haveSqliteCli() {
 }
 
 export { existsSync };
+
+/** Starts the webhook receiver process (lib/receiver-server.mjs). */
+export async function startReceiver() {
+  const proc = spawn(process.execPath, [join(ROOT, 'tests/e2e/lib/receiver-server.mjs'), '--port', '0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((res) => proc.once('exit', (code) => res(code)));
+  const m = await waitForLine(proc, proc.stdout, /listening on (http:\/\/[^\s]+)/, 10000, 'receiver');
+  const url = m[1];
+  const admin = async (method, path, body) => {
+    const r = await fetch(url + '/__admin' + path, { method, body: body ? JSON.stringify(body) : undefined });
+    return r.json();
+  };
+  return {
+    url,
+    hook: (name) => `${url}/hook/${name}`,
+    behave: (name, b) => admin('POST', `/behave/${name}`, b),
+    /** Received requests for hook name, with body (exact text) and parsed json. */
+    async received(name) {
+      const r = await admin('GET', `/received${name ? `?name=${name}` : ''}`);
+      return r.received.map((x) => {
+        const raw = Buffer.from(x.body_b64, 'base64');
+        let json = null;
+        try { json = JSON.parse(raw.toString()); } catch { /* keep null */ }
+        return { ...x, raw, body: raw.toString(), json };
+      });
+    },
+    clear: () => admin('DELETE', '/received'),
+    async stop() { proc.kill('SIGTERM'); await exited; },
+  };
+}

@@ -1,0 +1,378 @@
+/*
+ * webhooks.c - webhook endpoints, redelivery and recovery, and the bookkeeping of delivery
+ * attempts: retry schedule, exhaustion, endpoint failure streaks and operational events.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "openapply/webhook.h"
+#include "svc/internal.h"
+#include "util/clock.h"
+#include "util/crypto.h"
+#include "util/log.h"
+
+static const char *const KNOWN_TYPES[] = {OA_EVENT_POSTING, OA_EVENT_APPLICATION,
+                                          SVC_EVENT_ENDPOINT_DISABLED,
+                                          SVC_EVENT_DELIVERY_EXHAUSTED};
+
+bool svc_event_type_known(const char *type)
+{
+    for (size_t i = 0; type && i < OA_ARRAY_LEN(KNOWN_TYPES); i++)
+        if (strcmp(type, KNOWN_TYPES[i]) == 0)
+            return true;
+    return false;
+}
+
+static void replace(char **field, const char *value)
+{
+    free(*field);
+    *field = value ? xstrdup(value) : NULL;
+}
+
+/* ---- endpoints ---- */
+
+struct ep_ctx {
+    svc *s;
+    const char *tenant;
+    const char *id;
+    const svc_endpoint_req *req;
+    oa_endpoint *out;
+    int64_t grace_ms;
+    int64_t since;
+    int64_t count;
+    enum { EP_CREATE, EP_UPDATE, EP_GET, EP_DELETE, EP_ROTATE, EP_RECOVER } op;
+};
+
+static oa_status ep_tx(oa_tx *tx, void *arg)
+{
+    struct ep_ctx *c = arg;
+    int64_t now = oa_now_ms();
+    if (c->op == EP_CREATE)
+        return store_endpoint_insert(tx, c->out);
+    if (c->op == EP_DELETE)
+        return store_endpoint_delete(tx, c->tenant, c->id, now);
+    oa_endpoint_clear(c->out);
+    oa_status rc = store_endpoint_get(tx, c->tenant, c->id, c->out);
+    if (rc != OA_OK || c->op == EP_GET)
+        return rc;
+    oa_endpoint *e = c->out;
+    if (c->op == EP_RECOVER)
+        return store_deliveries_recover(tx, e->id, c->since, now, &c->count);
+    if (c->op == EP_ROTATE) {
+        char secret[OAW_SECRET_MAX];
+        if (oaw_secret_generate(secret) != OAW_OK)
+            return OA_ERR;
+        replace(&e->old_secret, e->secret);
+        e->old_secret_expires_at = now + c->grace_ms;
+        replace(&e->secret, secret);
+        memset(secret, 0, sizeof secret);
+    } else { /* EP_UPDATE */
+        const svc_endpoint_req *r = c->req;
+        if (r->url)
+            replace(&e->url, r->url);
+        if (r->set_description)
+            replace(&e->description, r->description);
+        if (r->set_event_types)
+            replace(&e->event_types_json, r->event_types_json);
+        if (r->enabled == 1 && !e->enabled) {
+            e->enabled = true; /* a fresh start: the failure streak is forgiven */
+            replace(&e->disabled_reason, NULL);
+            e->disabled_at = 0;
+            e->failing_since = 0;
+            if (c->s->wake_events)
+                store_tx_after(tx, c->s->wake_events, c->s->wake_events_arg);
+        } else if (r->enabled == 0 && e->enabled) {
+            e->enabled = false;
+            replace(&e->disabled_reason, "disabled by the API");
+            e->disabled_at = now;
+        }
+    }
+    e->updated_at = now;
+    return store_endpoint_update(tx, e);
+}
+
+oa_status svc_endpoint_create(svc *s, const char *tenant, const svc_endpoint_req *req,
+                              oa_endpoint *out)
+{
+    memset(out, 0, sizeof *out);
+    char secret[OAW_SECRET_MAX];
+    if (oaw_secret_generate(secret) != OAW_OK)
+        return OA_ERR;
+    oa_id_new(out->id);
+    out->tenant = xstrdup(tenant);
+    out->url = xstrdup(req->url);
+    out->description = req->description ? xstrdup(req->description) : NULL;
+    out->event_types_json = req->event_types_json ? xstrdup(req->event_types_json) : NULL;
+    out->enabled = true;
+    out->secret = xstrdup(secret);
+    out->created_at = out->updated_at = oa_now_ms();
+    struct ep_ctx c = {.s = s, .tenant = tenant, .req = req, .out = out, .op = EP_CREATE};
+    oa_status rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
+    if (rc == OA_OK)
+        oa_log(OA_LOG_INFO, "webhook.endpoint_created", "tenant=%s endpoint_id=%s", tenant, out->id);
+    return rc;
+}
+
+oa_status svc_endpoint_update(svc *s, const char *tenant, const char *id,
+                              const svc_endpoint_req *req, oa_endpoint *out)
+{
+    memset(out, 0, sizeof *out);
+    struct ep_ctx c = {.s = s, .tenant = tenant, .id = id, .req = req, .out = out, .op = EP_UPDATE};
+    oa_status rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
+    if (rc == OA_OK)
+        oa_log(OA_LOG_INFO, "webhook.endpoint_updated", "tenant=%s endpoint_id=%s enabled=%d", tenant,
+               id, out->enabled ? 1 : 0);
+    return rc;
+}
+
+oa_status svc_endpoint_get(svc *s, const char *tenant, const char *id, oa_endpoint *out)
+{
+    memset(out, 0, sizeof *out);
+    struct ep_ctx c = {.s = s, .tenant = tenant, .id = id, .out = out, .op = EP_GET};
+    return store_transact(s->store, STORE_READ, ep_tx, &c);
+}
+
+oa_status svc_endpoint_delete(svc *s, const char *tenant, const char *id)
+{
+    struct ep_ctx c = {.s = s, .tenant = tenant, .id = id, .op = EP_DELETE};
+    oa_status rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
+    if (rc == OA_OK)
+        oa_log(OA_LOG_INFO, "webhook.endpoint_deleted", "tenant=%s endpoint_id=%s", tenant, id);
+    return rc;
+}
+
+oa_status svc_endpoint_rotate(svc *s, const char *tenant, const char *id, int64_t grace_ms,
+                              oa_endpoint *out)
+{
+    memset(out, 0, sizeof *out);
+    struct ep_ctx c = {.s = s, .tenant = tenant, .id = id, .out = out, .op = EP_ROTATE,
+                       .grace_ms = grace_ms < 0 ? s->wh_grace_ms : grace_ms};
+    oa_status rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
+    if (rc == OA_OK)
+        oa_log(OA_LOG_INFO, "webhook.secret_rotated", "tenant=%s endpoint_id=%s grace_ms=%lld",
+               tenant, id, (long long)c.grace_ms);
+    return rc;
+}
+
+oa_status svc_endpoint_recover(svc *s, const char *tenant, const char *id, int64_t since,
+                               int64_t *count)
+{
+    oa_endpoint e = {0};
+    struct ep_ctx c = {.s = s, .tenant = tenant, .id = id, .out = &e, .op = EP_RECOVER, .since = since};
+    oa_status rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
+    oa_endpoint_clear(&e);
+    *count = c.count;
+    if (rc == OA_OK) {
+        oa_log(OA_LOG_INFO, "webhook.recovered", "tenant=%s endpoint_id=%s deliveries=%lld", tenant,
+               id, (long long)c.count);
+        if (c.count && s->wake_events)
+            s->wake_events(s->wake_events_arg);
+    }
+    return rc;
+}
+
+/* ---- redelivery ---- */
+
+struct redeliver_ctx {
+    svc *s;
+    const char *tenant;
+    const char *event_id;
+    int64_t count;
+};
+
+static oa_status redeliver_tx(oa_tx *tx, void *arg)
+{
+    struct redeliver_ctx *c = arg;
+    oa_event e = {0};
+    oa_delivery *ds = NULL;
+    oa_endpoint *eps = NULL;
+    size_t nd = 0, ne = 0;
+    int64_t now = oa_now_ms();
+    oa_status rc = store_event_get(tx, c->tenant, c->event_id, &e);
+    if (rc != OA_OK)
+        goto out;
+    rc = store_deliveries_redeliver(tx, e.id, now, &c->count);
+    if (rc == OA_OK)
+        rc = store_deliveries_for_event(tx, e.id, &ds, &nd);
+    if (rc == OA_OK)
+        rc = store_endpoints_subscribed(tx, e.tenant, e.type, strncmp(e.type, "openapply.", 10) != 0,
+                                        &eps, &ne);
+    /* Endpoints subscribed now that never had this event: a first delivery. */
+    for (size_t i = 0; rc == OA_OK && i < ne; i++) {
+        bool had = false;
+        for (size_t k = 0; k < nd && !had; k++)
+            had = strcmp(ds[k].endpoint_id, eps[i].id) == 0;
+        if (had)
+            continue;
+        oa_delivery d = {0};
+        oa_id_new(d.id);
+        d.tenant = e.tenant;
+        d.event_seq = e.seq;
+        memcpy(d.event_id, e.id, OA_ID_SIZE);
+        memcpy(d.endpoint_id, eps[i].id, OA_ID_SIZE);
+        d.resource_id = e.resource_id;
+        d.next_attempt_at = d.created_at = d.updated_at = now;
+        rc = store_delivery_insert(tx, &d);
+        c->count++;
+    }
+out:
+    oa_event_clear(&e);
+    oa_delivery_list_free(ds, nd);
+    oa_endpoint_list_free(eps, ne);
+    return rc;
+}
+
+oa_status svc_event_redeliver(svc *s, const char *tenant, const char *event_id, int64_t *count)
+{
+    struct redeliver_ctx c = {s, tenant, event_id, 0};
+    oa_status rc = store_transact(s->store, STORE_WRITE, redeliver_tx, &c);
+    *count = c.count;
+    if (rc == OA_OK) {
+        oa_log(OA_LOG_INFO, "webhook.redeliver", "tenant=%s event_id=%s deliveries=%lld", tenant,
+               event_id, (long long)c.count);
+        if (c.count && s->wake_events)
+            s->wake_events(s->wake_events_arg);
+    }
+    return rc;
+}
+
+/* ---- attempt bookkeeping ---- */
+
+static int64_t jitter(int64_t ms)
+{
+    if (ms <= 0)
+        return 0;
+    uint32_t r;
+    oa_random_bytes(&r, sizeof r);
+    int64_t j = ms / 10;
+    return ms - j + (j ? (int64_t)(r % (uint32_t)(2 * j + 1)) : 0);
+}
+
+static oa_status disable_endpoint(svc *s, oa_tx *tx, oa_endpoint *e, const char *reason,
+                                  int64_t now)
+{
+    e->enabled = false;
+    replace(&e->disabled_reason, reason);
+    e->disabled_at = now;
+    e->updated_at = now;
+    oa_status rc = store_endpoint_update(tx, e);
+    if (rc != OA_OK)
+        return rc;
+    char t[OA_TIME_LEN];
+    oa_time_fmt(now, t);
+    json_t *data = json_pack("{s:s, s:s, s:s, s:s}", "endpoint_id", e->id, "url", e->url, "reason",
+                             reason, "disabled_at", t);
+    rc = svc__emit(s, tx, e->tenant, SVC_EVENT_ENDPOINT_DISABLED, e->id, data, now);
+    json_decref(data);
+    char q[OA_LOGQ_SIZE];
+    oa_log(OA_LOG_WARN, "webhook.endpoint_disabled", "tenant=%s endpoint_id=%s reason=%s", e->tenant,
+           e->id, oa_logq(q, sizeof q, reason));
+    return rc;
+}
+
+struct record_ctx {
+    svc *s;
+    const oa_send *send;
+    const svc_attempt_result *res;
+    bool exhausted;
+};
+
+static oa_status record_tx(oa_tx *tx, void *arg)
+{
+    struct record_ctx *c = arg;
+    const oa_send *x = c->send;
+    const svc_attempt_result *r = c->res;
+    svc *s = c->s;
+    int64_t now = oa_now_ms();
+    oa_delivery d = x->d;
+    oa_endpoint e = {0};
+    d.attempts = x->d.attempts + 1;
+    d.last_status_code = r->status_code;
+    d.last_error = (char *)r->error;
+    oa_attempt a = {0};
+    memcpy(a.delivery_id, d.id, OA_ID_SIZE);
+    memcpy(a.event_id, d.event_id, OA_ID_SIZE);
+    memcpy(a.endpoint_id, d.endpoint_id, OA_ID_SIZE);
+    a.attempt = d.attempts;
+    a.attempted_at = r->attempted_at;
+    a.status_code = r->status_code;
+    a.latency_ms = r->latency_ms;
+    a.error = (char *)r->error;
+    a.excerpt = (char *)r->excerpt;
+    c->exhausted = false;
+    oa_status rc = store_attempt_insert(tx, &a);
+    if (rc == OA_OK)
+        rc = store_endpoint_get(tx, NULL, d.endpoint_id, &e);
+    if (rc == OA_NOT_FOUND) { /* deleted meanwhile: the delivery was cancelled with it */
+        rc = OA_OK;
+        goto out;
+    }
+    if (rc != OA_OK)
+        goto out;
+    if (r->success) {
+        rc = store_delivery_settle(tx, &d, "delivered", d.next_attempt_at, now);
+        if (rc == OA_OK && e.failing_since) {
+            e.failing_since = 0;
+            rc = store_endpoint_update(tx, &e);
+        }
+        goto out;
+    }
+    /* A failure. Next attempt per schedule (Retry-After wins within [1 s, 24 h]), or failed
+     * once the schedule is used up. */
+    const char *status = "pending";
+    int64_t next = now;
+    if ((size_t)d.attempts >= s->n_wh_retry) {
+        status = "failed";
+        c->exhausted = true;
+    } else {
+        int64_t delay = jitter(s->wh_retry[d.attempts]);
+        if (r->retry_after_ms > 0) {
+            delay = r->retry_after_ms;
+            if (delay < 1000)
+                delay = 1000;
+            if (delay > 86400000)
+                delay = 86400000;
+        }
+        next = now + delay;
+    }
+    rc = store_delivery_settle(tx, &d, status, next, now);
+    if (rc != OA_OK)
+        goto out;
+    if (c->exhausted && strncmp(x->event_type, "openapply.", 10) != 0) {
+        json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s?}", "delivery_id", d.id,
+                                 "event_id", d.event_id, "event_type", x->event_type,
+                                 "endpoint_id", d.endpoint_id, "resource_id", d.resource_id,
+                                 "attempts", (json_int_t)d.attempts, "last_status_code",
+                                 r->status_code ? json_integer(r->status_code) : json_null(),
+                                 "last_error", r->error);
+        rc = svc__emit(s, tx, d.tenant, SVC_EVENT_DELIVERY_EXHAUSTED, d.id, data, now);
+        json_decref(data);
+        if (rc != OA_OK)
+            goto out;
+    }
+    if (!e.enabled)
+        goto out;
+    if (r->status_code == 410) {
+        rc = disable_endpoint(s, tx, &e, "the endpoint answered 410 Gone", now);
+    } else if (!e.failing_since) {
+        e.failing_since = r->attempted_at ? r->attempted_at : now;
+        rc = store_endpoint_update(tx, &e);
+    } else if (now - e.failing_since >= s->wh_disable_after_ms) {
+        char *why = xasprintf("every attempt failed since %lld ms ago", (long long)(now - e.failing_since));
+        rc = disable_endpoint(s, tx, &e, why, now);
+        free(why);
+    }
+out:
+    oa_endpoint_clear(&e);
+    return rc;
+}
+
+oa_status svc_delivery_record(svc *s, const oa_send *send, const svc_attempt_result *res,
+                              bool *exhausted)
+{
+    struct record_ctx c = {s, send, res, false};
+    oa_status rc = store_transact(s->store, STORE_WRITE, record_tx, &c);
+    if (exhausted)
+        *exhausted = c.exhausted;
+    return rc;
+}
