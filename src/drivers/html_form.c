@@ -184,10 +184,13 @@ static bool tok_hidden(const char *t, size_t l)
 
 static bool tok_honeypot(const char *t, size_t l)
 {
+    bool hp_suffix =
+        l > 3 && (strncasecmp(t + l - 3, "-hp", 3) == 0 || strncasecmp(t + l - 3, "_hp", 3) == 0);
     return tok_contains(t, l, "honeypot") || tok_contains(t, l, "ohnohoney") ||
            tok_eq(t, l, "hp") || tok_contains(t, l, "hp-field") || tok_contains(t, l, "hpot") ||
            tok_contains(t, l, "spam-trap") || tok_contains(t, l, "bot-trap") ||
-           tok_contains(t, l, "antispam");
+           tok_contains(t, l, "antispam") || tok_contains(t, l, "validation_container") ||
+           tok_contains(t, l, "validation-container") || hp_suffix;
 }
 
 static bool tok_section_title(const char *t, size_t l)
@@ -1613,6 +1616,19 @@ static char *own_label(ctx *x, GumboNode *n, bool *req, bool *opt, GumboNode **e
         free(c);
     }
     const char *id = hx_attr(n, "id");
+    const char *al0 = hx_attr(n, "aria-label");
+    if (id && *id && al0 && *al0) {
+        /* Two labels for one control (a group label and a sub-label, as form builders
+         * write "Name*" + "First"): the control's own aria-label is the clearer one. */
+        size_t f = lfor_first(x->d, id);
+        if (f + 1 < x->d->n_lfor && strcmp(x->d->lfor[f].key, id) == 0 &&
+            strcmp(x->d->lfor[f + 1].key, id) == 0) {
+            char *c = hx_clean_label(al0, req, opt);
+            if (*c)
+                return c;
+            free(c);
+        }
+    }
     if (id && *id) {
         for (size_t i = lfor_first(x->d, id);
              i < x->d->n_lfor && strcmp(x->d->lfor[i].key, id) == 0; i++) {
@@ -2149,6 +2165,8 @@ static void build_question(ctx *x, size_t qi)
 static size_t count_gender_options(const oa_block *q)
 {
     size_t n = 0;
+    if (q->n_options > 40)
+        return 0; /* gender lists are short; long lists are something else */
     for (size_t i = 0; i < q->n_options; i++)
         if (uk_gender_option(q->options[i].label, q->options[i].value))
             n++;
@@ -2325,7 +2343,7 @@ static void assign_sections(ctx *x)
     qsort(anc, n_anc, sizeof *anc, ptr_cmp);
     const doc *d = x->d;
     GumboNode **scope = xcalloc(d->n_heads + 1, sizeof *scope); /* NULL: not computed */
-    GumboNode *none = (GumboNode *)&scope;                        /* sentinel: no scope */
+    GumboNode *none = (GumboNode *)&scope;                      /* sentinel: no scope */
     size_t last = 0;
     for (size_t i = 0; i < n; i++) {
         item *it = &x->items[i];
@@ -2441,6 +2459,7 @@ static bool is_honeypot(ctx *x, GumboNode *n, const char *name)
     if (tab && ac_off && hp_name)
         return true;
     bool hidden = false, marked = false, conditional = false;
+    GumboNode *hider = NULL;
     int i = 0;
     for (GumboNode *a = n; a && a != x->root && i < ANCESTOR_MAX; a = a->parent, i++) {
         if (!hx_is_el(a))
@@ -2451,8 +2470,11 @@ static bool is_honeypot(ctx *x, GumboNode *n, const char *name)
             (hx_attr(a, "id") && strcasestr(hx_attr(a, "id"), "honeypot")))
             marked = true;
         if (hides_self(a) || style_offscreen(hx_attr(a, "style")) ||
-            attr_is(a, "aria-hidden", "true"))
+            attr_is(a, "aria-hidden", "true")) {
             hidden = true;
+            if (!hider)
+                hider = a;
+        }
     }
     if (marked)
         return true;
@@ -2466,14 +2488,14 @@ static bool is_honeypot(ctx *x, GumboNode *n, const char *name)
     char *ln = uk_norm(l ? l : "");
     char *pn = uk_norm(ph ? ph : "");
     bool hp_text = uk_is_honeypot_text(ln) || uk_is_honeypot_text(pn);
-    if (!hp_text && hidden) {
-        /* Text right before the field inside its hidden wrapper. */
-        GumboNode *h = NULL, *e2 = NULL;
-        char *pt = prev_text(x, n, 2, &h, &e2, &r, &o);
-        char *ptn = uk_norm(pt ? pt : "");
-        hp_text = uk_is_honeypot_text(ptn);
-        free(pt);
-        free(ptn);
+    if (!hp_text && hidden && hider != n) {
+        /* The hidden wrapper's own words ("leave this field empty", "for validation
+         * purposes and should be left unchanged"). */
+        char *ht = hx_text(hider, TX_SKIP_CONTROLS, NULL, NULL);
+        char *htn = uk_norm(ht);
+        hp_text = strlen(htn) < 160 && uk_is_honeypot_text(htn);
+        free(ht);
+        free(htn);
     }
     free(l);
     free(ln);

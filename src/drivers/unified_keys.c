@@ -10,6 +10,7 @@
 #include "drivers/unified_keys.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -500,6 +501,16 @@ static const char *const P_START[] = {"start date",
                                       "availability date",
                                       "available start date",
                                       "when can you start",
+                                      "when could you start",
+                                      "how soon can you start",
+                                      "how soon could you start",
+                                      "when would you be able to start",
+                                      "ab wann konnen sie*",
+                                      "ab wann kannst du*",
+                                      "a partir de quand*",
+                                      "cuando puedes empezar",
+                                      "cuando podrias empezar",
+                                      "cuando podria empezar",
                                       "date available",
                                       "date of availability",
                                       "eintritt*",
@@ -1392,26 +1403,58 @@ static const struct {
     {"UZ", "uzbekistan|usbekistan|ouzbekistan"},
 };
 
-static bool names_contain(const char *names, const char *n)
+/* Every name of the table, sorted, built once: lookups are a binary search. */
+#define MAX_COUNTRY_NAMES 1024
+#define COUNTRY_NAME_LEN  64
+
+static struct country_name {
+    char name[COUNTRY_NAME_LEN];
+    const char *code;
+} country_names[MAX_COUNTRY_NAMES];
+static size_t n_country_names;
+static pthread_once_t country_once = PTHREAD_ONCE_INIT;
+
+static int country_name_cmp(const void *a, const void *b)
 {
-    size_t len = strlen(n);
-    for (const char *p = names; *p;) {
-        const char *e = strchr(p, '|');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l == len && strncmp(p, n, len) == 0)
-            return true;
-        if (!e)
-            break;
-        p = e + 1;
+    return strcmp(((const struct country_name *)a)->name, ((const struct country_name *)b)->name);
+}
+
+static void country_index_build(void)
+{
+    for (size_t i = 0; i < OA_ARRAY_LEN(COUNTRIES); i++) {
+        for (const char *p = COUNTRIES[i].names; *p;) {
+            const char *e = strchr(p, '|');
+            size_t l = e ? (size_t)(e - p) : strlen(p);
+            if (l < COUNTRY_NAME_LEN && n_country_names < MAX_COUNTRY_NAMES) {
+                memcpy(country_names[n_country_names].name, p, l);
+                country_names[n_country_names].name[l] = '\0';
+                country_names[n_country_names].code = COUNTRIES[i].code;
+                n_country_names++;
+            }
+            if (!e)
+                break;
+            p = e + 1;
+        }
     }
-    return false;
+    qsort(country_names, n_country_names, sizeof *country_names, country_name_cmp);
 }
 
 static const char *lookup_country_name(const char *n)
 {
-    for (size_t i = 0; i < OA_ARRAY_LEN(COUNTRIES); i++)
-        if (names_contain(COUNTRIES[i].names, n))
-            return COUNTRIES[i].code;
+    pthread_once(&country_once, country_index_build);
+    if (strlen(n) >= COUNTRY_NAME_LEN)
+        return NULL;
+    size_t lo = 0, hi = n_country_names;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(country_names[mid].name, n);
+        if (c == 0)
+            return country_names[mid].code;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
 }
 
@@ -1826,6 +1869,10 @@ static const char *const HONEYPOT_TEXT[] = {"leave this field empty",
                                             "dejar vacio",
                                             "no rellenar",
                                             "no completar",
+                                            "left unchanged",
+                                            "validation purposes",
+                                            "unverandert lassen",
+                                            "nicht verandern",
                                             NULL};
 
 bool uk_is_honeypot_text(const char *norm)

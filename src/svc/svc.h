@@ -209,11 +209,13 @@ typedef struct {
     int64_t attempted_at;
 } svc_attempt_result;
 
-/* Records an attempt of a claimed delivery: the attempt row, the delivery's next state
- * (delivered, retry at the schedule's next time, or failed when exhausted), the endpoint's
- * failure streak (disabled after wh_disable_after_ms, or at once on 410 Gone) and the
- * operational events these produce. OA_NOT_FOUND when the lease was lost. */
-oa_status svc_delivery_record(svc *s, const oa_send *send, const svc_attempt_result *res,
-                              bool *exhausted) OA_MUST_CHECK;
+/* Records attempts of claimed deliveries, all in one transaction: for each, the attempt row,
+ * the delivery's next state (delivered, retry at the schedule's next time, or failed when
+ * exhausted), the endpoint's failure streak (disabled after wh_disable_after_ms, or at once on
+ * 410 Gone) and the operational events these produce. lost[i] is set when the lease was lost
+ * (re-leased or cancelled): that attempt is not recorded. */
+oa_status svc_delivery_record_batch(svc *s, const oa_send *const *sends,
+                                    const svc_attempt_result *res, size_t n, bool *exhausted,
+                                    bool *lost) OA_MUST_CHECK;
 
 #endif

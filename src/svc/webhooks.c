@@ -277,12 +277,14 @@ struct record_ctx {
     bool exhausted;
 };
 
-static oa_status record_tx(oa_tx *tx, void *arg)
+/* Records one attempt inside tx. A lost lease (the delivery was re-leased or cancelled) is
+ * not an error: *lost is set and nothing of this delivery is written. */
+static oa_status record_one(oa_tx *tx, struct record_ctx *c, bool *lost)
 {
-    struct record_ctx *c = arg;
     const oa_send *x = c->send;
     const svc_attempt_result *r = c->res;
     svc *s = c->s;
+    *lost = false;
     int64_t now = oa_now_ms();
     oa_delivery d = x->d;
     oa_endpoint e = {0};
@@ -300,7 +302,17 @@ static oa_status record_tx(oa_tx *tx, void *arg)
     a.error = (char *)r->error;
     a.excerpt = (char *)r->excerpt;
     c->exhausted = false;
-    oa_status rc = store_attempt_insert(tx, &a);
+    /* Our lease must still be on the row; the transaction keeps it so until commit. */
+    int64_t one = 0;
+    oa_status rc = store_query_int(tx, &one,
+                                   "SELECT 1 FROM webhook_deliveries WHERE id = ? AND lease_token = ?",
+                                   "tt", d.id, d.lease_token);
+    if (rc == OA_NOT_FOUND) {
+        *lost = true;
+        return OA_OK;
+    }
+    if (rc == OA_OK)
+        rc = store_attempt_insert(tx, &a);
     if (rc == OA_OK)
         rc = store_endpoint_get(tx, NULL, d.endpoint_id, &e);
     if (rc == OA_NOT_FOUND) { /* deleted meanwhile: the delivery was cancelled with it */
@@ -367,12 +379,34 @@ out:
     return rc;
 }
 
-oa_status svc_delivery_record(svc *s, const oa_send *send, const svc_attempt_result *res,
-                              bool *exhausted)
+struct batch_ctx {
+    svc *s;
+    const oa_send *const *sends;
+    const svc_attempt_result *res;
+    size_t n;
+    bool *exhausted;
+    bool *lost;
+};
+
+static oa_status batch_tx(oa_tx *tx, void *arg)
 {
-    struct record_ctx c = {s, send, res, false};
-    oa_status rc = store_transact(s->store, STORE_WRITE, record_tx, &c);
-    if (exhausted)
-        *exhausted = c.exhausted;
-    return rc;
+    struct batch_ctx *b = arg;
+    for (size_t i = 0; i < b->n; i++) {
+        struct record_ctx c = {b->s, b->sends[i], &b->res[i], false};
+        oa_status rc = record_one(tx, &c, &b->lost[i]);
+        if (rc != OA_OK)
+            return rc;
+        b->exhausted[i] = c.exhausted;
+    }
+    return OA_OK;
+}
+
+oa_status svc_delivery_record_batch(svc *s, const oa_send *const *sends,
+                                    const svc_attempt_result *res, size_t n, bool *exhausted,
+                                    bool *lost)
+{
+    struct batch_ctx b = {s, sends, res, n, exhausted, lost};
+    for (size_t i = 0; i < n; i++)
+        exhausted[i] = lost[i] = false;
+    return store_transact(s->store, STORE_WRITE, batch_tx, &b);
 }

@@ -197,43 +197,58 @@ static void clean_excerpt(char *s, size_t n)
             s[i] = ' ';
 }
 
-static void finish(wh_dispatcher *d, xfer *x, CURLcode cc)
+/* A finished transfer and what it came to. */
+typedef struct {
+    xfer *x;
+    svc_attempt_result r;
+    char err[256];
+} done_xfer;
+
+static void outcome(const wh_dispatcher *d, xfer *x, CURLcode cc, done_xfer *o)
 {
     long code = 0;
     curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
-    svc_attempt_result r = {0};
-    char err[256] = "";
-    r.status_code = cc == CURLE_OK ? code : 0;
-    r.latency_ms = oa_mono_ms() - x->t0_mono;
-    r.attempted_at = x->attempted_at;
-    r.success = cc == CURLE_OK && code >= 200 && code < 300;
+    svc_attempt_result *r = &o->r;
+    o->x = x;
+    o->err[0] = '\0';
+    memset(r, 0, sizeof *r);
+    r->status_code = cc == CURLE_OK ? code : 0;
+    r->latency_ms = oa_mono_ms() - x->t0_mono;
+    r->attempted_at = x->attempted_at;
+    r->success = cc == CURLE_OK && code >= 200 && code < 300;
     if (cc != CURLE_OK) {
         if (x->refused)
-            snprintf(err, sizeof err, "refused: the endpoint resolves to a private or reserved address");
+            snprintf(o->err, sizeof o->err, "refused: the endpoint resolves to a private or reserved address");
         else if (cc == CURLE_OPERATION_TIMEDOUT)
-            snprintf(err, sizeof err, "timeout after %lld ms", (long long)d->cfg.timeout_ms);
+            snprintf(o->err, sizeof o->err, "timeout after %lld ms", (long long)d->cfg.timeout_ms);
         else
-            snprintf(err, sizeof err, "%s", curl_easy_strerror(cc));
+            snprintf(o->err, sizeof o->err, "%s", curl_easy_strerror(cc));
     } else if (code >= 300 && code < 400) {
-        snprintf(err, sizeof err, "HTTP %ld: redirects are not followed", code);
-    } else if (!r.success) {
-        snprintf(err, sizeof err, "HTTP %ld", code);
+        snprintf(o->err, sizeof o->err, "HTTP %ld: redirects are not followed", code);
+    } else if (!r->success) {
+        snprintf(o->err, sizeof o->err, "HTTP %ld", code);
     }
-    r.error = r.success ? NULL : err;
-    r.retry_after_ms = r.success ? 0 : x->retry_after_ms;
+    r->error = r->success ? NULL : o->err;
+    r->retry_after_ms = r->success ? 0 : x->retry_after_ms;
     clean_excerpt(x->excerpt, x->excerpt_len);
-    r.excerpt = x->excerpt_len ? x->excerpt : NULL;
-    bool exhausted = false;
-    oa_status rc = svc_delivery_record(d->svc, &x->send, &r, &exhausted);
-    const char *outcome = r.success ? "delivered" : exhausted ? "failed" : "retry";
+    r->excerpt = x->excerpt_len ? x->excerpt : NULL;
+}
+
+static void account(wh_dispatcher *d, const done_xfer *o, oa_status rc, bool exhausted, bool lost)
+{
+    const xfer *x = o->x;
+    const svc_attempt_result *r = &o->r;
+    const char *what = lost ? "lease_lost" : r->success ? "delivered" : exhausted ? "failed" : "retry";
     char q[OA_LOGQ_SIZE];
-    oa_log(r.success ? OA_LOG_INFO : OA_LOG_WARN, "webhook.attempt",
+    oa_log(r->success ? OA_LOG_INFO : OA_LOG_WARN, "webhook.attempt",
            "tenant=%s delivery_id=%s event_id=%s endpoint_id=%s attempt=%lld status=%ld ms=%lld "
            "outcome=%s recorded=%s error=%s",
            x->send.d.tenant, x->send.d.id, x->send.d.event_id, x->send.d.endpoint_id,
-           (long long)x->send.d.attempts + 1, r.status_code, (long long)r.latency_ms, outcome,
-           oa_status_str(rc), oa_logq(q, sizeof q, r.error ? r.error : "-"));
-    if (r.success) {
+           (long long)x->send.d.attempts + 1, r->status_code, (long long)r->latency_ms, what,
+           oa_status_str(rc), oa_logq(q, sizeof q, r->error ? r->error : "-"));
+    if (rc != OA_OK || lost)
+        return;
+    if (r->success) {
         atomic_fetch_add(&d->stats.attempts_ok, 1);
         atomic_fetch_add(&d->stats.delivered, 1);
         int64_t lat = oa_now_ms() - x->send.event_created_at;
@@ -364,16 +379,31 @@ static void *run(void *arg)
         curl_multi_poll(d->multi, NULL, 0, (int)wait_ms, NULL);
         int running = 0;
         curl_multi_perform(d->multi, &running);
+        /* Everything finished in this round is recorded in one transaction. */
+        done_xfer done[64];
+        size_t nd = 0;
         CURLMsg *m;
         int left;
-        while ((m = curl_multi_info_read(d->multi, &left))) {
+        while (nd < OA_ARRAY_LEN(done) && (m = curl_multi_info_read(d->multi, &left))) {
             if (m->msg != CURLMSG_DONE)
                 continue;
             xfer *x = NULL;
             curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-            CURLcode cc = m->data.result;
-            finish(d, x, cc);
-            remove_xfer(d, x);
+            outcome(d, x, m->data.result, &done[nd++]);
+        }
+        if (nd) {
+            const oa_send *sends[OA_ARRAY_LEN(done)];
+            svc_attempt_result res[OA_ARRAY_LEN(done)];
+            bool exhausted[OA_ARRAY_LEN(done)], lost[OA_ARRAY_LEN(done)];
+            for (size_t i = 0; i < nd; i++) {
+                sends[i] = &done[i].x->send;
+                res[i] = done[i].r;
+            }
+            oa_status rc = svc_delivery_record_batch(d->svc, sends, res, nd, exhausted, lost);
+            for (size_t i = 0; i < nd; i++) {
+                account(d, &done[i], rc, exhausted[i], lost[i]);
+                remove_xfer(d, done[i].x);
+            }
             claim = true;
         }
     }

@@ -311,6 +311,7 @@ FIXTURE(closed_es)
 FIXTURE(conditional)
 FIXTURE(table_layout)
 FIXTURE(formless)
+FIXTURE(gravity_forms)
 
 /* ---- targeted extraction tests ---------------------------------------------------------- */
 
@@ -532,12 +533,14 @@ static void test_hidden_and_honeypots(void **state)
         "<div style='display:none'><label for=q>Leave blank</label><input id=q name=q2></div>"
         "<div hidden><input name=reason placeholder='Tell us why'></div>"
         "<label for=w>Website</label><input id=w name=website_url>"
-        "<input type=hidden name=t3 value=three disabled>" FORM_CLOSE "</body></html>";
+        "<input type=hidden name=t3 value=three disabled>"
+        "<div class='wpforms-field wpforms-field-hp'><label for=hp>Name</label>"
+        "<input id=hp name='wpforms[hp]'></div>" FORM_CLOSE "</body></html>";
     oa_form f;
     assert_int_equal(ex(html, "https://x.example/", &f), DRV_PAGE_FORM);
     static const char *const names[] = {"t1",      "t2",  "website", "email_confirm_x",
-                                        "hp_trap", "fax", "q2"};
-    static const char *const values[] = {"one", "", "", "", "", "", ""};
+                                        "hp_trap", "fax", "q2",      "wpforms[hp]"};
+    static const char *const values[] = {"one", "", "", "", "", "", "", ""};
     assert_int_equal(f.n_hidden, OA_ARRAY_LEN(names));
     for (size_t i = 0; i < OA_ARRAY_LEN(names); i++) {
         assert_string_equal(f.hidden[i].name, names[i]);
@@ -1111,8 +1114,9 @@ static void test_hostile_pages_are_fast(void **state)
     assert_int_equal(oa_buf_puts(&b, "<form method=post id=application><input type=file name=cv>"),
                      OA_OK);
     for (int s = 0; s < 250; s++) {
-        assert_int_equal(oa_buf_printf(&b, "<label for=s%d>Country %d</label><select id=s%d "
-                                           "name=s%d>",
+        assert_int_equal(oa_buf_printf(&b,
+                                       "<label for=s%d>Country %d</label><select id=s%d "
+                                       "name=s%d>",
                                        s, s, s, s),
                          OA_OK);
         for (int o = 0; o < 1000; o++)
@@ -1128,17 +1132,19 @@ static void test_hostile_pages_are_fast(void **state)
     for (int i = 0; i < 20000; i++)
         assert_int_equal(oa_buf_printf(&b, "<h3>Heading %d</h3>", i), OA_OK);
     for (int i = 0; i < 600; i++)
-        assert_int_equal(oa_buf_printf(&b, "<fieldset><legend>L%d</legend><h4>H%d</h4>"
-                                           "<input name=q%d><input name=r%d>",
+        assert_int_equal(oa_buf_printf(&b,
+                                       "<fieldset><legend>L%d</legend><h4>H%d</h4>"
+                                       "<input name=q%d><input name=r%d>",
                                        i, i, i, i),
                          OA_OK);
     time_page("20k headings, 600 nested fieldsets", &b, budget);
 
     oa_buf_init(&b, 0); /* 1000 forms emptied by table misnesting, controls between them */
     for (int i = 0; i < 1000; i++)
-        assert_int_equal(oa_buf_printf(&b, "<table><form method=post id=f%d><tr><td>Name %d"
-                                           "<td><input name=a%d><input type=file name=cv%d>"
-                                           "</form></table>",
+        assert_int_equal(oa_buf_printf(&b,
+                                       "<table><form method=post id=f%d><tr><td>Name %d"
+                                       "<td><input name=a%d><input type=file name=cv%d>"
+                                       "</form></table>",
                                        i, i, i, i),
                          OA_OK);
     time_page("1000 table-emptied forms", &b, budget);
@@ -1163,9 +1169,8 @@ static void test_hostile_pages_are_fast(void **state)
     assert_int_equal(oa_buf_puts(&b, "<form method=post id=application><input type=file name=cv>"),
                      OA_OK);
     for (int i = 0; i < 20000; i++)
-        assert_int_equal(oa_buf_printf(&b, "<label><input type=radio name=r value=%d> %d</label>",
-                                       i, i),
-                         OA_OK);
+        assert_int_equal(
+            oa_buf_printf(&b, "<label><input type=radio name=r value=%d> %d</label>", i, i), OA_OK);
     assert_int_equal(oa_buf_puts(&b, "</form><div>"), OA_OK);
     for (int i = 0; i < 5000; i++)
         assert_int_equal(oa_buf_printf(&b, "<div><input name=o%d></div>", i), OA_OK);
@@ -1410,6 +1415,7 @@ int main(void)
         cmocka_unit_test(test_fixture_conditional),
         cmocka_unit_test(test_fixture_table_layout),
         cmocka_unit_test(test_fixture_formless),
+        cmocka_unit_test(test_fixture_gravity_forms),
         cmocka_unit_test(test_labels_preference),
         cmocka_unit_test(test_required_markers),
         cmocka_unit_test(test_clean_label),

@@ -37,7 +37,7 @@ export async function startEngine(opts = {}) {
   const dir = opts.dir || mkdtempSync(join(tmpdir(), 'oa-e2e-'));
   const db = opts.db || join(dir, 'engine.db');
   const args = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${db}`,
-    '--allow-private-networks', '--workers', '4', '--http-threads', '4',
+    ...(opts.noPrivate ? [] : ['--allow-private-networks']), '--workers', '4', '--http-threads', '4',
     '--fetch-timeout', '3s', '--apply-retry-schedule', '200ms,200ms',
     ...(opts.keys ?? ['default:test-key-default']).flatMap((k) => ['--api-key', k]),
     ...(opts.args ?? [])];
