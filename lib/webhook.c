@@ -21,8 +21,8 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
-#define MAX_KEY 256       /* decoded secret bytes we accept */
-#define MAX_SIGS 16       /* signatures considered in one webhook-signature header */
+#define MAX_KEY    256 /* decoded secret bytes we accept */
+#define MAX_SIGS   16  /* signatures considered in one webhook-signature header */
 #define MAX_MSG_ID 256
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

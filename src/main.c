@@ -24,7 +24,7 @@
 #include "util/text.h"
 #include "webhook/dispatch.h"
 
-#define MAX_KEYS 64
+#define MAX_KEYS     64
 #define MAX_SCHEDULE 16
 
 typedef struct {
@@ -48,40 +48,44 @@ typedef struct {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: openapply <command> [options]\n"
-            "\n"
-            "commands:\n"
-            "  serve     run the engine (HTTP API, background workers)\n"
-            "  version   print the version\n"
-            "\n"
-            "openapply serve options (each also read from the OPENAPPLY_* variable shown):\n"
-            "  --listen HOST:PORT          address to listen on [127.0.0.1:8080] (OPENAPPLY_LISTEN)\n"
-            "  --db URL                    sqlite:PATH [sqlite:openapply.db] (OPENAPPLY_DB)\n"
-            "  --api-key [TENANT:]KEY      accept KEY as a Bearer token for TENANT (default\n"
-            "                              \"default\"); repeatable (OPENAPPLY_API_KEY, comma-separated)\n"
-            "  --allow-private-networks    let postings and webhooks reach loopback/private\n"
-            "                              addresses (tests, local demos) (OPENAPPLY_ALLOW_PRIVATE_NETWORKS=1)\n"
-            "  --refresh-interval DURATION re-check applyable postings this often [6h]\n"
-            "                              (OPENAPPLY_REFRESH_INTERVAL)\n"
-            "  --retry-schedule LIST       webhook delivery attempts [0,5s,5m,30m,2h,5h,10h,10h]\n"
-            "                              (OPENAPPLY_RETRY_SCHEDULE)\n"
-            "  --apply-retry-schedule LIST delays before retrying a submission that failed\n"
-            "                              transiently [30s,2m,10m,30m] (OPENAPPLY_APPLY_RETRY_SCHEDULE)\n"
-            "  --fetch-timeout DURATION    timeout of one career-site request [30s]\n"
-            "                              (OPENAPPLY_FETCH_TIMEOUT)\n"
-            "  --webhook-timeout DURATION  timeout of one webhook attempt [15s]\n"
-            "                              (OPENAPPLY_WEBHOOK_TIMEOUT)\n"
-            "  --endpoint-disable-after DURATION\n"
-            "                              disable an endpoint whose every attempt failed this long\n"
-            "                              [5d] (OPENAPPLY_ENDPOINT_DISABLE_AFTER)\n"
-            "  --secret-grace DURATION     an old endpoint secret keeps signing this long after a\n"
-            "                              rotation [24h] (OPENAPPLY_SECRET_GRACE)\n"
-            "  --workers N                 background worker threads [8] (OPENAPPLY_WORKERS)\n"
-            "  --http-threads N            HTTP thread pool size [8] (OPENAPPLY_HTTP_THREADS)\n"
-            "  --log-level LEVEL           debug|info|warn|error [info] (OPENAPPLY_LOG_LEVEL)\n"
-            "\n"
-            "Durations are written 500ms, 5s, 5m, 2h, 1d.\n");
+    fprintf(
+        f,
+        "usage: openapply <command> [options]\n"
+        "\n"
+        "commands:\n"
+        "  serve     run the engine (HTTP API, background workers)\n"
+        "  version   print the version\n"
+        "\n"
+        "openapply serve options (each also read from the OPENAPPLY_* variable shown):\n"
+        "  --listen HOST:PORT          address to listen on [127.0.0.1:8080] (OPENAPPLY_LISTEN)\n"
+        "  --db URL                    sqlite:PATH [sqlite:openapply.db] (OPENAPPLY_DB)\n"
+        "  --api-key [TENANT:]KEY      accept KEY as a Bearer token for TENANT (default\n"
+        "                              \"default\"); repeatable (OPENAPPLY_API_KEY, "
+        "comma-separated)\n"
+        "  --allow-private-networks    let postings and webhooks reach loopback/private\n"
+        "                              addresses (tests, local demos) "
+        "(OPENAPPLY_ALLOW_PRIVATE_NETWORKS=1)\n"
+        "  --refresh-interval DURATION re-check applyable postings this often [6h]\n"
+        "                              (OPENAPPLY_REFRESH_INTERVAL)\n"
+        "  --retry-schedule LIST       webhook delivery attempts [0,5s,5m,30m,2h,5h,10h,10h]\n"
+        "                              (OPENAPPLY_RETRY_SCHEDULE)\n"
+        "  --apply-retry-schedule LIST delays before retrying a submission that failed\n"
+        "                              transiently [30s,2m,10m,30m] "
+        "(OPENAPPLY_APPLY_RETRY_SCHEDULE)\n"
+        "  --fetch-timeout DURATION    timeout of one career-site request [30s]\n"
+        "                              (OPENAPPLY_FETCH_TIMEOUT)\n"
+        "  --webhook-timeout DURATION  timeout of one webhook attempt [15s]\n"
+        "                              (OPENAPPLY_WEBHOOK_TIMEOUT)\n"
+        "  --endpoint-disable-after DURATION\n"
+        "                              disable an endpoint whose every attempt failed this long\n"
+        "                              [5d] (OPENAPPLY_ENDPOINT_DISABLE_AFTER)\n"
+        "  --secret-grace DURATION     an old endpoint secret keeps signing this long after a\n"
+        "                              rotation [24h] (OPENAPPLY_SECRET_GRACE)\n"
+        "  --workers N                 background worker threads [8] (OPENAPPLY_WORKERS)\n"
+        "  --http-threads N            HTTP thread pool size [8] (OPENAPPLY_HTTP_THREADS)\n"
+        "  --log-level LEVEL           debug|info|warn|error [info] (OPENAPPLY_LOG_LEVEL)\n"
+        "\n"
+        "Durations are written 500ms, 5s, 5m, 2h, 1d.\n");
 }
 
 static int die_usage(const char *fmt, ...) OA_PRINTF(1, 2);
@@ -168,12 +172,14 @@ static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
         return 0;
     case 'r':
         if (oa_duration_parse(arg, &o->refresh_ms) != OA_OK || o->refresh_ms < 1000)
-            return die_usage("%s: \"%s\" is not a duration of at least 1s (e.g. 30m, 6h)", src, arg);
+            return die_usage("%s: \"%s\" is not a duration of at least 1s (e.g. 30m, 6h)", src,
+                             arg);
         return 0;
     case 's':
         if (!parse_schedule(arg, o->retry, &o->n_retry))
-            return die_usage("%s: \"%s\" is not a comma-separated list of 1-%d durations (e.g. 0,5s,5m)",
-                             src, arg, MAX_SCHEDULE);
+            return die_usage(
+                "%s: \"%s\" is not a comma-separated list of 1-%d durations (e.g. 0,5s,5m)", src,
+                arg, MAX_SCHEDULE);
         return 0;
     case 'A':
         if (!parse_schedule(arg, o->apply_retry, &o->n_apply_retry))
@@ -249,8 +255,8 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     o->secret_grace_ms = SVC_DEFAULT_WH_GRACE_MS;
     o->workers = 8;
     o->http_threads = 8;
-    static const int64_t def_retry[] = {0, 5000, 300000, 1800000, 7200000, 18000000, 36000000,
-                                        36000000};
+    static const int64_t def_retry[] = {0,       5000,     300000,   1800000,
+                                        7200000, 18000000, 36000000, 36000000};
     memcpy(o->retry, def_retry, sizeof def_retry);
     o->n_retry = OA_ARRAY_LEN(def_retry);
     static const int64_t def_apply[] = {30000, 120000, 600000, 1800000};
@@ -261,12 +267,17 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     static const struct {
         const char *var;
         int opt;
-    } envs[] = {{"OPENAPPLY_LISTEN", 'l'},           {"OPENAPPLY_DB", 'd'},
-                {"OPENAPPLY_REFRESH_INTERVAL", 'r'}, {"OPENAPPLY_RETRY_SCHEDULE", 's'},
-                {"OPENAPPLY_APPLY_RETRY_SCHEDULE", 'A'}, {"OPENAPPLY_FETCH_TIMEOUT", 't'},
-                {"OPENAPPLY_WEBHOOK_TIMEOUT", 'W'},  {"OPENAPPLY_ENDPOINT_DISABLE_AFTER", 'D'},
+    } envs[] = {{"OPENAPPLY_LISTEN", 'l'},
+                {"OPENAPPLY_DB", 'd'},
+                {"OPENAPPLY_REFRESH_INTERVAL", 'r'},
+                {"OPENAPPLY_RETRY_SCHEDULE", 's'},
+                {"OPENAPPLY_APPLY_RETRY_SCHEDULE", 'A'},
+                {"OPENAPPLY_FETCH_TIMEOUT", 't'},
+                {"OPENAPPLY_WEBHOOK_TIMEOUT", 'W'},
+                {"OPENAPPLY_ENDPOINT_DISABLE_AFTER", 'D'},
                 {"OPENAPPLY_SECRET_GRACE", 'G'},
-                {"OPENAPPLY_WORKERS", 'w'},          {"OPENAPPLY_HTTP_THREADS", 'T'},
+                {"OPENAPPLY_WORKERS", 'w'},
+                {"OPENAPPLY_HTTP_THREADS", 'T'},
                 {"OPENAPPLY_LOG_LEVEL", 'L'}};
     for (size_t i = 0; i < OA_ARRAY_LEN(envs); i++) {
         const char *v = getenv(envs[i].var);

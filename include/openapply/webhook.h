@@ -63,8 +63,8 @@ typedef struct {
 } oaw_header;
 
 typedef struct {
-    int tolerance_s;   /* webhook-timestamp window; 0 = OAW_DEFAULT_TOLERANCE */
-    int64_t now;       /* current Unix time in seconds; 0 = time(NULL) */
+    int tolerance_s;      /* webhook-timestamp window; 0 = OAW_DEFAULT_TOLERANCE */
+    int64_t now;          /* current Unix time in seconds; 0 = time(NULL) */
     int require_standard; /* non-zero: the Standard Webhooks headers must verify */
 } oaw_verify_opts;
 

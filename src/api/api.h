@@ -101,8 +101,8 @@ void api_events_redeliver(api_ctx *a, http_req *r, http_resp *resp);
 void api_healthz(api_ctx *a, http_req *r, http_resp *resp);
 void api_metrics(api_ctx *a, http_req *r, http_resp *resp);
 
-#define API_JSON_LIMIT ((size_t)1 << 20)           /* 1 MiB for ordinary JSON bodies */
-#define API_APPLY_LIMIT ((size_t)32 << 20)         /* answers with base64 files */
+#define API_JSON_LIMIT   ((size_t)1 << 20)          /* 1 MiB for ordinary JSON bodies */
+#define API_APPLY_LIMIT  ((size_t)32 << 20)         /* answers with base64 files */
 #define API_IMPORT_LIMIT ((size_t)35 * 1000 * 1000) /* Kombo's 35 MB for bulk-import */
 
 #endif

@@ -85,7 +85,9 @@ void api_apply_post(api_ctx *a, http_req *r, http_resp *resp)
         json_object_foreach((json_t *)qp, k, v)
         {
             if (!json_is_string(v) || json_string_length(v) > 2048 || !*k || strlen(k) > 256) {
-                api_bad_request(resp, "Field \"query_params.%.64s\" must be a string (at most 2048 bytes) under a non-empty name.",
+                api_bad_request(resp,
+                                "Field \"query_params.%.64s\" must be a string (at most 2048 "
+                                "bytes) under a non-empty name.",
                                 k);
                 goto out;
             }
@@ -98,7 +100,8 @@ void api_apply_post(api_ctx *a, http_req *r, http_resp *resp)
                    &has_scatter))
         goto out;
     if (has_scatter && !has_clicks) {
-        api_bad_request(resp, "Field \"additional_clicks_scatter_duration\" cannot be used without \"additional_clicks\".");
+        api_bad_request(resp, "Field \"additional_clicks_scatter_duration\" cannot be used without "
+                              "\"additional_clicks\".");
         goto out;
     }
     svc_apply_req req = {token, email, answers, qp, clicks};
@@ -178,7 +181,8 @@ static json_t *review_answers(const oa_application *app, const oa_form *form)
         json_t *o = json_object();
         json_object_set_new(o, "question_id", json_string(qid ? qid : ""));
         json_object_set_new(o, "label", q ? json_string(q->label) : json_null());
-        json_object_set_new(o, "question_type", q ? json_string(oa_qtype_name(q->type)) : json_null());
+        json_object_set_new(o, "question_type",
+                            q ? json_string(oa_qtype_name(q->type)) : json_null());
         if (json_is_object(answer) && json_object_get(answer, "data")) {
             json_t *f = json_object();
             json_object_set(f, "name", json_object_get(answer, "name"));
@@ -307,7 +311,9 @@ void api_applications_review(api_ctx *a, http_req *r, http_resp *resp)
     else if (rc == OA_NOT_FOUND)
         api_not_found(resp, "Application %s not found.", id);
     else if (rc == OA_CONFLICT)
-        api_bad_request(resp, "Application %s is not in the review queue (status %s); only PENDING applications that automation handed to review can be decided.",
+        api_bad_request(resp,
+                        "Application %s is not in the review queue (status %s); only PENDING "
+                        "applications that automation handed to review can be decided.",
                         id, oa_app_status_name(app.status));
     else
         api_internal(resp, r, rc);

@@ -74,8 +74,7 @@ void api_not_found(http_resp *resp, const char *fmt, ...)
 
 void api_internal(http_resp *resp, http_req *r, oa_status st)
 {
-    oa_log(OA_LOG_ERROR, "api.internal_error", "req_id=%s status=%s", r->req_id,
-           oa_status_str(st));
+    oa_log(OA_LOG_ERROR, "api.internal_error", "req_id=%s status=%s", r->req_id, oa_status_str(st));
     if (st == OA_AGAIN) {
         resp->retry_after = "1";
         api_error(resp, 503, "PLATFORM.UNKNOWN_ERROR", "Temporarily unavailable",
@@ -212,8 +211,10 @@ bool api_page_args(http_req *r, http_resp *resp, store_page *pg)
     if (ps) {
         int64_t v;
         if (oa_parse_int(ps, 1, 250, &v) != OA_OK) {
-            api_bad_request(resp, "Query parameter \"page_size\" must be an integer from 1 to 250, got \"%.40s\".",
-                            ps);
+            api_bad_request(
+                resp,
+                "Query parameter \"page_size\" must be an integer from 1 to 250, got \"%.40s\".",
+                ps);
             return false;
         }
         pg->limit = (int)v;
@@ -224,7 +225,8 @@ bool api_page_args(http_req *r, http_resp *resp, store_page *pg)
         return false;
     }
     if (cur && *cur && !cursor_decode(cur, &pg->after)) {
-        api_bad_request(resp, "Query parameter \"cursor\" is not a valid cursor; use the \"next\" value of a previous page.");
+        api_bad_request(resp, "Query parameter \"cursor\" is not a valid cursor; use the \"next\" "
+                              "value of a previous page.");
         return false;
     }
     return true;
@@ -248,8 +250,9 @@ bool api_list_filter(http_req *r, http_resp *resp, const char *name, char **json
     if (!v)
         return true;
     if (cnt > 1) {
-        api_bad_request(resp, "Query parameter \"%s\" is given more than once; use one comma-separated list.",
-                        name);
+        api_bad_request(
+            resp, "Query parameter \"%s\" is given more than once; use one comma-separated list.",
+            name);
         return false;
     }
     oa_strlist l;

@@ -111,28 +111,31 @@ void api_metrics(api_ctx *a, http_req *r, http_resp *resp)
             AV, m.postings, m.np);
     grouped(&b, "openapply_applications", "status", "Applications by status (all tenants).", AS,
             m.apps, m.na);
-    grouped(&b, "openapply_jobs_queued", "kind", "Queued background jobs by kind (incl. scheduled refreshes).",
-            JK, m.jobs, m.nj);
+    grouped(&b, "openapply_jobs_queued", "kind",
+            "Queued background jobs by kind (incl. scheduled refreshes).", JK, m.jobs, m.nj);
     family(&b, "openapply_jobs_leased", "gauge", "Background jobs currently leased by a worker.");
     if (oa_buf_printf(&b, "openapply_jobs_leased %lld\n", (long long)m.leased) != OA_OK)
         goto render;
     family(&b, "openapply_review_queue_depth", "gauge", "Applications waiting for manual review.");
     if (oa_buf_printf(&b, "openapply_review_queue_depth %lld\n", (long long)m.review) != OA_OK)
         goto render;
-    family(&b, "openapply_events_total", "counter", "Webhook events written (transactional outbox).");
+    family(&b, "openapply_events_total", "counter",
+           "Webhook events written (transactional outbox).");
     if (oa_buf_printf(&b, "openapply_events_total %lld\n", (long long)m.events) != OA_OK)
         goto render;
     static const char *const DS[] = {"pending", "delivered", "failed", "cancelled", NULL};
     grouped(&b, "openapply_webhook_deliveries", "status",
             "Webhook deliveries by status (pending = the delivery queue).", DS, m.dels, m.nd);
     family(&b, "openapply_webhook_endpoints", "gauge", "Webhook endpoints by state.");
-    if (oa_buf_printf(&b, "openapply_webhook_endpoints{state=\"enabled\"} %lld\n"
-                          "openapply_webhook_endpoints{state=\"disabled\"} %lld\n",
+    if (oa_buf_printf(&b,
+                      "openapply_webhook_endpoints{state=\"enabled\"} %lld\n"
+                      "openapply_webhook_endpoints{state=\"disabled\"} %lld\n",
                       (long long)m.ep_enabled, (long long)m.ep_disabled) != OA_OK)
         goto render;
     const wh_stats *ws = a->wh_stats;
     if (ws) {
-        family(&b, "openapply_webhook_attempts_total", "counter", "Delivery attempts by result since start.");
+        family(&b, "openapply_webhook_attempts_total", "counter",
+               "Delivery attempts by result since start.");
         family(&b, "openapply_webhook_deliveries_total", "counter",
                "Deliveries finished since start: delivered, or failed after the last attempt.");
         family(&b, "openapply_webhook_inflight", "gauge", "Webhook requests in flight.");
@@ -145,7 +148,8 @@ void api_metrics(api_ctx *a, http_req *r, http_resp *resp)
                           (long long)atomic_load(&ws->attempts_ok),
                           (long long)atomic_load(&ws->attempts_failed),
                           (long long)atomic_load(&ws->delivered),
-                          (long long)atomic_load(&ws->exhausted), atomic_load(&ws->inflight)) != OA_OK)
+                          (long long)atomic_load(&ws->exhausted),
+                          atomic_load(&ws->inflight)) != OA_OK)
             goto render;
         family(&b, "openapply_webhook_delivery_latency_seconds", "histogram",
                "Time from an event being written to its successful delivery.");
@@ -153,35 +157,43 @@ void api_metrics(api_ctx *a, http_req *r, http_resp *resp)
         for (size_t i = 0; i <= WH_LAT_BUCKETS; i++) {
             cum += atomic_load(&ws->latency_bucket[i]);
             if (i < WH_LAT_BUCKETS) {
-                if (oa_buf_printf(&b, "openapply_webhook_delivery_latency_seconds_bucket{le=\"%g\"} %lld\n",
-                                  (double)wh_latency_bounds[i] / 1000.0, cum) != OA_OK)
+                if (oa_buf_printf(
+                        &b, "openapply_webhook_delivery_latency_seconds_bucket{le=\"%g\"} %lld\n",
+                        (double)wh_latency_bounds[i] / 1000.0, cum) != OA_OK)
                     goto render;
-            } else if (oa_buf_printf(&b, "openapply_webhook_delivery_latency_seconds_bucket{le=\"+Inf\"} %lld\n",
-                                     cum) != OA_OK) {
+            } else if (oa_buf_printf(
+                           &b,
+                           "openapply_webhook_delivery_latency_seconds_bucket{le=\"+Inf\"} %lld\n",
+                           cum) != OA_OK) {
                 goto render;
             }
         }
-        if (oa_buf_printf(&b, "openapply_webhook_delivery_latency_seconds_sum %.3f\n"
-                              "openapply_webhook_delivery_latency_seconds_count %lld\n",
+        if (oa_buf_printf(&b,
+                          "openapply_webhook_delivery_latency_seconds_sum %.3f\n"
+                          "openapply_webhook_delivery_latency_seconds_count %lld\n",
                           (double)atomic_load(&ws->latency_sum_ms) / 1000.0,
                           (long long)atomic_load(&ws->latency_count)) != OA_OK)
             goto render;
     }
     const jobs_stats *js = a->jobs_stats;
     if (js) {
-        family(&b, "openapply_jobs_completed_total", "counter", "Background jobs finished since start, by result.");
-        if (oa_buf_printf(&b,
-                          "openapply_jobs_completed_total{kind=\"parse\",result=\"form\"} %lld\n"
-                          "openapply_jobs_completed_total{kind=\"parse\",result=\"failed\"} %lld\n"
-                          "openapply_jobs_completed_total{kind=\"parse\",result=\"offline\"} %lld\n"
-                          "openapply_jobs_completed_total{kind=\"apply\",result=\"submitted\"} %lld\n"
-                          "openapply_jobs_completed_total{kind=\"apply\",result=\"review\"} %lld\n"
-                          "openapply_jobs_completed_total{kind=\"apply\",result=\"retry\"} %lld\n"
-                          "openapply_jobs_completed_total{kind=\"apply\",result=\"offline\"} %lld\n",
-                          (long long)atomic_load(&js->parsed_ok), (long long)atomic_load(&js->parsed_failed),
-                          (long long)atomic_load(&js->parsed_offline), (long long)atomic_load(&js->applied_ok),
-                          (long long)atomic_load(&js->applied_review), (long long)atomic_load(&js->applied_retry),
-                          (long long)atomic_load(&js->applied_offline)) != OA_OK)
+        family(&b, "openapply_jobs_completed_total", "counter",
+               "Background jobs finished since start, by result.");
+        if (oa_buf_printf(
+                &b,
+                "openapply_jobs_completed_total{kind=\"parse\",result=\"form\"} %lld\n"
+                "openapply_jobs_completed_total{kind=\"parse\",result=\"failed\"} %lld\n"
+                "openapply_jobs_completed_total{kind=\"parse\",result=\"offline\"} %lld\n"
+                "openapply_jobs_completed_total{kind=\"apply\",result=\"submitted\"} %lld\n"
+                "openapply_jobs_completed_total{kind=\"apply\",result=\"review\"} %lld\n"
+                "openapply_jobs_completed_total{kind=\"apply\",result=\"retry\"} %lld\n"
+                "openapply_jobs_completed_total{kind=\"apply\",result=\"offline\"} %lld\n",
+                (long long)atomic_load(&js->parsed_ok), (long long)atomic_load(&js->parsed_failed),
+                (long long)atomic_load(&js->parsed_offline),
+                (long long)atomic_load(&js->applied_ok),
+                (long long)atomic_load(&js->applied_review),
+                (long long)atomic_load(&js->applied_retry),
+                (long long)atomic_load(&js->applied_offline)) != OA_OK)
             goto render;
         family(&b, "openapply_jobs_busy", "gauge", "Workers running a job.");
         if (oa_buf_printf(&b, "openapply_jobs_busy %d\n", atomic_load(&js->busy)) != OA_OK)

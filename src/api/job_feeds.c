@@ -11,7 +11,7 @@
 #include "core/countries.h"
 #include "util/net.h"
 
-#define LABEL_MAX 500
+#define LABEL_MAX    500
 #define JOB_CODE_MAX 500
 
 static const char *const LIST_ARGS[] = {"cursor", "page_size", "ids", NULL};
@@ -110,8 +110,9 @@ static char *parse_line(const char *text, size_t len, bool allow_private, svc_im
     }
     if (!json_is_string(label) || json_string_length(label) == 0 ||
         json_string_length(label) > LABEL_MAX) {
-        why = xstrdup(label ? "\"career_site_label\" must be a non-empty string of at most 500 bytes"
-                            : "missing required field \"career_site_label\"");
+        why =
+            xstrdup(label ? "\"career_site_label\" must be a non-empty string of at most 500 bytes"
+                          : "missing required field \"career_site_label\"");
         goto out;
     }
     if (code && !json_is_null(code) &&
@@ -182,7 +183,8 @@ void api_job_feeds_import(api_ctx *a, http_req *r, http_resp *resp)
         n++;
     }
     if (n == 0) {
-        api_bad_request(resp, "The NDJSON body has no job postings: send one JSON object per line.");
+        api_bad_request(resp,
+                        "The NDJSON body has no job postings: send one JSON object per line.");
         free(lines);
         return;
     }

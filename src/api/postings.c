@@ -9,8 +9,8 @@
 
 #define JOB_CODE_MAX 500
 
-static const char *const LIST_ARGS[] = {"cursor", "page_size", "ids", "career_site_ids",
-                                        "job_codes", NULL};
+static const char *const LIST_ARGS[] = {"cursor",          "page_size", "ids",
+                                        "career_site_ids", "job_codes", NULL};
 
 void api_postings_post(api_ctx *a, http_req *r, http_resp *resp)
 {
@@ -43,7 +43,9 @@ void api_postings_post(api_ctx *a, http_req *r, http_resp *resp)
             !api_field_string(resp, loc, "postal_code", false, true, 64, &postal))
             goto out;
         if (!oa_country_valid(country)) {
-            api_bad_request(resp, "Field \"location.country\" must be an ISO 3166-1 alpha-2 country code such as \"US\", got \"%s\".",
+            api_bad_request(resp,
+                            "Field \"location.country\" must be an ISO 3166-1 alpha-2 country code "
+                            "such as \"US\", got \"%s\".",
                             country);
             goto out;
         }

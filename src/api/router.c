@@ -36,13 +36,15 @@ static const route ROUTES[] = {
     {"GET", "/v1/ai-apply/review", api_review_get, true, 0},
     {"POST", "/v1/ai-apply/job-feeds", api_job_feeds_post, true, API_JSON_LIMIT},
     {"GET", "/v1/ai-apply/job-feeds", api_job_feeds_get, true, 0},
-    {"POST", "/v1/ai-apply/job-feeds/:id/bulk-import", api_job_feeds_import, true, API_IMPORT_LIMIT},
+    {"POST", "/v1/ai-apply/job-feeds/:id/bulk-import", api_job_feeds_import, true,
+     API_IMPORT_LIMIT},
     {"POST", "/v1/webhooks/endpoints", api_endpoints_post, true, API_JSON_LIMIT},
     {"GET", "/v1/webhooks/endpoints", api_endpoints_list, true, 0},
     {"GET", "/v1/webhooks/endpoints/:id", api_endpoints_get, true, 0},
     {"PATCH", "/v1/webhooks/endpoints/:id", api_endpoints_patch, true, API_JSON_LIMIT},
     {"DELETE", "/v1/webhooks/endpoints/:id", api_endpoints_delete, true, 0},
-    {"POST", "/v1/webhooks/endpoints/:id/rotate-secret", api_endpoints_rotate, true, API_JSON_LIMIT},
+    {"POST", "/v1/webhooks/endpoints/:id/rotate-secret", api_endpoints_rotate, true,
+     API_JSON_LIMIT},
     {"POST", "/v1/webhooks/endpoints/:id/recover", api_endpoints_recover, true, API_JSON_LIMIT},
     {"GET", "/v1/webhooks/events", api_events_list, true, 0},
     {"GET", "/v1/webhooks/events/:id", api_events_get, true, 0},
@@ -88,7 +90,8 @@ void api_prepare(http_req *r, void *app)
     r->route = NULL;
     r->body_limit = API_JSON_LIMIT;
     for (size_t i = 0; i < OA_ARRAY_LEN(ROUTES); i++) {
-        if (strcmp(ROUTES[i].method, r->method) == 0 && match(ROUTES[i].pattern, r->path, r->params)) {
+        if (strcmp(ROUTES[i].method, r->method) == 0 &&
+            match(ROUTES[i].pattern, r->path, r->params)) {
             r->route = (void *)&ROUTES[i];
             r->body_limit = ROUTES[i].body_limit ? ROUTES[i].body_limit : API_JSON_LIMIT;
             return;

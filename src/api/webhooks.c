@@ -28,7 +28,8 @@ static json_t *endpoint_json(const oa_endpoint *e, bool with_secret)
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(e->id));
     json_object_set_new(o, "url", json_string(e->url));
-    json_object_set_new(o, "description", e->description ? json_string(e->description) : json_null());
+    json_object_set_new(o, "description",
+                        e->description ? json_string(e->description) : json_null());
     json_t *types = e->event_types_json ? json_loads(e->event_types_json, 0, NULL) : NULL;
     json_object_set_new(o, "event_types", types ? types : json_null());
     json_object_set_new(o, "enabled", json_boolean(e->enabled));
@@ -56,7 +57,9 @@ static bool parse_types(http_resp *resp, const json_t *body, bool *present, char
     if (!v || json_is_null(v))
         return true;
     if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 16) {
-        api_bad_request(resp, "Field \"event_types\" must be null (every type) or a non-empty array of event types.");
+        api_bad_request(
+            resp,
+            "Field \"event_types\" must be null (every type) or a non-empty array of event types.");
         return false;
     }
     size_t i;
@@ -66,9 +69,10 @@ static bool parse_types(http_resp *resp, const json_t *body, bool *present, char
     {
         const char *s = json_string_value(t);
         if (!s || !svc_event_type_known(s)) {
-            api_bad_request(resp, "Field \"event_types[%zu]\" is not a known event type; use %s, %s, %s or %s.",
-                            i, OA_EVENT_POSTING, OA_EVENT_APPLICATION, SVC_EVENT_ENDPOINT_DISABLED,
-                            SVC_EVENT_DELIVERY_EXHAUSTED);
+            api_bad_request(
+                resp, "Field \"event_types[%zu]\" is not a known event type; use %s, %s, %s or %s.",
+                i, OA_EVENT_POSTING, OA_EVENT_APPLICATION, SVC_EVENT_ENDPOINT_DISABLED,
+                SVC_EVENT_DELIVERY_EXHAUSTED);
             json_decref(out);
             return false;
         }
@@ -241,8 +245,10 @@ void api_endpoints_rotate(api_ctx *a, http_req *r, http_resp *resp)
     int64_t grace_ms = -1;
     if (!api_field_string(resp, body, "grace_period", false, true, 16, &grace))
         goto out;
-    if (grace && (oa_duration_parse(grace, &grace_ms) != OA_OK || grace_ms > (int64_t)7 * 86400000)) {
-        api_bad_request(resp, "Field \"grace_period\" must be a duration of at most 7d (e.g. \"24h\", \"0\").");
+    if (grace &&
+        (oa_duration_parse(grace, &grace_ms) != OA_OK || grace_ms > (int64_t)7 * 86400000)) {
+        api_bad_request(
+            resp, "Field \"grace_period\" must be a duration of at most 7d (e.g. \"24h\", \"0\").");
         goto out;
     }
     if (!endpoint_id_ok(resp, id))
@@ -271,7 +277,8 @@ void api_endpoints_recover(api_ctx *a, http_req *r, http_resp *resp)
     if (!api_field_string(resp, body, "since", true, false, 64, &since))
         goto out;
     if (oa_time_parse(since, &since_ms) != OA_OK) {
-        api_bad_request(resp, "Field \"since\" must be an RFC 3339 time such as \"2025-01-01T00:00:00.000Z\".");
+        api_bad_request(
+            resp, "Field \"since\" must be an RFC 3339 time such as \"2025-01-01T00:00:00.000Z\".");
         goto out;
     }
     if (!endpoint_id_ok(resp, id))
@@ -403,10 +410,12 @@ static void event_detail(api_ctx *a, http_req *r, http_resp *resp, bool attempts
             json_object_set_new(o, "endpoint_id", json_string(t->endpoint_id));
             json_object_set_new(o, "attempt", json_integer(t->attempt));
             json_object_set_new(o, "attempted_at", time_or_null(t->attempted_at));
-            json_object_set_new(o, "status_code", t->status_code ? json_integer(t->status_code) : json_null());
+            json_object_set_new(o, "status_code",
+                                t->status_code ? json_integer(t->status_code) : json_null());
             json_object_set_new(o, "latency_ms", json_integer(t->latency_ms));
             json_object_set_new(o, "error", t->error ? json_string(t->error) : json_null());
-            json_object_set_new(o, "response_excerpt", t->excerpt ? json_string(t->excerpt) : json_null());
+            json_object_set_new(o, "response_excerpt",
+                                t->excerpt ? json_string(t->excerpt) : json_null());
             json_array_append_new(res, o);
         }
         api_ok(resp, json_pack("{s:s, s:o}", "event_id", id, "results", res));

@@ -102,11 +102,11 @@ typedef enum {
 
 typedef struct {
     oa_app_status next;
-    bool drop;         /* input does not apply (final state): change nothing */
-    bool changed;      /* status changed: write it and a webhook event */
-    bool enter_review; /* put into the review queue */
-    bool leave_review; /* take out of the review queue */
-    bool cancel_work;  /* delete queued apply work */
+    bool drop;          /* input does not apply (final state): change nothing */
+    bool changed;       /* status changed: write it and a webhook event */
+    bool enter_review;  /* put into the review queue */
+    bool leave_review;  /* take out of the review queue */
+    bool cancel_work;   /* delete queued apply work */
     bool purge_answers; /* the application is final: candidate answers are no longer kept */
 } oa_app_effect;
 
@@ -121,7 +121,7 @@ bool oa_app_status_parse(const char *s, oa_app_status *out);
 const char *oa_posting_input_name(oa_posting_input in);
 const char *oa_app_input_name(oa_app_input in);
 
-#define OA_EVENT_POSTING "ai-apply-job-posting-status-updated"
+#define OA_EVENT_POSTING     "ai-apply-job-posting-status-updated"
 #define OA_EVENT_APPLICATION "ai-apply-application-status-updated"
 
 #endif

@@ -30,14 +30,14 @@ typedef struct {
     char *site_label;
     char *job_feed_id; /* NULL unless created by a feed import */
     char *url;
-    char *job_code;     /* NULL when none */
-    char *loc_country;  /* NULL when no location */
-    char *loc_postal;   /* NULL when none */
+    char *job_code;    /* NULL when none */
+    char *loc_country; /* NULL when no location */
+    char *loc_postal;  /* NULL when none */
     oa_posting_state state;
-    int64_t archived_at;  /* 0 unless archived */
-    char *revision_id;    /* current form revision, NULL before the first good parse */
+    int64_t archived_at;    /* 0 unless archived */
+    char *revision_id;      /* current form revision, NULL before the first good parse */
     int64_t parse_failures; /* consecutive failed parses, drives the retry backoff */
-    char *last_error;     /* why the last parse failed, for operators (never shown in GET) */
+    char *last_error;       /* why the last parse failed, for operators (never shown in GET) */
     int64_t created_at;
     int64_t updated_at;
 } oa_posting;
@@ -52,9 +52,9 @@ typedef struct {
     char *email_lower; /* lower-cased: the duplicate key */
     oa_app_status status;
     bool needs_review;
-    char *review_reason;  /* why automation stopped (operators only) */
+    char *review_reason;   /* why automation stopped (operators only) */
     char *decision_reason; /* the reviewer's reason */
-    char *answers_json;   /* validated answers, kept until the application is final */
+    char *answers_json;    /* validated answers, kept until the application is final */
     char *query_params_json;
     int64_t additional_clicks; /* extra page views to make before applying */
     int64_t attempts;

@@ -11,7 +11,7 @@
 #include "util/crypto.h"
 #include "util/oa.h"
 
-#define OA_TOKEN_TTL_MS ((int64_t)2 * 24 * 3600 * 1000)
+#define OA_TOKEN_TTL_MS  ((int64_t)2 * 24 * 3600 * 1000)
 #define OA_TOKEN_MAX_LEN 2048
 
 typedef struct {

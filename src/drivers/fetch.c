@@ -83,7 +83,8 @@ fetch_session *fetch_session_new(const fetch_opts *opts)
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, s);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(s->opts.timeout_ms < 10000 ? s->opts.timeout_ms : 10000));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)(s->opts.timeout_ms < 10000 ? s->opts.timeout_ms : 10000));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)s->opts.timeout_ms);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "openapply/" OA_VERSION);

@@ -19,16 +19,16 @@
 
 typedef struct {
     bool allow_private;
-    int64_t timeout_ms;   /* whole request; default 30 s */
-    size_t max_bytes;     /* body kept; default DRV_MAX_PAGE_BYTES */
+    int64_t timeout_ms;       /* whole request; default 30 s */
+    size_t max_bytes;         /* body kept; default DRV_MAX_PAGE_BYTES */
     const atomic_bool *abort; /* when set, transfers stop at once (shutdown) */
 } fetch_opts;
 
 typedef struct {
-    long status;          /* HTTP status, 0 when no answer */
-    char *content_type;   /* owned, NULL when absent */
-    char *final_url;      /* owned: URL after redirects */
-    char *location;       /* owned: Location of a 3xx answer (POST), NULL otherwise */
+    long status;        /* HTTP status, 0 when no answer */
+    char *content_type; /* owned, NULL when absent */
+    char *final_url;    /* owned: URL after redirects */
+    char *location;     /* owned: Location of a 3xx answer (POST), NULL otherwise */
     oa_buf body;
 } fetch_result;
 
@@ -43,8 +43,7 @@ void fetch_session_free(fetch_session *s);
  * the SSRF guard or the URL refused the request; OA_TOO_LARGE when the body passed the cap;
  * OA_ERR otherwise. *why (malloc'd) explains any failure.
  */
-oa_status fetch_get(fetch_session *s, const char *url, fetch_result *out,
-                    char **why) OA_MUST_CHECK;
+oa_status fetch_get(fetch_session *s, const char *url, fetch_result *out, char **why) OA_MUST_CHECK;
 /* POSTs fields as multipart/form-data (multipart true) or urlencoded. Redirects are not
  * followed. `referer` may be NULL. */
 oa_status fetch_post(fetch_session *s, const char *url, const drv_fields *fields, bool multipart,

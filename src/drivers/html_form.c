@@ -437,6 +437,9 @@ char *hx_text(GumboNode *root, unsigned flags, const GumboNode *skip, bool *saw_
                 skip_kids = true;
             } else if (n != root && (o.flags & TX_SKIP_HIDDEN) && hides_self(n)) {
                 skip_kids = true;
+            } else if (n != root && (o.flags & TX_SKIP_ERRORS) &&
+                       (class_has(n, tok_error) || attr_is(n, "role", "alert"))) {
+                skip_kids = true;
             } else if (n != root && (o.flags & TX_SKIP_REQ) && is_req_marker(n)) {
                 skip_kids = true;
                 o.saw_req = true;
@@ -904,6 +907,20 @@ static bool is_question_kind(ckind k)
            k == K_FILE;
 }
 
+/* The name a control submits under. Script-rendered forms (React server rendering) often give
+ * controls an id and no name; with by_id such a control goes by its id, except radios (a
+ * group needs its shared name) and hidden inputs (not submitted without a name). */
+static const char *ctl_name(const GumboNode *n, ckind k, bool by_id)
+{
+    const char *nm = hx_attr(n, "name");
+    if (nm && *nm)
+        return nm;
+    if (!by_id || k == K_RADIO || k == K_HIDDEN)
+        return NULL;
+    const char *id = hx_attr(n, "id");
+    return id && *id ? id : NULL;
+}
+
 /* Disabled itself or inside a disabled fieldset. */
 static bool is_disabled(const GumboNode *n, const GumboNode *root)
 {
@@ -1080,6 +1097,7 @@ typedef struct {
     size_t n;
     int score;
     bool eligible;
+    bool by_id;       /* no control has a name: controls go by their ids (see ctl_name) */
     const char *kind; /* what it looked like, for the reason text */
 } cand;
 
@@ -1162,10 +1180,18 @@ static void score_cand(const doc *d, cand *c)
     bool search_field = false, post = false;
     const char *seen_names[64];
     size_t n_seen = 0;
+    if (c->form >= 0)
+        c->by_id = true;
+    for (size_t i = 0; i < c->n && c->by_id && c->form >= 0; i++) {
+        GumboNode *n = d->ctls[c->ci[i]].node;
+        ckind k = ctl_kind(n);
+        if (is_question_kind(k) && ctl_name(n, k, false))
+            c->by_id = false;
+    }
     for (size_t i = 0; i < c->n; i++) {
         GumboNode *n = d->ctls[c->ci[i]].node;
         ckind k = ctl_kind(n);
-        const char *name = hx_attr(n, "name");
+        const char *name = ctl_name(n, k, c->by_id);
         if (k == K_PASSWORD) {
             npass++;
             continue;
@@ -1300,19 +1326,26 @@ static bool formless_cand(const doc *d, cand *c)
 {
     GumboNode *root = NULL;
     size_t n_q = 0;
-    for (size_t i = 0; i < d->n_ctls; i++) {
-        const el_ref *r = &d->ctls[i];
-        if (r->form >= 0)
-            continue;
-        ckind k = ctl_kind(r->node);
-        const char *name = hx_attr(r->node, "name");
-        if (!is_question_kind(k) || !name || !*name || in_noise(r->node, NULL))
-            continue;
-        if (k == K_TEXT && searchy_name(name))
-            continue;
-        root = root ? lca(root, r->node) : r->node->parent;
-        if (++n_q >= MAX_QUESTIONS)
-            break;
+    bool by_id = false;
+    for (int pass = 0; pass < 2 && n_q < 2; pass++) {
+        /* Named controls first; a page of id-only controls (a script's form) second. */
+        by_id = pass == 1;
+        root = NULL;
+        n_q = 0;
+        for (size_t i = 0; i < d->n_ctls; i++) {
+            const el_ref *r = &d->ctls[i];
+            if (r->form >= 0)
+                continue;
+            ckind k = ctl_kind(r->node);
+            const char *name = ctl_name(r->node, k, by_id);
+            if (!is_question_kind(k) || !name || in_noise(r->node, NULL))
+                continue;
+            if (k == K_TEXT && (searchy_name(name) || attr_is(r->node, "type", "search")))
+                continue;
+            root = root ? lca(root, r->node) : r->node->parent;
+            if (++n_q >= MAX_QUESTIONS)
+                break;
+        }
     }
     if (n_q < 2 || !root)
         return false;
@@ -1327,6 +1360,7 @@ static bool formless_cand(const doc *d, cand *c)
     memset(c, 0, sizeof *c);
     c->root = root;
     c->form = -1;
+    c->by_id = by_id;
     c->ci = xmalloc((d->n_ctls + 1) * sizeof *c->ci);
     for (size_t i = 0; i < d->n_ctls; i++)
         if (d->ctls[i].form < 0 && is_ancestor(root, d->ctls[i].node, 4 * ANCESTOR_MAX))
@@ -1345,7 +1379,7 @@ typedef struct {
     size_t seq; /* document order of the first member */
     oa_block q;
     uk_source src;
-    bool label_weak;  /* label from placeholder, title or the field name */
+    bool hidden;      /* visually hidden without a display condition (a decoy, or scripted) */
     const char *key0; /* the key before de-duplication (static), for option keys */
     GumboNode *container;
     GumboNode *label_el; /* the element the label came from, if any */
@@ -1386,7 +1420,8 @@ static char *label_text_f(GumboNode *el, const GumboNode *skip, unsigned extra, 
                           bool *opt)
 {
     bool saw = false;
-    char *t = hx_text(el, TX_SKIP_CONTROLS | TX_SKIP_HIDDEN | TX_SKIP_REQ | extra, skip, &saw);
+    char *t = hx_text(el, TX_SKIP_CONTROLS | TX_SKIP_HIDDEN | TX_SKIP_REQ | TX_SKIP_ERRORS | extra,
+                      skip, &saw);
     if (saw)
         *req = true;
     char *c = hx_clean_label(t, req, opt);
@@ -1782,6 +1817,35 @@ static bool is_yes_word(const char *label)
     return r;
 }
 
+/* A placeholder that shows an example or a format rather than naming the field:
+ * "e.g. jane@doe.com", "z. B. Musterstraße 1", "TT.MM.JJJJ", "https://". */
+static bool is_example(const char *s)
+{
+    if (strchr(s, '@') || strstr(s, "://") || strstr(s, "www."))
+        return true;
+    size_t letters = 0;
+    for (const char *p = s; *p; p++)
+        letters += isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80;
+    if (letters < 2)
+        return true;
+    char *n = uk_norm(s);
+    static const char *const EX[] = {
+        "e g",         "eg",          "z b",     "zb",        "ex",           "p ej",
+        "por ejemplo", "for example", "example", "beispiel*", "zum beispiel", "exemple",
+        "par exemple", "dd mm*",      "mm dd*",  "yyyy*",     "tt mm*",       "jjjj",
+        "jj mm*",      "aaaa",        NULL};
+    bool r = false;
+    for (size_t i = 0; EX[i] && !r; i++) {
+        size_t l = strlen(EX[i]);
+        bool star = EX[i][l - 1] == '*';
+        if (star)
+            l--;
+        r = strncmp(n, EX[i], l) == 0 && (star || n[l] == '\0' || n[l] == ' ');
+    }
+    free(n);
+    return r;
+}
+
 /* Sets q->label (never empty) and required markers for item qi. */
 static void resolve_label(ctx *x, size_t qi, bool *req, bool *opt)
 {
@@ -1841,16 +1905,30 @@ static void resolve_label(ctx *x, size_t qi, bool *req, bool *opt)
         }
         if (!label)
             label = prev_text(x, n, 3, &heading, &el, req, opt);
+        if (!label) {
+            /* A floating label right after the field, without for="" */
+            const GumboVector *k = kids(n->parent);
+            for (size_t i = n->index_within_parent + 1;
+                 k && i < k->length && i < n->index_within_parent + 4; i++) {
+                GumboNode *sib = k->data[i];
+                if (sib->type == GUMBO_NODE_WHITESPACE)
+                    continue;
+                if (hx_is_tag(sib, GUMBO_TAG_LABEL) && !hx_attr(sib, "for")) {
+                    label = label_text(sib, NULL, req, opt);
+                    el = label ? sib : NULL;
+                }
+                break;
+            }
+        }
     }
     const char *fallbacks[] = {hx_attr(n, "placeholder"), hx_attr(n, "title"),
                                hx_attr(n, "data-placeholder"), hx_attr(n, "data-label")};
     for (size_t i = 0; !label && i < OA_ARRAY_LEN(fallbacks); i++) {
-        if (!fallbacks[i])
+        if (!fallbacks[i] || is_example(fallbacks[i]))
             continue;
         char *c = hx_clean_label(fallbacks[i], req, opt);
         if (*c) {
             label = c;
-            it->label_weak = true;
         } else {
             free(c);
         }
@@ -1864,7 +1942,6 @@ static void resolve_label(ctx *x, size_t qi, bool *req, bool *opt)
     }
     if (!label) {
         label = humanize(it->name);
-        it->label_weak = true;
     }
     it->label_el = el;
     it->q.label = label;
@@ -2037,6 +2114,16 @@ static bool is_required(ctx *x, size_t qi, bool marker, bool optional)
     return false;
 }
 
+/* Inside a container with display-condition markup (shown by a script). */
+static bool in_dw_wrapper(const ctx *x, const GumboNode *n)
+{
+    int i = 0;
+    for (const GumboNode *a = n; a && a != x->root && i < ANCESTOR_MAX; a = a->parent, i++)
+        if (hx_is_el(a) && has_dw_markup(a))
+            return true;
+    return false;
+}
+
 static void set_display_when(ctx *x, item *it)
 {
     char *field = NULL, *value = NULL;
@@ -2158,6 +2245,7 @@ static void build_question(ctx *x, size_t qi)
     q->required = is_required(x, qi, marker, optional);
     q->description = description(x, qi);
     set_display_when(x, it);
+    it->hidden = !q->dw_field && it->kind != K_FILE && hx_hidden(n) && !in_dw_wrapper(x, n);
 }
 
 /* ---- keys, sections, categories --------------------------------------------------------- */
@@ -2226,7 +2314,10 @@ static void assign_keys(ctx *x)
             item *b = &x->items[k];
             if (!b->q.unified_key || strcmp(a->q.unified_key, b->q.unified_key) != 0)
                 continue;
-            if (b->src > a->src) {
+            /* A visible question beats a hidden one, then the stronger source, then the
+             * first. */
+            bool b_wins = a->hidden != b->hidden ? a->hidden : b->src > a->src;
+            if (b_wins) {
                 set_key(a, NULL);
                 break;
             }
@@ -2608,7 +2699,7 @@ static void extract_form(const doc *d, const cand *c, const char *page_url, oa_f
                 x.submit = n;
             continue;
         }
-        const char *name = hx_attr(n, "name");
+        const char *name = ctl_name(n, k, c->by_id);
         if (!name || !*name || k == K_BUTTON || k == K_PASSWORD || is_disabled(n, x.root))
             continue;
         if (k == K_HIDDEN) {
@@ -2965,6 +3056,13 @@ oa_status drv_html_extract(const char *html, size_t len, const char *page_url, d
         if (cands[i].eligible && (!best || cands[i].score > best->score))
             best = &cands[i];
 
+    if (best && hx_hidden(best->root)) {
+        /* A hidden form on a page that says the job is closed: the job is closed. */
+        char *text = hx_page_text(g);
+        if (uk_is_closed_text(text, NULL))
+            best = NULL;
+        free(text);
+    }
     if (best) {
         extract_form(&d, best, page_url, out);
         if (oa_form_count_questions(out) == 0) {

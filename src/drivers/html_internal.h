@@ -15,6 +15,7 @@ enum {
     TX_SKIP_HIDDEN = 2,   /* leave out elements hidden by attribute, inline style or class */
     TX_SKIP_REQ = 4,      /* leave out required-marker elements ("*"), noting them */
     TX_STOP_AT_SKIP = 8,  /* stop at the `skip` subtree (the text before it only) */
+    TX_SKIP_ERRORS = 16,  /* leave out validation messages (error classes, role=alert) */
 };
 
 /* Parses a page with the driver's guards: OA_TOO_LARGE over DRV_MAX_PAGE_BYTES or nesting

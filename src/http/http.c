@@ -93,8 +93,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, http_req *r, http_res
     oa_log(resp->status >= 500 ? OA_LOG_WARN : OA_LOG_INFO, "http.request",
            "req_id=%s method=%s path=%s status=%d ms=%lld tenant=%s bytes_in=%zu", r->req_id,
            r->method, oa_logq(q, sizeof q, r->path), resp->status,
-           (long long)(oa_mono_ms() - r->t0_mono), oa_logq(t, sizeof t, r->tenant ? r->tenant : "-"),
-           r->body.len);
+           (long long)(oa_mono_ms() - r->t0_mono),
+           oa_logq(t, sizeof t, r->tenant ? r->tenant : "-"), r->body.len);
     return ok;
 }
 
@@ -110,8 +110,8 @@ static void too_large(http_req *r, http_resp *resp)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)version;
     http_server *s = cls;
@@ -234,8 +234,8 @@ oa_status http_start(const char *listen, int threads, const http_handlers *h, ht
     }
     http_server *s = xcalloc(1, sizeof *s);
     s->h = *h;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,

@@ -21,8 +21,8 @@ typedef struct {
 } http_kv;
 
 typedef struct http_req {
-    const char *method;  /* borrowed */
-    const char *path;    /* borrowed, without the query string */
+    const char *method; /* borrowed */
+    const char *path;   /* borrowed, without the query string */
     char req_id[25];
     http_kv *query; /* owned: decoded query arguments in order */
     size_t n_query;
@@ -31,9 +31,9 @@ typedef struct http_req {
     size_t body_limit;
     void *conn; /* struct MHD_Connection */
     /* Filled by the application while handling: */
-    char *tenant;     /* owned */
-    void *route;      /* the application's route for (method, path) */
-    char *params[4];  /* owned: path parameters captured by the router */
+    char *tenant;    /* owned */
+    void *route;     /* the application's route for (method, path) */
+    char *params[4]; /* owned: path parameters captured by the router */
     int64_t t0_mono;
 } http_req;
 

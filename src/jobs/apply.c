@@ -90,7 +90,8 @@ static void attempt(const jobs_env *env, svc_apply_work *w, outcome *o)
         goto out;
     }
     if (rc != OA_OK) {
-        set(o, SVC_APPLY_REVIEW, xasprintf("opening the posting page was refused: %s", why ? why : "?"));
+        set(o, SVC_APPLY_REVIEW,
+            xasprintf("opening the posting page was refused: %s", why ? why : "?"));
         goto out;
     }
     if (page.status == 404 || page.status == 410) {
@@ -116,8 +117,9 @@ static void attempt(const jobs_env *env, svc_apply_work *w, outcome *o)
         goto out;
     }
     if (!have_fresh) {
-        set(o, SVC_APPLY_REVIEW, xasprintf("the application form is no longer on the posting page%s%s",
-                                           dwhy ? ": " : "", dwhy ? dwhy : ""));
+        set(o, SVC_APPLY_REVIEW,
+            xasprintf("the application form is no longer on the posting page%s%s", dwhy ? ": " : "",
+                      dwhy ? dwhy : ""));
         free(dwhy);
         goto out;
     }
@@ -153,8 +155,8 @@ static void attempt(const jobs_env *env, svc_apply_work *w, outcome *o)
         goto out;
     }
     char *cwhy = NULL;
-    drv_outcome dout = d->classify(post.status, post.content_type, oa_buf_cstr(&post.body),
-                                   post.body.len, &cwhy);
+    drv_outcome dout =
+        d->classify(post.status, post.content_type, oa_buf_cstr(&post.body), post.body.len, &cwhy);
     switch (dout) {
     case DRV_SUBMITTED:
         set(o, SVC_APPLY_SUBMITTED, cwhy);
@@ -163,7 +165,8 @@ static void attempt(const jobs_env *env, svc_apply_work *w, outcome *o)
         set(o, SVC_APPLY_RETRY, cwhy ? cwhy : xasprintf("the site answered HTTP %ld", post.status));
         break;
     case DRV_REJECTED:
-        set(o, SVC_APPLY_REVIEW, cwhy ? cwhy : xasprintf("the site answered HTTP %ld", post.status));
+        set(o, SVC_APPLY_REVIEW,
+            cwhy ? cwhy : xasprintf("the site answered HTTP %ld", post.status));
         break;
     }
 out:

@@ -17,8 +17,8 @@
 #define JOBS_MAX_RETRIES 16
 
 typedef struct {
-    int workers;             /* worker threads (default 8) */
-    int64_t lease_ms;        /* how long a claimed job is ours (default 5 min) */
+    int workers;              /* worker threads (default 8) */
+    int64_t lease_ms;         /* how long a claimed job is ours (default 5 min) */
     int64_t fetch_timeout_ms; /* per career-site request (default 30 s) */
     bool allow_private;
     /* Delays before each retry of a transiently failed submission; after the last, the

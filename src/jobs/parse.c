@@ -66,10 +66,11 @@ void jobs_run_parse(const jobs_env *env, const store_job *j)
         const drv_driver *d = drv_pick(res.final_url, oa_buf_cstr(&res.body), res.body.len);
         drv_page_kind pk = DRV_PAGE_NO_FORM;
         char *dwhy = NULL;
-        oa_status drc = d->extract(oa_buf_cstr(&res.body), res.body.len, res.final_url, &pk, &form,
-                                   &dwhy);
+        oa_status drc =
+            d->extract(oa_buf_cstr(&res.body), res.body.len, res.final_url, &pk, &form, &dwhy);
         if (drc != OA_OK) {
-            reason = xasprintf("the page could not be parsed: %s", dwhy ? dwhy : oa_status_str(drc));
+            reason =
+                xasprintf("the page could not be parsed: %s", dwhy ? dwhy : oa_status_str(drc));
         } else if (pk == DRV_PAGE_FORM) {
             kind = SVC_PARSE_OK;
         } else if (pk == DRV_PAGE_CLOSED) {

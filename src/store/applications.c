@@ -4,9 +4,9 @@
 
 #include "store/entities.h"
 
-#define APP_COLS                                                                               \
-    "seq, id, tenant, posting_id, revision_id, email_lower, status, needs_review, "             \
-    "review_reason, decision_reason, answers, query_params, attempts, created_at, updated_at, " \
+#define APP_COLS                                                                                   \
+    "seq, id, tenant, posting_id, revision_id, email_lower, status, needs_review, "                \
+    "review_reason, decision_reason, answers, query_params, attempts, created_at, updated_at, "    \
     "candidate_email, additional_clicks"
 
 static void read_app(oa_stmt *s, oa_application *a)
@@ -41,8 +41,8 @@ oa_status store_app_insert(oa_tx *tx, oa_application *a)
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "ttttttbttttiiiti", a->id, a->tenant, a->posting_id, a->revision_id, a->email_lower,
         oa_app_status_name(a->status), (int)a->needs_review, a->review_reason, a->decision_reason,
-        a->answers_json, a->query_params_json, a->attempts, a->created_at, a->updated_at,
-        a->email, a->additional_clicks);
+        a->answers_json, a->query_params_json, a->attempts, a->created_at, a->updated_at, a->email,
+        a->additional_clicks);
     if (rc != OA_OK)
         return rc;
     return store_query_int(tx, &a->seq, "SELECT seq FROM applications WHERE id = ?", "t", a->id);
@@ -137,10 +137,11 @@ oa_status store_app_pending_ids(oa_tx *tx, const char *posting_id, char ***ids, 
     *ids = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT id FROM applications WHERE posting_id = ? AND status = 'PENDING' "
-                               "ORDER BY seq",
-                               "t", posting_id);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT id FROM applications WHERE posting_id = ? AND status = 'PENDING' "
+                    "ORDER BY seq",
+                    "t", posting_id);
     if (rc != OA_OK)
         return rc;
     while ((rc = store_next(s)) == OA_ROW) {

@@ -17,8 +17,8 @@ oa_status store_meta_get(oa_tx *tx, const char *key, char **value) OA_MUST_CHECK
 /* Inserts unless present; either way *value (malloc'd) is what is stored now. */
 oa_status store_meta_get_or_put(oa_tx *tx, const char *key, const char *value,
                                 char **stored) OA_MUST_CHECK;
-oa_status store_apikey_put(oa_tx *tx, const char *key_hash, const char *tenant,
-                           const char *source, int64_t now) OA_MUST_CHECK;
+oa_status store_apikey_put(oa_tx *tx, const char *key_hash, const char *tenant, const char *source,
+                           int64_t now) OA_MUST_CHECK;
 oa_status store_apikey_find(oa_tx *tx, const char *key_hash, char **tenant) OA_MUST_CHECK;
 oa_status store_apikey_count(oa_tx *tx, int64_t *n) OA_MUST_CHECK;
 
@@ -29,8 +29,8 @@ typedef struct {
     const char *tenant;
     int64_t after;
     int limit;
-    const char *ids_json;      /* ids */
-    const char *parent_json;   /* career_site_ids (postings) or job_posting_ids (applications) */
+    const char *ids_json;       /* ids */
+    const char *parent_json;    /* career_site_ids (postings) or job_posting_ids (applications) */
     const char *job_codes_json; /* postings only */
 } store_page;
 
@@ -39,14 +39,12 @@ oa_status store_site_insert(oa_tx *tx, oa_site *s) OA_MUST_CHECK; /* sets seq */
 oa_status store_site_get(oa_tx *tx, const char *tenant, const char *id, oa_site *out) OA_MUST_CHECK;
 oa_status store_site_find_label(oa_tx *tx, const char *tenant, const char *label,
                                 oa_site *out) OA_MUST_CHECK;
-oa_status store_site_list(oa_tx *tx, const store_page *pg, oa_site **out,
-                          size_t *n) OA_MUST_CHECK;
+oa_status store_site_list(oa_tx *tx, const store_page *pg, oa_site **out, size_t *n) OA_MUST_CHECK;
 void oa_site_list_free(oa_site *l, size_t n);
 
 oa_status store_feed_insert(oa_tx *tx, oa_feed *f) OA_MUST_CHECK;
 oa_status store_feed_get(oa_tx *tx, const char *tenant, const char *id, oa_feed *out) OA_MUST_CHECK;
-oa_status store_feed_list(oa_tx *tx, const store_page *pg, oa_feed **out,
-                          size_t *n) OA_MUST_CHECK;
+oa_status store_feed_list(oa_tx *tx, const store_page *pg, oa_feed **out, size_t *n) OA_MUST_CHECK;
 void oa_feed_list_free(oa_feed *l, size_t n);
 /* Takes the feed's import lease until `until` unless another live one holds it
  * (OA_CONFLICT). */
@@ -74,9 +72,8 @@ oa_status store_posting_feed_missing(oa_tx *tx, const char *feed_id, const char 
                                      char ***ids, size_t *n) OA_MUST_CHECK;
 void oa_posting_list_free(oa_posting *l, size_t n);
 
-oa_status store_revision_insert(oa_tx *tx, const char *id, const char *posting_id,
-                                const char *hash, const char *form_json,
-                                int64_t now) OA_MUST_CHECK;
+oa_status store_revision_insert(oa_tx *tx, const char *id, const char *posting_id, const char *hash,
+                                const char *form_json, int64_t now) OA_MUST_CHECK;
 /* The revision's form JSON (malloc'd) and content hash (optional out). */
 oa_status store_revision_get(oa_tx *tx, const char *id, char **form_json,
                              char hash[65]) OA_MUST_CHECK;

@@ -22,11 +22,11 @@ void oa_event_list_free(oa_event *l, size_t n)
 
 oa_status store_event_insert(oa_tx *tx, oa_event *e)
 {
-    oa_status rc = store_exec(tx,
-                              "INSERT INTO events (id, tenant, type, resource_id, body, created_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?)",
-                              "ttttti", e->id, e->tenant, e->type, e->resource_id, e->body,
-                              e->created_at);
+    oa_status rc =
+        store_exec(tx,
+                   "INSERT INTO events (id, tenant, type, resource_id, body, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+                   "ttttti", e->id, e->tenant, e->type, e->resource_id, e->body, e->created_at);
     if (rc != OA_OK)
         return rc;
     return store_query_int(tx, &e->seq, "SELECT seq FROM events WHERE id = ?", "t", e->id);
@@ -38,10 +38,11 @@ oa_status store_event_list_resource(oa_tx *tx, const char *tenant, const char *r
     *out = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT seq, id, tenant, type, resource_id, body, created_at FROM events "
-                               "WHERE tenant = ? AND resource_id = ? ORDER BY seq",
-                               "tt", tenant, resource_id);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT seq, id, tenant, type, resource_id, body, created_at FROM events "
+                    "WHERE tenant = ? AND resource_id = ? ORDER BY seq",
+                    "tt", tenant, resource_id);
     if (rc != OA_OK)
         return rc;
     while ((rc = store_next(s)) == OA_ROW) {

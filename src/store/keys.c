@@ -22,8 +22,9 @@ oa_status store_meta_get(oa_tx *tx, const char *key, char **value)
 
 oa_status store_meta_get_or_put(oa_tx *tx, const char *key, const char *value, char **stored)
 {
-    oa_status rc = store_exec(tx, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-                              "tt", key, value);
+    oa_status rc =
+        store_exec(tx, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                   "tt", key, value);
     if (rc != OA_OK)
         return rc;
     return store_meta_get(tx, key, stored);
@@ -32,16 +33,18 @@ oa_status store_meta_get_or_put(oa_tx *tx, const char *key, const char *value, c
 oa_status store_apikey_put(oa_tx *tx, const char *key_hash, const char *tenant, const char *source,
                            int64_t now)
 {
-    return store_exec(tx,
-                      "INSERT INTO api_keys (key_hash, tenant, source, created_at) VALUES (?, ?, ?, ?) "
-                      "ON CONFLICT (key_hash) DO UPDATE SET tenant = excluded.tenant",
-                      "ttti", key_hash, tenant, source, now);
+    return store_exec(
+        tx,
+        "INSERT INTO api_keys (key_hash, tenant, source, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (key_hash) DO UPDATE SET tenant = excluded.tenant",
+        "ttti", key_hash, tenant, source, now);
 }
 
 oa_status store_apikey_find(oa_tx *tx, const char *key_hash, char **tenant)
 {
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s, "SELECT tenant FROM api_keys WHERE key_hash = ?", "t", key_hash);
+    oa_status rc =
+        store_query(tx, &s, "SELECT tenant FROM api_keys WHERE key_hash = ?", "t", key_hash);
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);
@@ -75,7 +78,8 @@ oa_status store_token_use(oa_tx *tx, const char *jti, int64_t expires_at)
 oa_status store_token_is_used(oa_tx *tx, const char *jti, bool *used)
 {
     int64_t n = 0;
-    oa_status rc = store_query_int(tx, &n, "SELECT COUNT(*) FROM used_tokens WHERE jti = ?", "t", jti);
+    oa_status rc =
+        store_query_int(tx, &n, "SELECT COUNT(*) FROM used_tokens WHERE jti = ?", "t", jti);
     *used = n > 0;
     return rc;
 }

@@ -5,9 +5,9 @@
 #include "store/entities.h"
 #include "util/crypto.h"
 
-#define POSTING_COLS                                                                           \
-    "p.seq, p.id, p.tenant, p.career_site_id, s.label, p.job_feed_id, p.url, p.job_code, "      \
-    "p.loc_country, p.loc_postal, p.availability, p.archived_reason, p.archived_at, "           \
+#define POSTING_COLS                                                                               \
+    "p.seq, p.id, p.tenant, p.career_site_id, s.label, p.job_feed_id, p.url, p.job_code, "         \
+    "p.loc_country, p.loc_postal, p.availability, p.archived_reason, p.archived_at, "              \
     "p.revision_id, p.parse_failures, p.last_error, p.created_at, p.updated_at"
 #define POSTING_FROM " FROM postings p JOIN career_sites s ON s.id = p.career_site_id "
 
@@ -71,14 +71,15 @@ oa_status store_posting_insert(oa_tx *tx, oa_posting *p, const char *identity)
 {
     oa_status rc = store_exec(
         tx,
-        "INSERT INTO postings (id, tenant, career_site_id, job_feed_id, url, job_code, identity_key, "
+        "INSERT INTO postings (id, tenant, career_site_id, job_feed_id, url, job_code, "
+        "identity_key, "
         "loc_country, loc_postal, availability, archived_reason, archived_at, revision_id, "
         "parse_failures, last_error, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "tttttttttttititii", p->id, p->tenant, p->site_id, p->job_feed_id, p->url, p->job_code,
         identity, p->loc_country, p->loc_postal, oa_availability_name(p->state.av),
-        oa_archive_reason_name(p->state.reason), p->archived_at, p->revision_id,
-        p->parse_failures, p->last_error, p->created_at, p->updated_at);
+        oa_archive_reason_name(p->state.reason), p->archived_at, p->revision_id, p->parse_failures,
+        p->last_error, p->created_at, p->updated_at);
     if (rc != OA_OK)
         return rc;
     return store_query_int(tx, &p->seq, "SELECT seq FROM postings WHERE id = ?", "t", p->id);
@@ -97,8 +98,8 @@ oa_status store_posting_get(oa_tx *tx, const char *tenant, const char *id, oa_po
 oa_status store_posting_find_identity(oa_tx *tx, const char *identity, oa_posting *out)
 {
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s, "SELECT " POSTING_COLS POSTING_FROM "WHERE p.identity_key = ?",
-                               "t", identity);
+    oa_status rc = store_query(
+        tx, &s, "SELECT " POSTING_COLS POSTING_FROM "WHERE p.identity_key = ?", "t", identity);
     return rc == OA_OK ? one_posting(s, out) : rc;
 }
 
@@ -108,8 +109,7 @@ oa_status store_posting_update(oa_tx *tx, const oa_posting *p)
                       "UPDATE postings SET job_code = ?, loc_country = ?, loc_postal = ?, "
                       "availability = ?, archived_reason = ?, archived_at = ?, revision_id = ?, "
                       "parse_failures = ?, last_error = ?, updated_at = ? WHERE id = ?",
-                      "tttttititit",
-                      p->job_code, p->loc_country, p->loc_postal,
+                      "tttttititit", p->job_code, p->loc_country, p->loc_postal,
                       oa_availability_name(p->state.av), oa_archive_reason_name(p->state.reason),
                       p->archived_at, p->revision_id, p->parse_failures, p->last_error,
                       p->updated_at, p->id);
@@ -165,10 +165,11 @@ oa_status store_posting_feed_missing(oa_tx *tx, const char *feed_id, const char 
     *ids = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT id FROM postings WHERE job_feed_id = ?1 AND availability <> 'ARCHIVED' "
-                               "AND id NOT IN (SELECT value FROM json_each(?2)) ORDER BY seq",
-                               "tt", feed_id, keep_json);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT id FROM postings WHERE job_feed_id = ?1 AND availability <> 'ARCHIVED' "
+                    "AND id NOT IN (SELECT value FROM json_each(?2)) ORDER BY seq",
+                    "tt", feed_id, keep_json);
     if (rc != OA_OK)
         return rc;
     while ((rc = store_next(s)) == OA_ROW) {
@@ -184,8 +185,8 @@ oa_status store_posting_feed_missing(oa_tx *tx, const char *feed_id, const char 
     return rc;
 }
 
-oa_status store_revision_insert(oa_tx *tx, const char *id, const char *posting_id,
-                                const char *hash, const char *form_json, int64_t now)
+oa_status store_revision_insert(oa_tx *tx, const char *id, const char *posting_id, const char *hash,
+                                const char *form_json, int64_t now)
 {
     return store_exec(tx,
                       "INSERT INTO form_revisions (id, posting_id, content_hash, form, created_at) "
@@ -196,8 +197,8 @@ oa_status store_revision_insert(oa_tx *tx, const char *id, const char *posting_i
 oa_status store_revision_get(oa_tx *tx, const char *id, char **form_json, char hash[65])
 {
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s, "SELECT form, content_hash FROM form_revisions WHERE id = ?",
-                               "t", id);
+    oa_status rc =
+        store_query(tx, &s, "SELECT form, content_hash FROM form_revisions WHERE id = ?", "t", id);
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);

@@ -14,11 +14,12 @@
 oa_status store_job_put(oa_tx *tx, const char *kind, const char *ref_id, const char *tenant,
                         int64_t run_at, bool force)
 {
-    return store_exec(tx,
-                      "INSERT INTO jobs (kind, ref_id, tenant, run_at, created_at) VALUES (?1, ?2, ?3, ?4, ?4) "
-                      "ON CONFLICT (kind, ref_id) DO UPDATE SET run_at = CASE WHEN ?5 = 1 "
-                      "OR excluded.run_at < jobs.run_at THEN excluded.run_at ELSE jobs.run_at END",
-                      "tttib", kind, ref_id, tenant, run_at, (int)force);
+    return store_exec(
+        tx,
+        "INSERT INTO jobs (kind, ref_id, tenant, run_at, created_at) VALUES (?1, ?2, ?3, ?4, ?4) "
+        "ON CONFLICT (kind, ref_id) DO UPDATE SET run_at = CASE WHEN ?5 = 1 "
+        "OR excluded.run_at < jobs.run_at THEN excluded.run_at ELSE jobs.run_at END",
+        "tttib", kind, ref_id, tenant, run_at, (int)force);
 }
 
 oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_limit, store_job *out)
@@ -29,7 +30,8 @@ oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_li
     oa_status rc = store_query(
         tx, &s,
         "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3 WHERE id = ("
-        " SELECT j.id FROM jobs j WHERE j.run_at <= ?1 AND (j.lease_until IS NULL OR j.lease_until < ?1)"
+        " SELECT j.id FROM jobs j WHERE j.run_at <= ?1 AND (j.lease_until IS NULL OR j.lease_until "
+        "< ?1)"
         " AND (j.kind <> 'parse' OR (SELECT COUNT(*) FROM jobs k WHERE k.kind = 'parse'"
         "  AND k.tenant = j.tenant AND k.lease_until >= ?1) < ?4)"
         " ORDER BY CASE WHEN j.kind = 'apply' THEN 0 ELSE 1 END, j.run_at, j.id LIMIT 1) "
@@ -58,8 +60,9 @@ oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_li
 oa_status store_job_owned(oa_tx *tx, const store_job *j, bool *owned)
 {
     int64_t n = 0;
-    oa_status rc = store_query_int(tx, &n, "SELECT COUNT(*) FROM jobs WHERE id = ? AND lease_token = ?",
-                                   "it", j->id, j->lease_token);
+    oa_status rc =
+        store_query_int(tx, &n, "SELECT COUNT(*) FROM jobs WHERE id = ? AND lease_token = ?", "it",
+                        j->id, j->lease_token);
     *owned = n == 1;
     return rc;
 }
@@ -72,10 +75,11 @@ oa_status store_job_finish(oa_tx *tx, const store_job *j)
 
 oa_status store_job_retry(oa_tx *tx, const store_job *j, int64_t run_at, int64_t attempts)
 {
-    return store_exec(tx,
-                      "UPDATE jobs SET run_at = ?, attempts = ?, lease_until = NULL, lease_token = NULL "
-                      "WHERE id = ? AND lease_token = ?",
-                      "iiit", run_at, attempts, j->id, j->lease_token);
+    return store_exec(
+        tx,
+        "UPDATE jobs SET run_at = ?, attempts = ?, lease_until = NULL, lease_token = NULL "
+        "WHERE id = ? AND lease_token = ?",
+        "iiit", run_at, attempts, j->id, j->lease_token);
 }
 
 oa_status store_job_cancel(oa_tx *tx, const char *kind, const char *ref_id)
@@ -85,19 +89,21 @@ oa_status store_job_cancel(oa_tx *tx, const char *kind, const char *ref_id)
 
 oa_status store_job_release(oa_tx *tx, const char *lease_token, int64_t *released)
 {
-    return store_exec_n(tx, released,
-                        "UPDATE jobs SET lease_until = NULL, lease_token = NULL WHERE lease_token IS NOT NULL "
-                        "AND (CAST(?1 AS TEXT) IS NULL OR lease_token = ?1)",
-                        "t", lease_token);
+    return store_exec_n(
+        tx, released,
+        "UPDATE jobs SET lease_until = NULL, lease_token = NULL WHERE lease_token IS NOT NULL "
+        "AND (CAST(?1 AS TEXT) IS NULL OR lease_token = ?1)",
+        "t", lease_token);
 }
 
 oa_status store_job_next_due(oa_tx *tx, int64_t *at)
 {
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > run_at "
-                               "THEN lease_until ELSE run_at END) FROM jobs",
-                               "");
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > run_at "
+                    "THEN lease_until ELSE run_at END) FROM jobs",
+                    "");
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);

@@ -30,8 +30,9 @@ static oa_status one_site(oa_stmt *s, oa_site *out)
 
 oa_status store_site_insert(oa_tx *tx, oa_site *s)
 {
-    oa_status rc = store_exec(tx, "INSERT INTO career_sites (id, tenant, label, created_at) VALUES (?, ?, ?, ?)",
-                              "ttti", s->id, s->tenant, s->label, s->created_at);
+    oa_status rc = store_exec(
+        tx, "INSERT INTO career_sites (id, tenant, label, created_at) VALUES (?, ?, ?, ?)", "ttti",
+        s->id, s->tenant, s->label, s->created_at);
     if (rc != OA_OK)
         return rc;
     return store_query_int(tx, &s->seq, "SELECT seq FROM career_sites WHERE id = ?", "t", s->id);
@@ -40,18 +41,20 @@ oa_status store_site_insert(oa_tx *tx, oa_site *s)
 oa_status store_site_get(oa_tx *tx, const char *tenant, const char *id, oa_site *out)
 {
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s, "SELECT " SITE_COLS " FROM career_sites WHERE id = ? AND tenant = ?",
-                               "tt", id, tenant);
+    oa_status rc =
+        store_query(tx, &s, "SELECT " SITE_COLS " FROM career_sites WHERE id = ? AND tenant = ?",
+                    "tt", id, tenant);
     return rc == OA_OK ? one_site(s, out) : rc;
 }
 
 oa_status store_site_find_label(oa_tx *tx, const char *tenant, const char *label, oa_site *out)
 {
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT " SITE_COLS " FROM career_sites WHERE tenant = ? AND label = ? "
-                               "ORDER BY seq LIMIT 1",
-                               "tt", tenant, label);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT " SITE_COLS " FROM career_sites WHERE tenant = ? AND label = ? "
+                    "ORDER BY seq LIMIT 1",
+                    "tt", tenant, label);
     return rc == OA_OK ? one_site(s, out) : rc;
 }
 
@@ -67,11 +70,12 @@ oa_status store_site_list(oa_tx *tx, const store_page *pg, oa_site **out, size_t
     *out = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT " SITE_COLS " FROM career_sites WHERE tenant = ?1 AND seq > ?2 "
-                               "AND (CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3))) "
-                               "ORDER BY seq LIMIT ?4",
-                               "titi", pg->tenant, pg->after, pg->ids_json, (int64_t)pg->limit);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT " SITE_COLS " FROM career_sites WHERE tenant = ?1 AND seq > ?2 "
+                    "AND (CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3))) "
+                    "ORDER BY seq LIMIT ?4",
+                    "titi", pg->tenant, pg->after, pg->ids_json, (int64_t)pg->limit);
     if (rc != OA_OK)
         return rc;
     while ((rc = store_next(s)) == OA_ROW) {
@@ -101,8 +105,9 @@ static void read_feed(oa_stmt *s, oa_feed *o)
 
 oa_status store_feed_insert(oa_tx *tx, oa_feed *f)
 {
-    oa_status rc = store_exec(tx, "INSERT INTO job_feeds (id, tenant, label, created_at) VALUES (?, ?, ?, ?)",
-                              "ttti", f->id, f->tenant, f->label, f->created_at);
+    oa_status rc =
+        store_exec(tx, "INSERT INTO job_feeds (id, tenant, label, created_at) VALUES (?, ?, ?, ?)",
+                   "ttti", f->id, f->tenant, f->label, f->created_at);
     if (rc != OA_OK)
         return rc;
     return store_query_int(tx, &f->seq, "SELECT seq FROM job_feeds WHERE id = ?", "t", f->id);
@@ -140,12 +145,13 @@ oa_status store_feed_list(oa_tx *tx, const store_page *pg, oa_feed **out, size_t
     *out = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT seq, id, tenant, label, created_at FROM job_feeds "
-                               "WHERE tenant = ?1 AND seq > ?2 "
-                               "AND (CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3))) "
-                               "ORDER BY seq LIMIT ?4",
-                               "titi", pg->tenant, pg->after, pg->ids_json, (int64_t)pg->limit);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT seq, id, tenant, label, created_at FROM job_feeds "
+                    "WHERE tenant = ?1 AND seq > ?2 "
+                    "AND (CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3))) "
+                    "ORDER BY seq LIMIT ?4",
+                    "titi", pg->tenant, pg->after, pg->ids_json, (int64_t)pg->limit);
     if (rc != OA_OK)
         return rc;
     while ((rc = store_next(s)) == OA_ROW) {
@@ -166,10 +172,11 @@ oa_status store_feed_lock(oa_tx *tx, const char *feed_id, const char *token, int
                           int64_t until)
 {
     int64_t changed = 0;
-    oa_status rc = store_exec_n(tx, &changed,
-                                "UPDATE job_feeds SET import_lease_until = ?, import_lease_token = ? "
-                                "WHERE id = ? AND (import_lease_until IS NULL OR import_lease_until < ?)",
-                                "itti", until, token, feed_id, now);
+    oa_status rc =
+        store_exec_n(tx, &changed,
+                     "UPDATE job_feeds SET import_lease_until = ?, import_lease_token = ? "
+                     "WHERE id = ? AND (import_lease_until IS NULL OR import_lease_until < ?)",
+                     "itti", until, token, feed_id, now);
     if (rc != OA_OK)
         return rc;
     return changed == 1 ? OA_OK : OA_CONFLICT;

@@ -86,9 +86,8 @@ static oa_status sq_conn_open(void *db, void **conn, char **why)
 {
     sq_db *d = db;
     sqlite3 *h = NULL;
-    int rc = sqlite3_open_v2(d->path, &h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        d->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         *why = xasprintf("cannot open %s: %s", d->path, h ? sqlite3_errmsg(h) : "out of memory");
         sqlite3_close(h);

@@ -14,7 +14,7 @@ static oa_status grouped(oa_tx *tx, const char *sql, store_count **out, size_t *
         return rc;
     while ((rc = store_next(s)) == OA_ROW) {
         *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        store_copy(s, 0, (*out)[*n].name, sizeof (*out)[*n].name);
+        store_copy(s, 0, (*out)[*n].name, sizeof(*out)[*n].name);
         (*out)[*n].n = store_int(s, 1);
         (*n)++;
     }
@@ -29,12 +29,14 @@ static oa_status grouped(oa_tx *tx, const char *sql, store_count **out, size_t *
 
 oa_status store_stats_postings(oa_tx *tx, store_count **out, size_t *n)
 {
-    return grouped(tx, "SELECT availability, COUNT(*) FROM postings GROUP BY availability ORDER BY 1", out, n);
+    return grouped(
+        tx, "SELECT availability, COUNT(*) FROM postings GROUP BY availability ORDER BY 1", out, n);
 }
 
 oa_status store_stats_applications(oa_tx *tx, store_count **out, size_t *n)
 {
-    return grouped(tx, "SELECT status, COUNT(*) FROM applications GROUP BY status ORDER BY 1", out, n);
+    return grouped(tx, "SELECT status, COUNT(*) FROM applications GROUP BY status ORDER BY 1", out,
+                   n);
 }
 
 oa_status store_stats_jobs(oa_tx *tx, store_count **out, size_t *n)
@@ -47,10 +49,11 @@ oa_status store_stats_scalar(oa_tx *tx, const char *what, int64_t *n)
     if (strcmp(what, "events") == 0)
         return store_query_int(tx, n, "SELECT COUNT(*) FROM events", "");
     if (strcmp(what, "review") == 0)
-        return store_query_int(tx, n,
-                               "SELECT COUNT(*) FROM applications WHERE needs_review = 1 AND status = 'PENDING'",
-                               "");
+        return store_query_int(
+            tx, n,
+            "SELECT COUNT(*) FROM applications WHERE needs_review = 1 AND status = 'PENDING'", "");
     if (strcmp(what, "leased") == 0)
-        return store_query_int(tx, n, "SELECT COUNT(*) FROM jobs WHERE lease_token IS NOT NULL", "");
+        return store_query_int(tx, n, "SELECT COUNT(*) FROM jobs WHERE lease_token IS NOT NULL",
+                               "");
     return OA_NOT_FOUND;
 }

@@ -133,14 +133,16 @@ static oa_status migrate_one(oa_tx *tx, void *arg)
     oa_status rc = ops->exec_script(tx->c->conn, mc->m->sql, &mc->why);
     if (rc != OA_OK)
         return rc;
-    return store_exec(tx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+    return store_exec(tx,
+                      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                       "iti", (int64_t)mc->version, mc->m->name, (int64_t)time(NULL) * 1000);
 }
 
 static oa_status read_version(oa_tx *tx, void *arg)
 {
     int64_t v = 0;
-    oa_status rc = store_query_int(tx, &v, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
+    oa_status rc =
+        store_query_int(tx, &v, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
     *(int *)arg = (int)v;
     return rc == OA_NOT_FOUND ? OA_OK : rc;
 }
@@ -183,8 +185,7 @@ static oa_status migrate(oa_store *st, char **why)
             return rc;
         }
         free(mc.why);
-        oa_log(OA_LOG_INFO, "store.migrated", "backend=%s migration=%s", st->ops->name,
-               ms[i].name);
+        oa_log(OA_LOG_INFO, "store.migrated", "backend=%s migration=%s", st->ops->name, ms[i].name);
         current = v;
     }
     if (current > latest) {

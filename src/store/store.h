@@ -38,7 +38,7 @@ typedef struct store_ops {
     void (*rollback)(void *conn);
     oa_status (*prepare)(void *conn, const char *sql, void **stmt);
     void (*finalize)(void *stmt);
-    void (*reset)(void *stmt); /* clears bindings too */
+    void (*reset)(void *stmt);                                         /* clears bindings too */
     void (*bind_text)(void *stmt, int idx, const char *s, size_t len); /* idx from 1; s copied */
     void (*bind_int)(void *stmt, int idx, int64_t v);
     void (*bind_null)(void *stmt, int idx);

@@ -60,8 +60,8 @@ void oa_send_clear(oa_send *s)
 
 /* ---- endpoints ---- */
 
-#define EP_COLS                                                                                \
-    "seq, id, tenant, url, description, event_types, enabled, disabled_reason, disabled_at, "   \
+#define EP_COLS                                                                                    \
+    "seq, id, tenant, url, description, event_types, enabled, disabled_reason, disabled_at, "      \
     "secret, old_secret, old_secret_expires_at, failing_since, created_at, updated_at"
 
 static void read_ep(oa_stmt *s, oa_endpoint *e)
@@ -114,16 +114,18 @@ oa_status store_endpoint_insert(oa_tx *tx, oa_endpoint *e)
         e->old_secret_expires_at, e->failing_since, e->created_at, e->updated_at);
     if (rc != OA_OK)
         return rc;
-    return store_query_int(tx, &e->seq, "SELECT seq FROM webhook_endpoints WHERE id = ?", "t", e->id);
+    return store_query_int(tx, &e->seq, "SELECT seq FROM webhook_endpoints WHERE id = ?", "t",
+                           e->id);
 }
 
 oa_status store_endpoint_get(oa_tx *tx, const char *tenant, const char *id, oa_endpoint *out)
 {
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT " EP_COLS " FROM webhook_endpoints WHERE id = ?1 AND deleted = 0 "
-                               "AND (CAST(?2 AS TEXT) IS NULL OR tenant = ?2)",
-                               "tt", id, tenant);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT " EP_COLS " FROM webhook_endpoints WHERE id = ?1 AND deleted = 0 "
+                    "AND (CAST(?2 AS TEXT) IS NULL OR tenant = ?2)",
+                    "tt", id, tenant);
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);
@@ -139,22 +141,24 @@ oa_status store_endpoint_get(oa_tx *tx, const char *tenant, const char *id, oa_e
 
 oa_status store_endpoint_update(oa_tx *tx, const oa_endpoint *e)
 {
-    return store_exec(tx,
-                      "UPDATE webhook_endpoints SET url = ?, description = ?, event_types = ?, "
-                      "enabled = ?, disabled_reason = ?, disabled_at = ?, secret = ?, old_secret = ?, "
-                      "old_secret_expires_at = ?, failing_since = ?, updated_at = ? WHERE id = ?",
-                      "tttbtittiiit", e->url, e->description, e->event_types_json, (int)e->enabled,
-                      e->disabled_reason, e->disabled_at, e->secret, e->old_secret,
-                      e->old_secret_expires_at, e->failing_since, e->updated_at, e->id);
+    return store_exec(
+        tx,
+        "UPDATE webhook_endpoints SET url = ?, description = ?, event_types = ?, "
+        "enabled = ?, disabled_reason = ?, disabled_at = ?, secret = ?, old_secret = ?, "
+        "old_secret_expires_at = ?, failing_since = ?, updated_at = ? WHERE id = ?",
+        "tttbtittiiit", e->url, e->description, e->event_types_json, (int)e->enabled,
+        e->disabled_reason, e->disabled_at, e->secret, e->old_secret, e->old_secret_expires_at,
+        e->failing_since, e->updated_at, e->id);
 }
 
 oa_status store_endpoint_delete(oa_tx *tx, const char *tenant, const char *id, int64_t now)
 {
     int64_t changed = 0;
-    oa_status rc = store_exec_n(tx, &changed,
-                                "UPDATE webhook_endpoints SET deleted = 1, enabled = 0, updated_at = ? "
-                                "WHERE id = ? AND tenant = ? AND deleted = 0",
-                                "itt", now, id, tenant);
+    oa_status rc =
+        store_exec_n(tx, &changed,
+                     "UPDATE webhook_endpoints SET deleted = 1, enabled = 0, updated_at = ? "
+                     "WHERE id = ? AND tenant = ? AND deleted = 0",
+                     "itt", now, id, tenant);
     if (rc != OA_OK)
         return rc;
     if (changed == 0)
@@ -169,10 +173,11 @@ oa_status store_endpoint_delete(oa_tx *tx, const char *tenant, const char *id, i
 oa_status store_endpoint_list(oa_tx *tx, const store_page *pg, oa_endpoint **out, size_t *n)
 {
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT " EP_COLS " FROM webhook_endpoints WHERE tenant = ? AND deleted = 0 "
-                               "AND seq > ? ORDER BY seq LIMIT ?",
-                               "tii", pg->tenant, pg->after, (int64_t)pg->limit);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT " EP_COLS " FROM webhook_endpoints WHERE tenant = ? AND deleted = 0 "
+                    "AND seq > ? ORDER BY seq LIMIT ?",
+                    "tii", pg->tenant, pg->after, (int64_t)pg->limit);
     return rc == OA_OK ? read_eps(s, out, n) : rc;
 }
 
@@ -180,20 +185,21 @@ oa_status store_endpoints_subscribed(oa_tx *tx, const char *tenant, const char *
                                      oa_endpoint **out, size_t *n)
 {
     oa_stmt *s;
-    oa_status rc = store_query(
-        tx, &s,
-        "SELECT " EP_COLS " FROM webhook_endpoints WHERE tenant = ?1 AND deleted = 0 AND enabled = 1 "
-        "AND ((event_types IS NULL AND ?3 = 1) OR EXISTS "
-        "(SELECT 1 FROM json_each(event_types) WHERE value = ?2)) ORDER BY seq",
-        "ttb", tenant, type, (int)all_ok);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT " EP_COLS
+                    " FROM webhook_endpoints WHERE tenant = ?1 AND deleted = 0 AND enabled = 1 "
+                    "AND ((event_types IS NULL AND ?3 = 1) OR EXISTS "
+                    "(SELECT 1 FROM json_each(event_types) WHERE value = ?2)) ORDER BY seq",
+                    "ttb", tenant, type, (int)all_ok);
     return rc == OA_OK ? read_eps(s, out, n) : rc;
 }
 
 /* ---- deliveries ---- */
 
-#define DL_COLS                                                                                \
-    "d.seq, d.id, d.tenant, d.event_seq, d.event_id, d.endpoint_id, d.resource_id, d.status, "  \
-    "d.attempts, d.next_attempt_at, d.lease_token, d.last_status_code, d.last_error, "          \
+#define DL_COLS                                                                                    \
+    "d.seq, d.id, d.tenant, d.event_seq, d.event_id, d.endpoint_id, d.resource_id, d.status, "     \
+    "d.attempts, d.next_attempt_at, d.lease_token, d.last_status_code, d.last_error, "             \
     "d.created_at, d.updated_at, d.finished_at"
 
 static void read_dl(oa_stmt *s, oa_delivery *d)
@@ -218,12 +224,13 @@ static void read_dl(oa_stmt *s, oa_delivery *d)
 
 oa_status store_delivery_insert(oa_tx *tx, oa_delivery *d)
 {
-    return store_exec(tx,
-                      "INSERT INTO webhook_deliveries (id, tenant, event_seq, event_id, endpoint_id, "
-                      "resource_id, status, attempts, next_attempt_at, created_at, updated_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
-                      "ttitttiii", d->id, d->tenant, d->event_seq, d->event_id, d->endpoint_id,
-                      d->resource_id, d->next_attempt_at, d->created_at, d->updated_at);
+    return store_exec(
+        tx,
+        "INSERT INTO webhook_deliveries (id, tenant, event_seq, event_id, endpoint_id, "
+        "resource_id, status, attempts, next_attempt_at, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+        "ttitttiii", d->id, d->tenant, d->event_seq, d->event_id, d->endpoint_id, d->resource_id,
+        d->next_attempt_at, d->created_at, d->updated_at);
 }
 
 oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int limit,
@@ -238,13 +245,16 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int lim
         tx, &s,
         "SELECT " DL_COLS ", ev.body, ev.type, ev.created_at, e.url, e.secret, "
         "CASE WHEN e.old_secret_expires_at > ?1 THEN e.old_secret END "
-        "FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.seq) AS rn "
+        "FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY "
+        "d.next_attempt_at, d.seq) AS rn "
         "      FROM webhook_deliveries d "
         "      WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 "
         "      AND (d.lease_until IS NULL OR d.lease_until < ?1) "
         "      AND d.endpoint_id NOT IN (SELECT value FROM json_each(?2)) "
-        "      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id "
-        "          AND p.resource_id = d.resource_id AND p.status = 'pending' AND p.event_seq < d.event_seq)) d "
+        "      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = "
+        "d.endpoint_id "
+        "          AND p.resource_id = d.resource_id AND p.status = 'pending' AND p.event_seq < "
+        "d.event_seq)) d "
         "JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 AND e.deleted = 0 "
         "JOIN events ev ON ev.id = d.event_id "
         "WHERE d.rn <= ?3 ORDER BY d.next_attempt_at, d.seq LIMIT ?4",
@@ -270,10 +280,11 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int lim
         oa_send *x = &(*out)[i];
         oa_id_new(x->d.lease_token);
         int64_t changed = 0;
-        rc = store_exec_n(tx, &changed,
-                          "UPDATE webhook_deliveries SET lease_until = ?, lease_token = ? "
-                          "WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)",
-                          "itti", now + lease_ms, x->d.lease_token, x->d.id, now);
+        rc = store_exec_n(
+            tx, &changed,
+            "UPDATE webhook_deliveries SET lease_until = ?, lease_token = ? "
+            "WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)",
+            "itti", now + lease_ms, x->d.lease_token, x->d.id, now);
         if (rc != OA_OK)
             goto fail;
         if (changed != 1) { /* taken meanwhile (another node): drop it from the batch */
@@ -313,7 +324,8 @@ oa_status store_delivery_settle(oa_tx *tx, const oa_delivery *d, const char *sta
 oa_status store_delivery_get(oa_tx *tx, const char *id, oa_delivery *out)
 {
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s, "SELECT " DL_COLS " FROM webhook_deliveries d WHERE d.id = ?", "t", id);
+    oa_status rc =
+        store_query(tx, &s, "SELECT " DL_COLS " FROM webhook_deliveries d WHERE d.id = ?", "t", id);
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);
@@ -332,9 +344,9 @@ oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_deliver
     *out = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT " DL_COLS " FROM webhook_deliveries d WHERE d.event_id = ? ORDER BY d.seq",
-                               "t", event_id);
+    oa_status rc = store_query(
+        tx, &s, "SELECT " DL_COLS " FROM webhook_deliveries d WHERE d.event_id = ? ORDER BY d.seq",
+        "t", event_id);
     if (rc != OA_OK)
         return rc;
     while ((rc = store_next(s)) == OA_ROW) {
@@ -353,22 +365,24 @@ oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_deliver
 
 oa_status store_deliveries_redeliver(oa_tx *tx, const char *event_id, int64_t now, int64_t *n)
 {
-    return store_exec_n(tx, n,
-                        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, "
-                        "lease_until = NULL, lease_token = NULL, updated_at = ?1, finished_at = NULL "
-                        "WHERE event_id = ?2 AND status IN ('delivered', 'failed') AND endpoint_id IN "
-                        "(SELECT id FROM webhook_endpoints WHERE enabled = 1 AND deleted = 0)",
-                        "it", now, event_id);
+    return store_exec_n(
+        tx, n,
+        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, "
+        "lease_until = NULL, lease_token = NULL, updated_at = ?1, finished_at = NULL "
+        "WHERE event_id = ?2 AND status IN ('delivered', 'failed') AND endpoint_id IN "
+        "(SELECT id FROM webhook_endpoints WHERE enabled = 1 AND deleted = 0)",
+        "it", now, event_id);
 }
 
 oa_status store_deliveries_recover(oa_tx *tx, const char *endpoint_id, int64_t since, int64_t now,
                                    int64_t *n)
 {
-    return store_exec_n(tx, n,
-                        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, "
-                        "lease_until = NULL, lease_token = NULL, updated_at = ?1, finished_at = NULL "
-                        "WHERE endpoint_id = ?2 AND status = 'failed' AND created_at >= ?3",
-                        "iti", now, endpoint_id, since);
+    return store_exec_n(
+        tx, n,
+        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, "
+        "lease_until = NULL, lease_token = NULL, updated_at = ?1, finished_at = NULL "
+        "WHERE endpoint_id = ?2 AND status = 'failed' AND created_at >= ?3",
+        "iti", now, endpoint_id, since);
 }
 
 oa_status store_deliveries_release(oa_tx *tx, int64_t *n)
@@ -382,12 +396,13 @@ oa_status store_deliveries_release(oa_tx *tx, int64_t *n)
 oa_status store_delivery_next_due(oa_tx *tx, int64_t *at)
 {
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT MIN(CASE WHEN d.lease_until IS NOT NULL AND d.lease_until > d.next_attempt_at "
-                               "THEN d.lease_until ELSE d.next_attempt_at END) FROM webhook_deliveries d "
-                               "JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 "
-                               "WHERE d.status = 'pending'",
-                               "");
+    oa_status rc = store_query(
+        tx, &s,
+        "SELECT MIN(CASE WHEN d.lease_until IS NOT NULL AND d.lease_until > d.next_attempt_at "
+        "THEN d.lease_until ELSE d.next_attempt_at END) FROM webhook_deliveries d "
+        "JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 "
+        "WHERE d.status = 'pending'",
+        "");
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);
@@ -418,11 +433,12 @@ oa_status store_attempts_for_event(oa_tx *tx, const char *event_id, oa_attempt *
     *out = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT seq, delivery_id, event_id, endpoint_id, attempt, attempted_at, "
-                               "status_code, latency_ms, error, response_excerpt FROM webhook_attempts "
-                               "WHERE event_id = ? ORDER BY seq",
-                               "t", event_id);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT seq, delivery_id, event_id, endpoint_id, attempt, attempted_at, "
+                    "status_code, latency_ms, error, response_excerpt FROM webhook_attempts "
+                    "WHERE event_id = ? ORDER BY seq",
+                    "t", event_id);
     if (rc != OA_OK)
         return rc;
     while ((rc = store_next(s)) == OA_ROW) {
@@ -488,11 +504,12 @@ oa_status store_event_list(oa_tx *tx, const store_page *pg, const char *type,
     *out = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND seq > ?2 "
-                               "AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) "
-                               "AND (CAST(?4 AS TEXT) IS NULL OR resource_id = ?4) ORDER BY seq LIMIT ?5",
-                               "titti", pg->tenant, pg->after, type, resource_id, (int64_t)pg->limit);
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND seq > ?2 "
+                    "AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) "
+                    "AND (CAST(?4 AS TEXT) IS NULL OR resource_id = ?4) ORDER BY seq LIMIT ?5",
+                    "titti", pg->tenant, pg->after, type, resource_id, (int64_t)pg->limit);
     if (rc != OA_OK)
         return rc;
     while ((rc = store_next(s)) == OA_ROW) {
@@ -514,9 +531,8 @@ oa_status store_stats_deliveries(oa_tx *tx, store_count **out, size_t *n)
     *out = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s,
-                               "SELECT status, COUNT(*) FROM webhook_deliveries GROUP BY status ORDER BY 1",
-                               "");
+    oa_status rc = store_query(
+        tx, &s, "SELECT status, COUNT(*) FROM webhook_deliveries GROUP BY status ORDER BY 1", "");
     if (rc != OA_OK)
         return rc;
     while ((rc = store_next(s)) == OA_ROW) {
@@ -536,10 +552,12 @@ oa_status store_stats_deliveries(oa_tx *tx, store_count **out, size_t *n)
 
 oa_status store_stats_endpoints(oa_tx *tx, int64_t *enabled, int64_t *disabled)
 {
-    oa_status rc = store_query_int(tx, enabled,
-                                   "SELECT COUNT(*) FROM webhook_endpoints WHERE deleted = 0 AND enabled = 1", "");
+    oa_status rc = store_query_int(
+        tx, enabled, "SELECT COUNT(*) FROM webhook_endpoints WHERE deleted = 0 AND enabled = 1",
+        "");
     if (rc == OA_OK)
-        rc = store_query_int(tx, disabled,
-                             "SELECT COUNT(*) FROM webhook_endpoints WHERE deleted = 0 AND enabled = 0", "");
+        rc = store_query_int(
+            tx, disabled,
+            "SELECT COUNT(*) FROM webhook_endpoints WHERE deleted = 0 AND enabled = 0", "");
     return rc;
 }

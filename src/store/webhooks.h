@@ -60,12 +60,12 @@ typedef struct {
 /* A delivery claimed for sending, with what it takes to send it. */
 typedef struct {
     oa_delivery d;
-    char *body;           /* the event's exact bytes */
+    char *body; /* the event's exact bytes */
     char *event_type;
     int64_t event_created_at;
     char *url;
     char *secret;
-    char *old_secret;     /* NULL unless within the grace period */
+    char *old_secret; /* NULL unless within the grace period */
 } oa_send;
 
 void oa_endpoint_clear(oa_endpoint *e);
@@ -121,7 +121,8 @@ oa_status store_attempts_for_event(oa_tx *tx, const char *event_id, oa_attempt *
                                    size_t *n) OA_MUST_CHECK;
 
 /* Events for the observability API. `type` and `resource_id` filters may be NULL. */
-oa_status store_event_get(oa_tx *tx, const char *tenant, const char *id, oa_event *out) OA_MUST_CHECK;
+oa_status store_event_get(oa_tx *tx, const char *tenant, const char *id,
+                          oa_event *out) OA_MUST_CHECK;
 oa_status store_event_list(oa_tx *tx, const store_page *pg, const char *type,
                            const char *resource_id, oa_event **out, size_t *n) OA_MUST_CHECK;
 

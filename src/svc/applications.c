@@ -186,8 +186,8 @@ oa_status svc_apply(svc *s, const char *tenant, const svc_apply_req *req, oa_app
     *bad_qid = NULL;
     oa_token_claims cl;
     const char *terr = NULL;
-    if (core_token_verify(s->token_key, sizeof s->token_key, req->token, oa_now_ms(), &cl,
-                          &terr) != OA_OK) {
+    if (core_token_verify(s->token_key, sizeof s->token_key, req->token, oa_now_ms(), &cl, &terr) !=
+        OA_OK) {
         *why = xstrdup(terr);
         return OA_INVALID;
     }
@@ -377,9 +377,9 @@ oa_status svc_apply_result(svc *s, const store_job *j, svc_apply_kind kind, cons
     static const char *names[] = {"submitted", "review", "retry", "offline"};
     char q[OA_LOGQ_SIZE];
     if (rc == OA_OK)
-        oa_log(OA_LOG_INFO, "application.attempt", "tenant=%s application_id=%s result=%s dropped=%d reason=%s",
-               j->tenant, j->ref_id, names[kind], c.dropped ? 1 : 0,
-               oa_logq(q, sizeof q, reason ? reason : "-"));
+        oa_log(OA_LOG_INFO, "application.attempt",
+               "tenant=%s application_id=%s result=%s dropped=%d reason=%s", j->tenant, j->ref_id,
+               names[kind], c.dropped ? 1 : 0, oa_logq(q, sizeof q, reason ? reason : "-"));
     return rc;
 }
 
@@ -403,8 +403,9 @@ static oa_status review_tx(oa_tx *tx, void *arg)
         return rc;
     if (c->out->status != OA_AS_PENDING || !c->out->needs_review)
         return OA_CONFLICT;
-    return svc__app_step(c->s, tx, c->out, c->submitted ? OA_AI_REVIEW_SUBMITTED : OA_AI_REVIEW_FAILED,
-                         c->reason, oa_now_ms(), NULL);
+    return svc__app_step(c->s, tx, c->out,
+                         c->submitted ? OA_AI_REVIEW_SUBMITTED : OA_AI_REVIEW_FAILED, c->reason,
+                         oa_now_ms(), NULL);
 }
 
 oa_status svc_review(svc *s, const char *tenant, const char *app_id, bool submitted,

@@ -20,11 +20,11 @@ oa_status svc__posting_effect(svc *s, oa_tx *tx, oa_posting *p, const oa_posting
                               const store_job *held, int64_t now) OA_MUST_CHECK;
 
 /* Applies an application input and its effects (event, review flags, cancelled work). */
-oa_status svc__app_step(svc *s, oa_tx *tx, oa_application *a, oa_app_input in,
-                        const char *reason, int64_t now, bool *changed) OA_MUST_CHECK;
+oa_status svc__app_step(svc *s, oa_tx *tx, oa_application *a, oa_app_input in, const char *reason,
+                        int64_t now, bool *changed) OA_MUST_CHECK;
 
 /* Queues work and arranges the worker wake-up after commit. */
-oa_status svc__job_put(svc *s, oa_tx *tx, const char *kind, const char *ref_id,
-                       const char *tenant, int64_t run_at, bool force) OA_MUST_CHECK;
+oa_status svc__job_put(svc *s, oa_tx *tx, const char *kind, const char *ref_id, const char *tenant,
+                       int64_t run_at, bool force) OA_MUST_CHECK;
 
 #endif

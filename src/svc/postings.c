@@ -13,7 +13,7 @@ struct submit_ctx {
     svc *s;
     const char *tenant;
     const char *feed_id;
-    const char *site_id;   /* resolved site */
+    const char *site_id; /* resolved site */
     const char *site_label;
     const char *url;
     const char *job_code;
@@ -187,7 +187,7 @@ static oa_status parse_tx(oa_tx *tx, void *arg)
     if (rc != OA_OK)
         goto out;
     int64_t now = oa_now_ms();
-    oa_posting_input in = c->kind == SVC_PARSE_OK       ? OA_PI_PARSE_OK
+    oa_posting_input in = c->kind == SVC_PARSE_OK        ? OA_PI_PARSE_OK
                           : c->kind == SVC_PARSE_OFFLINE ? OA_PI_TAKEN_OFFLINE
                                                          : OA_PI_PARSE_FAILED;
     oa_posting_effect e = core_posting_step(p.state, in);
@@ -251,10 +251,13 @@ oa_status svc_parse_result(svc *s, const store_job *j, svc_parse_kind kind, oa_f
     char q[OA_LOGQ_SIZE];
     if (rc == OA_OK)
         oa_log(OA_LOG_INFO, "posting.parsed",
-               "tenant=%s posting_id=%s result=%s dropped=%d new_revision=%d reason=%s",
-               j->tenant, j->ref_id,
-               kind == SVC_PARSE_OK ? "form" : kind == SVC_PARSE_OFFLINE ? "offline" : "failed",
-               c.dropped ? 1 : 0, c.new_revision ? 1 : 0, oa_logq(q, sizeof q, reason ? reason : "-"));
+               "tenant=%s posting_id=%s result=%s dropped=%d new_revision=%d reason=%s", j->tenant,
+               j->ref_id,
+               kind == SVC_PARSE_OK        ? "form"
+               : kind == SVC_PARSE_OFFLINE ? "offline"
+                                           : "failed",
+               c.dropped ? 1 : 0, c.new_revision ? 1 : 0,
+               oa_logq(q, sizeof q, reason ? reason : "-"));
     return rc;
 }
 
@@ -407,8 +410,8 @@ oa_status svc_feed_import(svc *s, const char *tenant, const char *feed_id,
     if (rc == OA_OK) {
         *out = c.counts;
         oa_log(OA_LOG_INFO, "job_feed.imported",
-               "tenant=%s job_feed_id=%s processed=%lld created=%lld archived=%lld ms=%lld",
-               tenant, feed_id, (long long)c.counts.processed, (long long)c.counts.created,
+               "tenant=%s job_feed_id=%s processed=%lld created=%lld archived=%lld ms=%lld", tenant,
+               feed_id, (long long)c.counts.processed, (long long)c.counts.created,
                (long long)c.counts.archived, (long long)(oa_mono_ms() - t0));
     }
     return rc;

@@ -54,8 +54,8 @@ oa_status svc_init(svc *s)
     if (!s->parse_limit)
         s->parse_limit = SVC_DEFAULT_PARSE_LIMIT;
     if (!s->n_wh_retry) {
-        static const int64_t def[] = {0, 5000, 300000, 1800000, 7200000, 18000000, 36000000,
-                                      36000000};
+        static const int64_t def[] = {0,       5000,     300000,   1800000,
+                                      7200000, 18000000, 36000000, 36000000};
         memcpy(s->wh_retry, def, sizeof def);
         s->n_wh_retry = OA_ARRAY_LEN(def);
     }
@@ -230,8 +230,9 @@ oa_status svc__emit(svc *s, oa_tx *tx, const char *tenant, const char *type,
         rc = fan_out(s, tx, &e);
     if (rc == OA_OK) {
         store_tx_after(tx, wake_events, s);
-        oa_log(OA_LOG_INFO, "event.written", "tenant=%s event_id=%s type=%s resource_id=%s seq=%lld",
-               tenant, e.id, type, resource_id, (long long)e.seq);
+        oa_log(OA_LOG_INFO, "event.written",
+               "tenant=%s event_id=%s type=%s resource_id=%s seq=%lld", tenant, e.id, type,
+               resource_id, (long long)e.seq);
     }
     free(e.body);
     return rc;
@@ -253,8 +254,8 @@ oa_status svc__emit_app(svc *s, oa_tx *tx, const oa_application *a)
     return rc;
 }
 
-oa_status svc__job_put(svc *s, oa_tx *tx, const char *kind, const char *ref_id,
-                       const char *tenant, int64_t run_at, bool force)
+oa_status svc__job_put(svc *s, oa_tx *tx, const char *kind, const char *ref_id, const char *tenant,
+                       int64_t run_at, bool force)
 {
     oa_status rc = store_job_put(tx, kind, ref_id, tenant, run_at, force);
     if (rc == OA_OK)
@@ -264,8 +265,8 @@ oa_status svc__job_put(svc *s, oa_tx *tx, const char *kind, const char *ref_id,
 
 /* ---- effect runners ---- */
 
-oa_status svc__app_step(svc *s, oa_tx *tx, oa_application *a, oa_app_input in,
-                        const char *reason, int64_t now, bool *changed)
+oa_status svc__app_step(svc *s, oa_tx *tx, oa_application *a, oa_app_input in, const char *reason,
+                        int64_t now, bool *changed)
 {
     oa_app_effect e = core_app_step(a->status, in);
     if (changed)
@@ -363,8 +364,8 @@ oa_status svc__posting_effect(svc *s, oa_tx *tx, oa_posting *p, const oa_posting
     else if (e->parse_now)
         rc = svc__job_put(s, tx, "parse", p->id, p->tenant, now, true);
     else if (e->parse_retry || e->refresh_later) {
-        int64_t at = now + (e->parse_retry ? parse_backoff(s, p->parse_failures)
-                                           : s->refresh_interval_ms);
+        int64_t at =
+            now + (e->parse_retry ? parse_backoff(s, p->parse_failures) : s->refresh_interval_ms);
         rc = held ? store_job_retry(tx, held, at, p->parse_failures)
                   : svc__job_put(s, tx, "parse", p->id, p->tenant, at, true);
     } else if (held) {

@@ -17,11 +17,11 @@
 
 typedef struct svc {
     oa_store *store;
-    int64_t refresh_interval_ms; /* re-check APPLYABLE postings this often */
-    int64_t parse_backoff_ms;    /* first retry of a failed parse; doubles, capped at refresh */
-    int parse_limit;             /* concurrently leased parse jobs per tenant */
-    bool allow_private;          /* --allow-private-networks */
-    uint8_t token_key[32];       /* submission token HMAC key (from the store) */
+    int64_t refresh_interval_ms;  /* re-check APPLYABLE postings this often */
+    int64_t parse_backoff_ms;     /* first retry of a failed parse; doubles, capped at refresh */
+    int parse_limit;              /* concurrently leased parse jobs per tenant */
+    bool allow_private;           /* --allow-private-networks */
+    uint8_t token_key[32];        /* submission token HMAC key (from the store) */
     void (*wake_jobs)(void *arg); /* called after a commit that queued work */
     void *wake_jobs_arg;
     void (*wake_events)(void *arg); /* called after a commit that wrote events */
@@ -33,12 +33,12 @@ typedef struct svc {
     int64_t wh_grace_ms;         /* old secret keeps signing this long after a rotation */
 } svc;
 
-#define SVC_DEFAULT_REFRESH_MS ((int64_t)6 * 3600 * 1000)
+#define SVC_DEFAULT_REFRESH_MS       ((int64_t)6 * 3600 * 1000)
 #define SVC_DEFAULT_PARSE_BACKOFF_MS ((int64_t)60 * 1000)
-#define SVC_DEFAULT_PARSE_LIMIT 5
-#define SVC_DEFAULT_WH_DISABLE_MS ((int64_t)5 * 86400 * 1000)
-#define SVC_DEFAULT_WH_GRACE_MS ((int64_t)24 * 3600 * 1000)
-#define SVC_EVENT_ENDPOINT_DISABLED "openapply.endpoint.disabled"
+#define SVC_DEFAULT_PARSE_LIMIT      5
+#define SVC_DEFAULT_WH_DISABLE_MS    ((int64_t)5 * 86400 * 1000)
+#define SVC_DEFAULT_WH_GRACE_MS      ((int64_t)24 * 3600 * 1000)
+#define SVC_EVENT_ENDPOINT_DISABLED  "openapply.endpoint.disabled"
 #define SVC_EVENT_DELIVERY_EXHAUSTED "openapply.delivery.exhausted"
 
 /* Loads (creating on first start) the server secrets. */
@@ -64,11 +64,11 @@ typedef enum { SVC_LOC_KEEP = 0, SVC_LOC_CLEAR, SVC_LOC_SET } svc_loc_op;
 
 typedef struct {
     const char *url;
-    const char *job_code;     /* NULL when none */
+    const char *job_code; /* NULL when none */
     const char *site_id;
     svc_loc_op loc_op;
-    const char *loc_country;  /* with SVC_LOC_SET */
-    const char *loc_postal;   /* with SVC_LOC_SET, may be NULL */
+    const char *loc_country; /* with SVC_LOC_SET */
+    const char *loc_postal;  /* with SVC_LOC_SET, may be NULL */
 } svc_posting_req;
 
 /* POST /postings: creates the posting (PENDING, parse queued) or, when the same
@@ -120,8 +120,8 @@ oa_status svc_apply(svc *s, const char *tenant, const svc_apply_req *req, oa_app
 typedef struct {
     oa_application app;
     oa_posting posting;
-    oa_form form; /* the token's revision */
-    json_t *answers; /* [{question_id, answer}] as validated */
+    oa_form form;         /* the token's revision */
+    json_t *answers;      /* [{question_id, answer}] as validated */
     json_t *query_params; /* object or NULL */
 } svc_apply_work;
 
@@ -178,7 +178,7 @@ typedef struct {
     const char *event_types_json; /* JSON array; NULL = all API types (create) / unchanged */
     bool set_event_types;         /* update: event_types_json given (NULL means "all") */
     bool set_description;
-    int enabled;                  /* update: -1 unchanged, 0/1 */
+    int enabled; /* update: -1 unchanged, 0/1 */
 } svc_endpoint_req;
 
 oa_status svc_endpoint_create(svc *s, const char *tenant, const svc_endpoint_req *req,
@@ -200,8 +200,8 @@ oa_status svc_event_redeliver(svc *s, const char *tenant, const char *event_id,
 
 /* The outcome of one delivery attempt, from the dispatcher. */
 typedef struct {
-    long status_code;       /* 0 when no HTTP answer */
-    bool success;           /* 2xx within the timeout */
+    long status_code; /* 0 when no HTTP answer */
+    bool success;     /* 2xx within the timeout */
     int64_t latency_ms;
     int64_t retry_after_ms; /* from Retry-After, 0 when absent */
     const char *error;      /* NULL on success */

@@ -109,7 +109,8 @@ oa_status svc_endpoint_create(svc *s, const char *tenant, const svc_endpoint_req
     struct ep_ctx c = {.s = s, .tenant = tenant, .req = req, .out = out, .op = EP_CREATE};
     oa_status rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
     if (rc == OA_OK)
-        oa_log(OA_LOG_INFO, "webhook.endpoint_created", "tenant=%s endpoint_id=%s", tenant, out->id);
+        oa_log(OA_LOG_INFO, "webhook.endpoint_created", "tenant=%s endpoint_id=%s", tenant,
+               out->id);
     return rc;
 }
 
@@ -120,8 +121,8 @@ oa_status svc_endpoint_update(svc *s, const char *tenant, const char *id,
     struct ep_ctx c = {.s = s, .tenant = tenant, .id = id, .req = req, .out = out, .op = EP_UPDATE};
     oa_status rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
     if (rc == OA_OK)
-        oa_log(OA_LOG_INFO, "webhook.endpoint_updated", "tenant=%s endpoint_id=%s enabled=%d", tenant,
-               id, out->enabled ? 1 : 0);
+        oa_log(OA_LOG_INFO, "webhook.endpoint_updated", "tenant=%s endpoint_id=%s enabled=%d",
+               tenant, id, out->enabled ? 1 : 0);
     return rc;
 }
 
@@ -145,7 +146,11 @@ oa_status svc_endpoint_rotate(svc *s, const char *tenant, const char *id, int64_
                               oa_endpoint *out)
 {
     memset(out, 0, sizeof *out);
-    struct ep_ctx c = {.s = s, .tenant = tenant, .id = id, .out = out, .op = EP_ROTATE,
+    struct ep_ctx c = {.s = s,
+                       .tenant = tenant,
+                       .id = id,
+                       .out = out,
+                       .op = EP_ROTATE,
                        .grace_ms = grace_ms < 0 ? s->wh_grace_ms : grace_ms};
     oa_status rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
     if (rc == OA_OK)
@@ -158,7 +163,8 @@ oa_status svc_endpoint_recover(svc *s, const char *tenant, const char *id, int64
                                int64_t *count)
 {
     oa_endpoint e = {0};
-    struct ep_ctx c = {.s = s, .tenant = tenant, .id = id, .out = &e, .op = EP_RECOVER, .since = since};
+    struct ep_ctx c = {
+        .s = s, .tenant = tenant, .id = id, .out = &e, .op = EP_RECOVER, .since = since};
     oa_status rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
     oa_endpoint_clear(&e);
     *count = c.count;
@@ -195,8 +201,8 @@ static oa_status redeliver_tx(oa_tx *tx, void *arg)
     if (rc == OA_OK)
         rc = store_deliveries_for_event(tx, e.id, &ds, &nd);
     if (rc == OA_OK)
-        rc = store_endpoints_subscribed(tx, e.tenant, e.type, strncmp(e.type, "openapply.", 10) != 0,
-                                        &eps, &ne);
+        rc = store_endpoints_subscribed(tx, e.tenant, e.type,
+                                        strncmp(e.type, "openapply.", 10) != 0, &eps, &ne);
     /* Endpoints subscribed now that never had this event: a first delivery. */
     for (size_t i = 0; rc == OA_OK && i < ne; i++) {
         bool had = false;
@@ -265,8 +271,8 @@ static oa_status disable_endpoint(svc *s, oa_tx *tx, oa_endpoint *e, const char 
     rc = svc__emit(s, tx, e->tenant, SVC_EVENT_ENDPOINT_DISABLED, e->id, data, now);
     json_decref(data);
     char q[OA_LOGQ_SIZE];
-    oa_log(OA_LOG_WARN, "webhook.endpoint_disabled", "tenant=%s endpoint_id=%s reason=%s", e->tenant,
-           e->id, oa_logq(q, sizeof q, reason));
+    oa_log(OA_LOG_WARN, "webhook.endpoint_disabled", "tenant=%s endpoint_id=%s reason=%s",
+           e->tenant, e->id, oa_logq(q, sizeof q, reason));
     return rc;
 }
 
@@ -304,9 +310,9 @@ static oa_status record_one(oa_tx *tx, struct record_ctx *c, bool *lost)
     c->exhausted = false;
     /* Our lease must still be on the row; the transaction keeps it so until commit. */
     int64_t one = 0;
-    oa_status rc = store_query_int(tx, &one,
-                                   "SELECT 1 FROM webhook_deliveries WHERE id = ? AND lease_token = ?",
-                                   "tt", d.id, d.lease_token);
+    oa_status rc = store_query_int(
+        tx, &one, "SELECT 1 FROM webhook_deliveries WHERE id = ? AND lease_token = ?", "tt", d.id,
+        d.lease_token);
     if (rc == OA_NOT_FOUND) {
         *lost = true;
         return OA_OK;
@@ -351,12 +357,11 @@ static oa_status record_one(oa_tx *tx, struct record_ctx *c, bool *lost)
     if (rc != OA_OK)
         goto out;
     if (c->exhausted && strncmp(x->event_type, "openapply.", 10) != 0) {
-        json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s?}", "delivery_id", d.id,
-                                 "event_id", d.event_id, "event_type", x->event_type,
-                                 "endpoint_id", d.endpoint_id, "resource_id", d.resource_id,
-                                 "attempts", (json_int_t)d.attempts, "last_status_code",
-                                 r->status_code ? json_integer(r->status_code) : json_null(),
-                                 "last_error", r->error);
+        json_t *data = json_pack(
+            "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s?}", "delivery_id", d.id, "event_id",
+            d.event_id, "event_type", x->event_type, "endpoint_id", d.endpoint_id, "resource_id",
+            d.resource_id, "attempts", (json_int_t)d.attempts, "last_status_code",
+            r->status_code ? json_integer(r->status_code) : json_null(), "last_error", r->error);
         rc = svc__emit(s, tx, d.tenant, SVC_EVENT_DELIVERY_EXHAUSTED, d.id, data, now);
         json_decref(data);
         if (rc != OA_OK)
@@ -370,7 +375,8 @@ static oa_status record_one(oa_tx *tx, struct record_ctx *c, bool *lost)
         e.failing_since = r->attempted_at ? r->attempted_at : now;
         rc = store_endpoint_update(tx, &e);
     } else if (now - e.failing_since >= s->wh_disable_after_ms) {
-        char *why = xasprintf("every attempt failed since %lld ms ago", (long long)(now - e.failing_since));
+        char *why =
+            xasprintf("every attempt failed since %lld ms ago", (long long)(now - e.failing_since));
         rc = disable_endpoint(s, tx, &e, why, now);
         free(why);
     }

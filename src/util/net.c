@@ -52,8 +52,8 @@ bool oa_addr_is_public(const struct sockaddr *sa)
     static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     static const uint8_t nat64[12] = {0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
     if (memcmp(b, mapped, 12) == 0 || memcmp(b, nat64, 12) == 0 || memcmp(b, zero, 12) == 0) {
-        uint32_t a = ((uint32_t)b[12] << 24) | ((uint32_t)b[13] << 16) | ((uint32_t)b[14] << 8) |
-                     b[15];
+        uint32_t a =
+            ((uint32_t)b[12] << 24) | ((uint32_t)b[13] << 16) | ((uint32_t)b[14] << 8) | b[15];
         return v4_public(a);
     }
     if ((b[0] & 0xfe) == 0xfc)
@@ -65,7 +65,7 @@ bool oa_addr_is_public(const struct sockaddr *sa)
     if (b[0] == 0xff)
         return false; /* multicast */
     if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)
-        return false; /* documentation */
+        return false;                   /* documentation */
     if (b[0] == 0x20 && b[1] == 0x02) { /* 6to4: judge the embedded IPv4 */
         uint32_t a = ((uint32_t)b[2] << 24) | ((uint32_t)b[3] << 16) | ((uint32_t)b[4] << 8) | b[5];
         return v4_public(a);

@@ -15,10 +15,10 @@
 #include "util/net.h"
 #include "util/text.h"
 
-#define EXCERPT_MAX 512
+#define EXCERPT_MAX     512
 #define LEASE_MARGIN_MS 30000
 
-const int64_t wh_latency_bounds[WH_LAT_BUCKETS] = {10,   25,   50,    100,   250,   500,  1000,
+const int64_t wh_latency_bounds[WH_LAT_BUCKETS] = {10,   25,   50,    100,   250,   500,   1000,
                                                    2500, 5000, 10000, 30000, 60000, 300000};
 
 typedef struct xfer {
@@ -128,7 +128,8 @@ static void start(wh_dispatcher *d, oa_send *send)
     bool have_old = s->old_secret && *s->old_secret;
     if (oaw_sign_kombo(s->secret, s->body, blen, kombo) != OAW_OK ||
         oaw_sign_standard(s->secret, s->d.event_id, ts, s->body, blen, sig_new) != OAW_OK ||
-        (have_old && oaw_sign_standard(s->old_secret, s->d.event_id, ts, s->body, blen, sig_old) != OAW_OK)) {
+        (have_old &&
+         oaw_sign_standard(s->old_secret, s->d.event_id, ts, s->body, blen, sig_old) != OAW_OK)) {
         /* Cannot happen with secrets we generated; record it as a failed attempt. */
         have_old = false;
         kombo[0] = sig_new[0] = '\0';
@@ -162,7 +163,8 @@ static void start(wh_dispatcher *d, oa_send *send)
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)d->cfg.timeout_ms);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(d->cfg.timeout_ms < 10000 ? d->cfg.timeout_ms : 10000));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)(d->cfg.timeout_ms < 10000 ? d->cfg.timeout_ms : 10000));
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
@@ -218,7 +220,8 @@ static void outcome(const wh_dispatcher *d, xfer *x, CURLcode cc, done_xfer *o)
     r->success = cc == CURLE_OK && code >= 200 && code < 300;
     if (cc != CURLE_OK) {
         if (x->refused)
-            snprintf(o->err, sizeof o->err, "refused: the endpoint resolves to a private or reserved address");
+            snprintf(o->err, sizeof o->err,
+                     "refused: the endpoint resolves to a private or reserved address");
         else if (cc == CURLE_OPERATION_TIMEDOUT)
             snprintf(o->err, sizeof o->err, "timeout after %lld ms", (long long)d->cfg.timeout_ms);
         else
@@ -238,7 +241,10 @@ static void account(wh_dispatcher *d, const done_xfer *o, oa_status rc, bool exh
 {
     const xfer *x = o->x;
     const svc_attempt_result *r = &o->r;
-    const char *what = lost ? "lease_lost" : r->success ? "delivered" : exhausted ? "failed" : "retry";
+    const char *what = lost         ? "lease_lost"
+                       : r->success ? "delivered"
+                       : exhausted  ? "failed"
+                                    : "retry";
     char q[OA_LOGQ_SIZE];
     oa_log(r->success ? OA_LOG_INFO : OA_LOG_WARN, "webhook.attempt",
            "tenant=%s delivery_id=%s event_id=%s endpoint_id=%s attempt=%lld status=%ld ms=%lld "
@@ -305,8 +311,9 @@ static oa_status claim_tx(oa_tx *tx, void *arg)
 static oa_status unlease_tx(oa_tx *tx, void *arg)
 {
     const oa_send *s = arg;
-    return store_exec(tx, "UPDATE webhook_deliveries SET lease_until = NULL, lease_token = NULL "
-                          "WHERE id = ? AND lease_token = ?",
+    return store_exec(tx,
+                      "UPDATE webhook_deliveries SET lease_until = NULL, lease_token = NULL "
+                      "WHERE id = ? AND lease_token = ?",
                       "tt", s->d.id, s->d.lease_token);
 }
 
@@ -450,8 +457,9 @@ oa_status wh_start(svc *s, const wh_config *cfg, wh_dispatcher **out)
         free(d);
         return OA_ERR;
     }
-    oa_log(OA_LOG_INFO, "webhook.dispatcher_started", "max_inflight=%d per_endpoint=%d timeout_ms=%lld",
-           d->cfg.max_inflight, d->cfg.per_endpoint, (long long)d->cfg.timeout_ms);
+    oa_log(OA_LOG_INFO, "webhook.dispatcher_started",
+           "max_inflight=%d per_endpoint=%d timeout_ms=%lld", d->cfg.max_inflight,
+           d->cfg.per_endpoint, (long long)d->cfg.timeout_ms);
     *out = d;
     return OA_OK;
 }

@@ -16,10 +16,10 @@
 #include "svc/svc.h"
 
 typedef struct {
-    int max_inflight;     /* all endpoints (default 64) */
-    int per_endpoint;     /* one endpoint (default 8) */
-    int64_t timeout_ms;   /* one attempt (default 15 s) */
-    bool allow_private;   /* --allow-private-networks */
+    int max_inflight;   /* all endpoints (default 64) */
+    int per_endpoint;   /* one endpoint (default 8) */
+    int64_t timeout_ms; /* one attempt (default 15 s) */
+    bool allow_private; /* --allow-private-networks */
 } wh_config;
 
 /* Latency buckets (ms) of the event-to-delivery histogram. */

@@ -6,6 +6,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEngine, startSite, client, waitFor } from './lib/harness.mjs';
 import { questions, findQuestion, answerAll, PDF_BYTES, sha256 } from './lib/forms.mjs';
+import { assertSchema } from './lib/schema.mjs';
 import { resources, events, assertEvent, expectError, waitLog } from './lib/helpers.mjs';
 
 let engine, site, api, R, other;
@@ -224,6 +225,22 @@ test('submission tokens: single use, signed, bound to the tenant and to an apply
   assert.ok(['SUBMITTED', 'FAILED'].includes((await R.application(first.id)).status));
 });
 
+test('one token applied five times at once: exactly one application', async () => {
+  const { posting, form, token } = await ready('backend-engineer');
+  const rs = await Promise.all([0, 1, 2, 3, 4].map((i) => api.post('/v1/ai-apply/apply', {
+    submission_token: token, candidate_email: `race${i}@example.com`, screening_question_answers: fill(form, `race${i}@example.com`) })));
+  const ok = rs.filter((r) => r.status === 200);
+  assert.equal(ok.length, 1, rs.map((r) => r.status).join(','));
+  for (const r of rs) {
+    if (r.status !== 200) expectError(r, 400, 'already been used', 'concurrent reuse');
+    else assertSchema('PostAiApplyApplyPositiveResponse', r.json);
+  }
+  const list = await api.get(`/v1/ai-apply/applications?job_posting_ids=${posting.id}`);
+  assertSchema('GetAiApplyApplicationsPositiveResponse', list.json);
+  assert.equal(list.json.data.results.length, 1);
+  await R.waitApplication(ok[0].json.data.id, 'SUBMITTED');
+});
+
 test('duplicate: the same email (other letter case) on one posting -> the later is DUPLICATE; the site gets one', async () => {
   const { posting, form, token } = await ready('backend-engineer');
   const t2 = (await R.inquire(posting.id)).token;
@@ -250,11 +267,14 @@ test('review queue: a rejected submission stays PENDING in the queue; reviewers 
   await site.setJob('backend-engineer', { submit: '422' });
   const team = findQuestion(form, 'Which team interests you most?');
   const data = team.options.find((o) => o.label === 'Data');
+  const cover = findQuestion(form, 'Cover letter');
+  const letter = Buffer.from('Dear team, hire me.\n'); // 20 bytes: base64 with padding
   const tokens = [token, (await R.inquire(posting.id)).token, (await R.inquire(posting.id)).token];
   const apps = [];
   for (const [i, t] of tokens.entries()) {
     apps.push(await R.apply({ submission_token: t, candidate_email: `Review${i}@Example.com`,
-      screening_question_answers: fill(form, `review${i}@example.com`, { [team.question_id]: data.id }) }));
+      screening_question_answers: fill(form, `review${i}@example.com`, { [team.question_id]: data.id,
+        [cover.question_id]: { name: 'letter.txt', content_type: 'text/plain', data: letter.toString('base64') } }) }));
   }
   const queue = await waitFor(async () => {
     const q = await R.review(`?job_posting_ids=${posting.id}`);
@@ -318,6 +338,9 @@ test('review queue: a rejected submission stays PENDING in the queue; reviewers 
   expectError(unknown, 404, 'not found', 'unknown application');
   assert.equal((await R.application(apps[2].id)).status, 'PENDING', 'bad decisions change nothing');
   assert.equal(events(engine, apps[2].id).length, 0);
+  // Last, so a mismatch does not hide the checks above.
+  assert.deepEqual(byQid[cover.question_id].answer, { name: 'letter.txt', content_type: 'text/plain', size: letter.length },
+    'size is the file\'s byte count (also when the base64 is padded)');
 });
 
 test('an application that is not in the queue cannot be reviewed', async () => {

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEngine, client } from './lib/harness.mjs';
+import { assertSchema } from './lib/schema.mjs';
 import { resources, expectError, rawRequest } from './lib/helpers.mjs';
 
 let engine, api, R, cs, feed, posting;
@@ -16,6 +17,7 @@ before(async () => {
   posting = await R.createPosting({ url: GOOD_URL, career_site_id: cs.id });
   const f = await api.post('/v1/ai-apply/job-feeds', { label: 'Bad Input Feed' });
   assert.equal(f.status, 200, f.text);
+  assertSchema('PostAiApplyJobFeedsPositiveResponse', f.json);
   feed = f.json.data;
 });
 after(async () => {
@@ -144,6 +146,7 @@ test('authentication: missing, wrong scheme, unknown key -> 401', async () => {
   expectError(await client(engine, 'x'.repeat(600)).get('/v1/ai-apply/postings'), 401, 'key', 'oversized key');
   const lower = await noAuth.get('/v1/ai-apply/career-sites', { headers: { authorization: 'bearer test-key-default' } });
   assert.equal(lower.status, 200, 'the scheme is case-insensitive');
+  assertSchema('GetAiApplyCareerSitesPositiveResponse', lower.json);
 });
 
 test('unknown routes answer 404; wrong methods 405 with Allow', async () => {
@@ -161,7 +164,8 @@ test('unknown routes answer 404; wrong methods 405 with Allow', async () => {
   for (const [method, path, allow] of cases) {
     const r = await api.call(method, path, method === 'GET' ? undefined : {});
     expectError(r, 405, method, `${method} ${path}`);
-    assert.equal(r.headers.get('allow'), allow, `${method} ${path} Allow`);
+    const methods = (h) => (h ?? '').split(',').map((m) => m.trim()).filter(Boolean).sort();
+    assert.deepEqual(methods(r.headers.get('allow')), methods(allow), `${method} ${path} Allow`);
   }
 });
 
@@ -191,12 +195,14 @@ test('bodies over the limit answer 413 (Content-Length, chunked, bulk-import ove
     headers: { authorization: 'Bearer test-key-default', 'content-type': 'application/x-ndjson' },
   });
   expectError(chunkedImport, 413, 'limit', '36 MB chunked bulk-import');
-  const sites = await api.get('/v1/ai-apply/career-sites');
+  const sites = await api.get('/v1/ai-apply/career-sites?page_size=250');
+  assertSchema('GetAiApplyCareerSitesPositiveResponse', sites.json);
   assert.ok(!sites.json.data.results.some((s) => s.label === 'Too Big'), 'nothing imported');
 
   // Just under the limit is fine.
   const fits = await api.post('/v1/ai-apply/career-sites', { label: 'ok' });
   assert.equal(fits.status, 200);
+  assertSchema('PostAiApplyCareerSitesPositiveResponse', fits.json);
 });
 
 test('invalid UTF-8, NUL characters, huge numbers and deep nesting answer 400', async () => {
@@ -230,5 +236,6 @@ test('the engine is healthy after the whole matrix', async () => {
   assert.equal(r.json.status, 'ok');
   const again = await api.post('/v1/ai-apply/career-sites', { label: 'still works' });
   assert.equal(again.status, 200);
+  assertSchema('PostAiApplyCareerSitesPositiveResponse', again.json);
   assert.equal(engine.proc.exitCode, null, 'still running');
 });

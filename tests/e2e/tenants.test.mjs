@@ -152,5 +152,6 @@ test('a key answers for its own tenant only; an unknown key is 401', async () =>
   const r = await client(engine, 'key-c').get('/v1/ai-apply/career-sites');
   expectError(r, 401, 'not valid', 'unknown key');
   const a = await A.get(`/v1/ai-apply/career-sites?ids=${world.acme.site.id}`);
+  assertSchema('GetAiApplyCareerSitesPositiveResponse', a.json);
   assert.deepEqual(ids(a), [world.acme.site.id]);
 });

@@ -44,7 +44,8 @@ static void build(oa_form *f)
     sec->kind = OA_BLOCK_SECTION;
     sec->label = strdup("Personal");
     q_add(&sec->children, &sec->n_children, "Name", OA_Q_TEXT, OA_CTL_TEXT, "name", true);
-    oa_block *em = q_add(&sec->children, &sec->n_children, "Email", OA_Q_TEXT, OA_CTL_TEXT, "email", true);
+    oa_block *em =
+        q_add(&sec->children, &sec->n_children, "Email", OA_Q_TEXT, OA_CTL_TEXT, "email", true);
     em->input_type = strdup("email");
     oa_block *arr = q_add(&f->blocks, &f->n_blocks, "Arrangement", OA_Q_SINGLE_SELECT, OA_CTL_RADIO,
                           "arrangement", true);
@@ -60,7 +61,8 @@ static void build(oa_form *f)
     q_add(&f->blocks, &f->n_blocks, "Years", OA_Q_NUMBER, OA_CTL_TEXT, "years", false);
     q_add(&f->blocks, &f->n_blocks, "Start", OA_Q_DATE, OA_CTL_TEXT, "start", false);
     q_add(&f->blocks, &f->n_blocks, "Resume", OA_Q_FILE, OA_CTL_FILE, "resume", true);
-    oa_block *t = q_add(&f->blocks, &f->n_blocks, "Terms", OA_Q_BOOLEAN, OA_CTL_CHECKBOX, "terms", true);
+    oa_block *t =
+        q_add(&f->blocks, &f->n_blocks, "Terms", OA_Q_BOOLEAN, OA_CTL_CHECKBOX, "terms", true);
     t->checked_value = strdup("yes");
     oa_form_assign_ids(f, "Posting1Posting1Posting1");
 }
@@ -100,13 +102,13 @@ static oa_status check(const oa_form *f, json_t *answers, char **msg, char **bad
 static json_t *base(const oa_form *f, bool remote)
 {
     const oa_block *arr = qb(f, "arrangement");
-    json_t *a = json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:{s:s,s:s,s:s}},{s:s,s:b}]",
-                          "question_id", qid(f, "name"), "answer", "Ada", "question_id",
-                          qid(f, "email"), "answer", "ada@example.com", "question_id",
-                          qid(f, "arrangement"), "answer",
-                          arr->options[remote ? 0 : 1].id, "question_id", qid(f, "resume"),
-                          "answer", "name", "cv.pdf", "content_type", "application/pdf", "data",
-                          "JVBERi0=", "question_id", qid(f, "terms"), "answer", 1);
+    json_t *a =
+        json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:{s:s,s:s,s:s}},{s:s,s:b}]", "question_id",
+                  qid(f, "name"), "answer", "Ada", "question_id", qid(f, "email"), "answer",
+                  "ada@example.com", "question_id", qid(f, "arrangement"), "answer",
+                  arr->options[remote ? 0 : 1].id, "question_id", qid(f, "resume"), "answer",
+                  "name", "cv.pdf", "content_type", "application/pdf", "data",
+                  "JVBERi0=", "question_id", qid(f, "terms"), "answer", 1);
     return a;
 }
 
@@ -189,8 +191,8 @@ static void test_validate_ok_and_display_when(void **state)
     free(bad);
     json_t *a = base(&f, true);
     add(a, qid(&f, "tz"), json_string("CET"));
-    add(a, qid(&f, "skills[]"), json_pack("[s,s]", qb(&f, "skills[]")->options[0].id,
-                                          qb(&f, "skills[]")->options[1].id));
+    add(a, qid(&f, "skills[]"),
+        json_pack("[s,s]", qb(&f, "skills[]")->options[0].id, qb(&f, "skills[]")->options[1].id));
     add(a, qid(&f, "years"), json_real(4.5));
     add(a, qid(&f, "start"), json_string("2027-02-01"));
     oa_answers out;
@@ -274,7 +276,8 @@ static void test_validate_errors(void **state)
     free(msg);
     free(bad);
     a = base(&f, false);
-    json_object_set_new(json_object_get(json_array_get(a, 3), "answer"), "data", json_string("***"));
+    json_object_set_new(json_object_get(json_array_get(a, 3), "answer"), "data",
+                        json_string("***"));
     assert_int_equal(check(&f, a, &msg, &bad), OA_INVALID);
     assert_non_null(strstr(msg, "base64"));
     free(msg);
@@ -313,7 +316,8 @@ static void test_token(void **state)
     assert_non_null(strstr(why, "expired"));
     /* Another key, a flipped payload byte, junk. */
     uint8_t other[32] = {9};
-    assert_int_equal(core_token_verify(other, sizeof other, tok, c.issued_at, &out, &why), OA_INVALID);
+    assert_int_equal(core_token_verify(other, sizeof other, tok, c.issued_at, &out, &why),
+                     OA_INVALID);
     assert_non_null(strstr(why, "signature"));
     char *t2 = strdup(tok);
     char *dot = strchr(t2, '.');

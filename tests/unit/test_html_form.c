@@ -365,7 +365,10 @@ static void test_labels_preference(void **state)
         "placeholder=Ph></div></div>"
         "<div class=row><input name=f placeholder='Placeholder only'></div>"
         "<div class=row><input name=g title='Title only'></div>"
-        "<div class=row><input name='applicant[home_town]'></div>" FORM_CLOSE "</body></html>";
+        "<div class=row><input name='applicant[home_town]'></div>"
+        "<div class=row><input name=work_email placeholder='e.g. jane@doe.com'></div>"
+        "<div class=row><input name=geburtsdatum placeholder='TT.MM.JJJJ'></div>" FORM_CLOSE
+        "</body></html>";
     oa_form f;
     assert_int_equal(ex(html, "https://x.example/jobs/1", &f), DRV_PAGE_FORM);
     assert_string_equal(q_named(&f, "a")->label, "Given name");
@@ -376,6 +379,8 @@ static void test_labels_preference(void **state)
     assert_string_equal(q_named(&f, "f")->label, "Placeholder only");
     assert_string_equal(q_named(&f, "g")->label, "Title only");
     assert_string_equal(q_named(&f, "applicant[home_town]")->label, "Home town");
+    assert_string_equal(q_named(&f, "work_email")->label, "Work email");
+    assert_string_equal(q_named(&f, "geburtsdatum")->label, "Geburtsdatum");
     oa_form_free(&f);
 }
 
@@ -677,6 +682,64 @@ static void test_sections(void **state)
     assert_string_equal(key_or_dash(f.blocks[2].children[0].unified_key), "GENDER");
     assert_string_equal(f.blocks[3].label, "Documents");
     assert_int_equal(f.blocks[3].n_children, 1);
+    oa_form_free(&f);
+}
+
+static void test_decoys_errors_and_hidden_closed(void **state)
+{
+    (void)state;
+    /* a hidden decoy "email" does not take the key from the visible one; an error message
+     * inside a label is not part of the label */
+    const char *html = "<html><body>" FORM_OPEN "<input type=text name=email style='display:none'>"
+                       "<label for=e>Email <span class=error>This field is required</span>"
+                       "</label><input id=e name=email_real type=email>" FORM_CLOSE;
+    oa_form f;
+    assert_int_equal(ex(html, "https://a.example/", &f), DRV_PAGE_FORM);
+    assert_null(q_named(&f, "email")->unified_key);
+    assert_string_equal(q_named(&f, "email_real")->unified_key, "EMAIL");
+    assert_string_equal(q_named(&f, "email_real")->label, "Email");
+    oa_form_free(&f);
+    /* a hidden application form under a "no longer available" banner */
+    html = "<html><body><div class=banner>This job is no longer available.</div>"
+           "<div style='display:none'>" FORM_OPEN "<label for=a>Name</label><input id=a name=a>"
+           "<label for=b>Email</label><input id=b name=b>" FORM_CLOSE "</div></body></html>";
+    assert_int_equal(ex(html, "https://a.example/", &f), DRV_PAGE_CLOSED);
+    /* the same hidden form without the banner is a form (revealed by an Apply button) */
+    html = "<html><body><button>Apply</button><div style='display:none'>" FORM_OPEN
+           "<label for=a>Name</label><input id=a name=a><label for=b>Email</label>"
+           "<input id=b name=b>" FORM_CLOSE "</div></body></html>";
+    assert_int_equal(ex(html, "https://a.example/", &f), DRV_PAGE_FORM);
+    oa_form_free(&f);
+}
+
+static void test_script_rendered_forms(void **state)
+{
+    (void)state;
+    /* Server-rendered React: ids, no names; floating labels after the field. */
+    const char *html =
+        "<html><body><div id=app><form class=application--form>"
+        "<div class=field><label id=fn-label for=first_name>First Name<span aria-hidden=true>*"
+        "</span></label><input id=first_name aria-required=true autocomplete=given-name></div>"
+        "<div class=field><input id=email type=email placeholder=' '><label>Email</label></div>"
+        "<div class=field><label for=resume>Resume/CV</label><input id=resume type=file></div>"
+        "<fieldset><legend>Work authorization</legend><label><input type=radio id=wa1> Yes"
+        "</label><label><input type=radio id=wa2> No</label></fieldset>"
+        "<button type=submit>Submit application</button></form></div></body></html>";
+    oa_form f;
+    assert_int_equal(ex(html, "https://job-boards.example/acme/jobs/9", &f), DRV_PAGE_FORM);
+    const oa_block *fn = q_named(&f, "first_name");
+    assert_string_equal(fn->label, "First Name");
+    assert_true(fn->required);
+    assert_string_equal(fn->unified_key, "FIRST_NAME");
+    assert_string_equal(q_named(&f, "email")->label, "Email");
+    assert_string_equal(q_named(&f, "resume")->unified_key, "RESUME");
+    assert_int_equal(oa_form_count_questions(&f), 3); /* nameless radios cannot be sent */
+    oa_form_free(&f);
+    /* In a form with names, id-only controls are UI helpers and stay out. */
+    html = "<html><body>" FORM_OPEN "<input id=select_all type=checkbox>"
+           "<label for=a>Name</label><input id=a name=a>" FORM_CLOSE;
+    assert_int_equal(ex(html, "https://a.example/", &f), DRV_PAGE_FORM);
+    assert_int_equal(oa_form_count_questions(&f), 2);
     oa_form_free(&f);
 }
 
@@ -1425,6 +1488,8 @@ int main(void)
         cmocka_unit_test(test_form_attribute_and_choice),
         cmocka_unit_test(test_sections),
         cmocka_unit_test(test_eeo_category),
+        cmocka_unit_test(test_decoys_errors_and_hidden_closed),
+        cmocka_unit_test(test_script_rendered_forms),
         cmocka_unit_test(test_norm_and_phrases),
         cmocka_unit_test(test_question_keys),
         cmocka_unit_test(test_option_keys),

@@ -170,8 +170,8 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_ok),       cmocka_unit_test(test_parse_failed),
-        cmocka_unit_test(test_archive_inputs), cmocka_unit_test(test_resubmit),
+        cmocka_unit_test(test_parse_ok),        cmocka_unit_test(test_parse_failed),
+        cmocka_unit_test(test_archive_inputs),  cmocka_unit_test(test_resubmit),
         cmocka_unit_test(test_app_transitions), cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

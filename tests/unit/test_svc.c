@@ -200,8 +200,8 @@ static void posting_parsed(fixture *f, const char *url, svc_parse_kind kind, oa_
     assert_string_equal(j.ref_id, p->id);
     oa_form form;
     make_form(&form, false);
-    assert_int_equal(svc_parse_result(&f->s, &j, kind, &form, kind == SVC_PARSE_OK ? NULL : "no form"),
-                     OA_OK);
+    assert_int_equal(
+        svc_parse_result(&f->s, &j, kind, &form, kind == SVC_PARSE_OK ? NULL : "no form"), OA_OK);
     oa_form_free(&form);
 }
 
@@ -211,8 +211,10 @@ static char *apply_once(fixture *f, const char *posting_id, const char *email, o
     json_t *form = NULL;
     char *token = NULL, *why = NULL;
     assert_int_equal(svc_inquire(&f->s, "t1", posting_id, &form, &token, &why), OA_OK);
-    const char *qid_name = json_string_value(json_object_get(json_array_get(form, 0), "question_id"));
-    const char *qid_file = json_string_value(json_object_get(json_array_get(form, 2), "question_id"));
+    const char *qid_name =
+        json_string_value(json_object_get(json_array_get(form, 0), "question_id"));
+    const char *qid_file =
+        json_string_value(json_object_get(json_array_get(form, 2), "question_id"));
     json_t *answers = json_pack("[{s:s, s:s}, {s:s, s:{s:s, s:s, s:s}}]", "question_id", qid_name,
                                 "answer", "Ada", "question_id", qid_file, "answer", "name",
                                 "cv.pdf", "content_type", "application/pdf", "data", "JVBERi0=");
@@ -256,7 +258,8 @@ static void test_parse_lifecycle_events(void **state)
 {
     fixture *f = *state;
     oa_posting p = {0};
-    svc_posting_req req = {.url = "https://jobs.example.com/1", .job_code = "J1", .site_id = f->site.id};
+    svc_posting_req req = {
+        .url = "https://jobs.example.com/1", .job_code = "J1", .site_id = f->site.id};
     bool created = false;
     assert_int_equal(svc_posting_submit(&f->s, "t1", &req, &p, &created), OA_OK);
     assert_true(created);
@@ -285,8 +288,8 @@ static void test_parse_lifecycle_events(void **state)
     assert_string_equal(type, "ai-apply-job-posting-status-updated");
     assert_string_equal(json_string_value(json_object_get(d, "availability")), "APPLYABLE");
     assert_string_equal(json_string_value(json_object_get(d, "job_code")), "J1");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(d, "career_site"), "label")),
-                        "Acme");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(d, "career_site"), "label")), "Acme");
     assert_true(json_is_null(json_object_get(d, "archived_at")));
     assert_int_equal(json_object_size(d), 9); /* exactly the schema's fields */
     json_decref(d);
@@ -317,7 +320,9 @@ static void test_parse_lifecycle_events(void **state)
     assert_int_equal(claim(f, &j), OA_OK);
     assert_int_equal(svc_parse_result(&f->s, &j, SVC_PARSE_FAILED, NULL, "HTTP 500"), OA_OK);
     assert_int_equal(n_events(f), 1);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM postings WHERE id = ? AND availability = 'APPLYABLE'", p.id), 1);
+    assert_int_equal(
+        count(f, "SELECT COUNT(*) FROM postings WHERE id = ? AND availability = 'APPLYABLE'", p.id),
+        1);
 
     /* Taken offline: ARCHIVED / JOB_POSTING_TAKEN_OFFLINE, one event, queue emptied. */
     due_now(f, "parse", p.id);
@@ -326,7 +331,8 @@ static void test_parse_lifecycle_events(void **state)
     assert_int_equal(n_events(f), 2);
     d = last_event(f, "t1", p.id, type);
     assert_string_equal(json_string_value(json_object_get(d, "availability")), "ARCHIVED");
-    assert_string_equal(json_string_value(json_object_get(d, "archived_reason")), "JOB_POSTING_TAKEN_OFFLINE");
+    assert_string_equal(json_string_value(json_object_get(d, "archived_reason")),
+                        "JOB_POSTING_TAKEN_OFFLINE");
     assert_true(json_is_string(json_object_get(d, "archived_at")));
     json_decref(d);
     assert_int_equal(count(f, "SELECT COUNT(*) FROM jobs WHERE ref_id = ?", p.id), 0);
@@ -441,7 +447,8 @@ static void test_apply_flow(void **state)
     assert_int_equal(json_object_size(d), 5);
     json_decref(d);
     /* Answers are purged once final. */
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM applications WHERE id = ? AND answers IS NULL", a1.id), 1);
+    assert_int_equal(
+        count(f, "SELECT COUNT(*) FROM applications WHERE id = ? AND answers IS NULL", a1.id), 1);
 
     /* a2: duplicate of a1. */
     assert_int_equal(claim(f, &j), OA_OK);
@@ -463,7 +470,10 @@ static void test_apply_flow(void **state)
     assert_string_equal(j.ref_id, a3.id);
     assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_REVIEW, "HTTP 422", 0), OA_OK);
     assert_int_equal(n_events(f), ev);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM applications WHERE needs_review = 1 AND status = 'PENDING'", NULL), 1);
+    assert_int_equal(
+        count(f, "SELECT COUNT(*) FROM applications WHERE needs_review = 1 AND status = 'PENDING'",
+              NULL),
+        1);
     oa_application r = {0};
     assert_int_equal(svc_review(&f->s, "t2", a3.id, false, "no", &r), OA_NOT_FOUND); /* tenant */
     oa_application_clear(&r);
@@ -533,7 +543,10 @@ static void test_feed_import(void **state)
     svc_import_line lines[3] = {
         {.url = "https://a.example.com/1", .site_label = "A"},
         {.url = "https://a.example.com/2", .site_label = "A", .job_code = "X"},
-        {.url = "https://b.example.com/1", .site_label = "B", .loc_op = SVC_LOC_SET, .loc_country = "DE"},
+        {.url = "https://b.example.com/1",
+         .site_label = "B",
+         .loc_op = SVC_LOC_SET,
+         .loc_country = "DE"},
     };
     svc_import_counts c;
     assert_int_equal(svc_feed_import(&f->s, "t1", feed.id, lines, 3, &c), OA_OK);
@@ -549,13 +562,17 @@ static void test_feed_import(void **state)
     assert_int_equal(c.processed, 2);
     assert_int_equal(c.archived, 1);
     assert_int_equal(n_events(f), 1);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM postings WHERE archived_reason = 'REMOVED_FROM_JOB_FEED'", NULL), 1);
+    assert_int_equal(
+        count(f, "SELECT COUNT(*) FROM postings WHERE archived_reason = 'REMOVED_FROM_JOB_FEED'",
+              NULL),
+        1);
     /* It comes back: revived to PENDING (an event), queued for parsing. */
     assert_int_equal(svc_feed_import(&f->s, "t1", feed.id, lines, 3, &c), OA_OK);
     assert_int_equal(c.created, 0);
     assert_int_equal(c.archived, 0);
     assert_int_equal(n_events(f), 2);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM postings WHERE availability = 'PENDING'", NULL), 3);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM postings WHERE availability = 'PENDING'", NULL),
+                     3);
     /* Unknown feed, other tenant's feed. */
     assert_int_equal(svc_feed_import(&f->s, "t2", feed.id, lines, 3, &c), OA_NOT_FOUND);
     oa_feed_clear(&feed);

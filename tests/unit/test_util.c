@@ -18,7 +18,7 @@
 static void test_base64(void **state)
 {
     (void)state;
-    const char *cases[][2] = {{"", ""},       {"f", "Zg=="},         {"fo", "Zm8="},
+    const char *cases[][2] = {{"", ""},        {"f", "Zg=="},        {"fo", "Zm8="},
                               {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}};
     for (size_t i = 0; i < 6; i++) {
         char *e = oa_b64_encode(cases[i][0], strlen(cases[i][0]));
@@ -34,8 +34,8 @@ static void test_base64(void **state)
     uint8_t *d;
     size_t n;
     assert_int_equal(oa_b64_decode("Zm9v!", 5, &d, &n), OA_INVALID);
-    assert_int_equal(oa_b64_decode("Zm9", 3, &d, &n), OA_INVALID);   /* missing padding */
-    assert_int_equal(oa_b64_decode("Zh==", 4, &d, &n), OA_INVALID);  /* non-canonical bits */
+    assert_int_equal(oa_b64_decode("Zm9", 3, &d, &n), OA_INVALID);  /* missing padding */
+    assert_int_equal(oa_b64_decode("Zh==", 4, &d, &n), OA_INVALID); /* non-canonical bits */
     assert_int_equal(oa_b64url_decode("-_8", 3, &d, &n), OA_OK);
     assert_int_equal(n, 2);
     assert_int_equal(d[0], 0xfb);
@@ -171,15 +171,31 @@ static bool pub(const char *ip)
 static void test_ssrf_classification(void **state)
 {
     (void)state;
-    const char *private_[] = {"127.0.0.1",   "10.1.2.3",        "172.16.0.1",  "172.31.255.255",
-                              "192.168.1.1", "169.254.169.254", "100.64.0.1",  "0.0.0.0",
-                              "224.0.0.1",   "255.255.255.255", "::1",         "::",
-                              "fe80::1",     "fc00::1",         "fd00:ec2::254", "ff02::1",
-                              "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1", "2002:7f00:1::"};
+    const char *private_[] = {"127.0.0.1",
+                              "10.1.2.3",
+                              "172.16.0.1",
+                              "172.31.255.255",
+                              "192.168.1.1",
+                              "169.254.169.254",
+                              "100.64.0.1",
+                              "0.0.0.0",
+                              "224.0.0.1",
+                              "255.255.255.255",
+                              "::1",
+                              "::",
+                              "fe80::1",
+                              "fc00::1",
+                              "fd00:ec2::254",
+                              "ff02::1",
+                              "::ffff:127.0.0.1",
+                              "::ffff:10.0.0.1",
+                              "64:ff9b::a00:1",
+                              "2002:7f00:1::"};
     for (size_t i = 0; i < OA_ARRAY_LEN(private_); i++)
         assert_false(pub(private_[i]));
-    const char *public_[] = {"8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1",
-                             "2606:4700:4700::1111", "::ffff:8.8.8.8"};
+    const char *public_[] = {
+        "8.8.8.8",       "1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111",
+        "::ffff:8.8.8.8"};
     for (size_t i = 0; i < OA_ARRAY_LEN(public_); i++)
         assert_true(pub(public_[i]));
 }
@@ -189,12 +205,18 @@ static void test_url_check(void **state)
     (void)state;
     char *why = NULL;
     assert_int_equal(oa_url_check("https://careers.example.com/jobs/1?x=1", false, &why), OA_OK);
-    const char *bad[] = {"ftp://example.com/",        "example.com/jobs",
-                         "http://",                   "https://user:pw@example.com/",
-                         "http://127.0.0.1:8080/",    "http://[::1]/",
-                         "http://localhost/",         "http://169.254.169.254/latest/meta-data",
-                         "http://2130706433/",        "http://0x7f.0.0.1/",
-                         "http://foo.internal/",      "https://exa mple.com/"};
+    const char *bad[] = {"ftp://example.com/",
+                         "example.com/jobs",
+                         "http://",
+                         "https://user:pw@example.com/",
+                         "http://127.0.0.1:8080/",
+                         "http://[::1]/",
+                         "http://localhost/",
+                         "http://169.254.169.254/latest/meta-data",
+                         "http://2130706433/",
+                         "http://0x7f.0.0.1/",
+                         "http://foo.internal/",
+                         "https://exa mple.com/"};
     for (size_t i = 0; i < OA_ARRAY_LEN(bad); i++) {
         assert_int_equal(oa_url_check(bad[i], false, &why), OA_INVALID);
         assert_non_null(why);
@@ -210,10 +232,14 @@ static void test_url_check(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_base64),         cmocka_unit_test(test_ids),
-        cmocka_unit_test(test_durations),      cmocka_unit_test(test_times),
-        cmocka_unit_test(test_ints_lists_utf8), cmocka_unit_test(test_buf_limit),
-        cmocka_unit_test(test_ssrf_classification), cmocka_unit_test(test_url_check),
+        cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_times),
+        cmocka_unit_test(test_ints_lists_utf8),
+        cmocka_unit_test(test_buf_limit),
+        cmocka_unit_test(test_ssrf_classification),
+        cmocka_unit_test(test_url_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
