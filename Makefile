@@ -16,10 +16,10 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the build and the tests need.
 DEB_PKGS := build-essential cmake pkg-config git ca-certificates \
             libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev \
-            libssl-dev libgumbo-dev libcmocka-dev sqlite3 curl clang-format
+            libssl-dev libgumbo-dev libcmocka-dev sqlite3 curl jq clang-format
 
 .PHONY: all deps deps-debian deps-node build build-asan run test test-unit test-e2e \
-        test-asan format format-check clean bench
+        test-asan format format-check clean bench fuzz
 
 all: build
 
@@ -65,6 +65,7 @@ test: deps build build-asan
 	@$(MAKE) --no-print-directory test-unit test-e2e BIN_DIR=$(BUILD)
 	@echo "==> again under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@$(MAKE) --no-print-directory test-unit test-e2e BIN_DIR=$(ASAN_BUILD) SANITIZED=1
+	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory format-check
 	@echo "==> all tests passed"
 
@@ -80,6 +81,32 @@ test-e2e: deps-node
 	@$(SAN_ENV) OA_BIN=$(abspath $(BIN_DIR))/openapply OA_SANITIZED=$(SANITIZED) \
 	  node --test --test-concurrency=1 tests/e2e/
 
+# libFuzzer targets (clang, ASan+UBSan) for the parsers of outside input: webhook signatures,
+# event bodies, career-site HTML. Each runs FUZZ_TIME seconds from its committed seed corpus
+# (tests/fuzz/corpus/TARGET); new inputs go to $(FUZZ_BUILD)/corpus/TARGET, a crash stops make
+# and leaves $(FUZZ_BUILD)/crash-* to reproduce with `$(FUZZ_BUILD)/TARGET FILE`.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_TIME    ?= 20
+FUZZ_TARGETS := fuzz_verify fuzz_event fuzz_html
+
+fuzz: deps-debian
+	@echo "==> fuzzing ($(FUZZ_TIME) s per target: $(FUZZ_TARGETS))"
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DOA_FUZZ=ON \
+	  -DOA_TESTS=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(FUZZ_TARGETS) >/dev/null
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  dict=""; if [ -f tests/fuzz/$$t.dict ]; then dict="-dict=tests/fuzz/$$t.dict"; fi; \
+	  if ! $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	      -artifact_prefix=$(FUZZ_BUILD)/ $$dict $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t \
+	      >$(FUZZ_BUILD)/$$t.log 2>&1; then \
+	    tail -40 $(FUZZ_BUILD)/$$t.log; echo "fuzz: $$t failed (log: $(FUZZ_BUILD)/$$t.log)"; exit 1; \
+	  fi; \
+	  echo "    $$t: $$(grep -o 'cov: [0-9]* ft: [0-9]*' $(FUZZ_BUILD)/$$t.log | tail -1)," \
+	    "$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_BUILD)/$$t.log) execs," \
+	    "$$(sed -n 's/^stat::average_exec_per_sec: *//p' $(FUZZ_BUILD)/$$t.log)/s"; \
+	done
+
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
@@ -91,4 +118,4 @@ bench: build deps-node
 	@bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-dev
+	rm -rf $(BUILD) $(ASAN_BUILD) build-dev $(FUZZ_BUILD)

@@ -1,6 +1,6 @@
 /*
- * main.c - the openapply command line: serve, version (verify and listen come with the
- * consumer kit).
+ * main.c - the openapply command line: serve, verify, listen, version (verify and listen live
+ * in cli/, on libopenapply).
  *
  * Every serve flag can also come from an OPENAPPLY_* environment variable; flags win.
  */
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "cli/cli.h"
 #include "drivers/fetch.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
@@ -54,6 +55,9 @@ static void usage(FILE *f)
         "\n"
         "commands:\n"
         "  serve     run the engine (HTTP API, background workers)\n"
+        "  verify    check a received webhook's signature (openapply verify --help)\n"
+        "  listen    receive, verify, print and forward webhooks locally (openapply listen "
+        "--help)\n"
         "  version   print the version\n"
         "\n"
         "openapply serve options (each also read from the OPENAPPLY_* variable shown):\n"
@@ -320,6 +324,8 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     }
     if (optind < argc)
         return die_usage("unexpected argument \"%s\"", argv[optind]);
+    if (strncmp(o->db, "sqlite:", 7) != 0 || !o->db[7])
+        return die_usage("--db must be sqlite:PATH (e.g. sqlite:openapply.db), got \"%s\"", o->db);
     char host[256], *why = NULL;
     int port;
     if (http_parse_listen(o->listen, host, sizeof host, &port, &why) != OA_OK) {
@@ -457,6 +463,10 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "serve") == 0)
         return serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "verify") == 0)
+        return cli_verify(argc - 1, argv + 1);
+    if (strcmp(cmd, "listen") == 0)
+        return cli_listen(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("openapply %s\n", OA_VERSION);
         return 0;

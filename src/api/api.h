@@ -64,9 +64,15 @@ bool api_field_string(http_resp *resp, const json_t *obj, const char *name, bool
 /* Pagination: page_size (1..250, default 100) and cursor. Answers 400 and returns false on
  * bad values. */
 bool api_page_args(http_req *r, http_resp *resp, store_page *pg);
-/* The `next` cursor for a page whose last row has seq, or JSON null when the page was not
- * full. */
-json_t *api_next(int64_t last_seq, size_t n, int limit);
+/* api_page_args asks the store for one row more than the page size: api_page_count says how
+ * many of the n rows fetched to show, api_next gives the `next` cursor (after the last row
+ * shown) or JSON null when there is no further row. */
+size_t api_page_count(size_t n, const store_page *pg);
+json_t *api_next(int64_t last_seq_shown, size_t n, const store_page *pg);
+/* Renders a page of rows as {"results": [...], "next": ...}. Every row type starts with its
+ * int64_t seq (checked where the types are declared); render returns a new reference. */
+json_t *api_list_page(const void *rows, size_t row_size, size_t n, const store_page *pg,
+                      json_t *(*render)(const void *row));
 /* Reads a comma-separated id filter into a JSON array text (malloc'd, NULL when absent).
  * Answers 400 and returns false when malformed or too long. */
 bool api_list_filter(http_req *r, http_resp *resp, const char *name, char **json_out);

@@ -121,6 +121,11 @@ out:
     json_decref(body);
 }
 
+static json_t *render_app(const void *row)
+{
+    return core_application_json(row, false);
+}
+
 struct app_list_ctx {
     store_page pg;
     bool review;
@@ -148,17 +153,10 @@ void api_applications_get(api_ctx *a, http_req *r, http_resp *resp)
     c.pg.ids_json = ids;
     c.pg.parent_json = postings;
     oa_status rc = store_transact(a->svc->store, STORE_READ, app_list_tx, &c);
-    if (rc == OA_OK) {
-        json_t *res = json_array();
-        for (size_t i = 0; i < c.n; i++)
-            json_array_append_new(res, core_application_json(&c.l[i], false));
-        json_t *data = json_object();
-        json_object_set_new(data, "results", res);
-        json_object_set_new(data, "next", api_next(c.n ? c.l[c.n - 1].seq : 0, c.n, c.pg.limit));
-        api_ok(resp, data);
-    } else {
+    if (rc == OA_OK)
+        api_ok(resp, api_list_page(c.l, sizeof *c.l, c.n, &c.pg, render_app));
+    else
         api_internal(resp, r, rc);
-    }
     oa_application_list_free(c.l, c.n);
 out:
     free(ids);
@@ -187,8 +185,13 @@ static json_t *review_answers(const oa_application *app, const oa_form *form)
             json_t *f = json_object();
             json_object_set(f, "name", json_object_get(answer, "name"));
             json_object_set(f, "content_type", json_object_get(answer, "content_type"));
-            size_t b64 = json_string_length(json_object_get(answer, "data"));
-            json_object_set_new(f, "size", json_integer((json_int_t)(b64 / 4 * 3)));
+            const char *b64 = json_string_value(json_object_get(answer, "data"));
+            size_t n = b64 ? strlen(b64) : 0, pad = 0;
+            while (pad < 2 && pad < n && b64[n - 1 - pad] == '=')
+                pad++;
+            json_object_set_new(f, "size",
+                                json_integer((json_int_t)(n / 4 * 3 - (n % 4 ? 0 : pad) +
+                                                          (n % 4 ? (n % 4) * 3 / 4 : 0))));
             json_object_set_new(o, "answer", f);
         } else if (q && (q->type == OA_Q_SINGLE_SELECT || q->type == OA_Q_MULTI_SELECT)) {
             /* Show option labels beside the ids. */
@@ -249,7 +252,8 @@ void api_review_get(api_ctx *a, http_req *r, http_resp *resp)
         goto out;
     }
     json_t *res = json_array();
-    for (size_t i = 0; i < c.n; i++) {
+    size_t shown = api_page_count(c.n, &c.pg);
+    for (size_t i = 0; i < shown; i++) {
         const oa_application *app = &c.l[i];
         json_t *o = core_application_json(app, false);
         struct detail_ctx d = {app, NULL, NULL};
@@ -274,7 +278,7 @@ void api_review_get(api_ctx *a, http_req *r, http_resp *resp)
     }
     json_t *data = json_object();
     json_object_set_new(data, "results", res);
-    json_object_set_new(data, "next", api_next(c.n ? c.l[c.n - 1].seq : 0, c.n, c.pg.limit));
+    json_object_set_new(data, "next", api_next(shown ? c.l[shown - 1].seq : 0, c.n, &c.pg));
     api_ok(resp, data);
 out:
     oa_application_list_free(c.l, c.n);

@@ -25,6 +25,11 @@ void api_career_sites_post(api_ctx *a, http_req *r, http_resp *resp)
     json_decref(body);
 }
 
+static json_t *render_site(const void *row)
+{
+    return core_site_json(row);
+}
+
 struct site_list_ctx {
     store_page pg;
     oa_site *l;
@@ -46,17 +51,10 @@ void api_career_sites_get(api_ctx *a, http_req *r, http_resp *resp)
         return;
     c.pg.ids_json = ids;
     oa_status rc = store_transact(a->svc->store, STORE_READ, site_list_tx, &c);
-    if (rc == OA_OK) {
-        json_t *res = json_array();
-        for (size_t i = 0; i < c.n; i++)
-            json_array_append_new(res, core_site_json(&c.l[i]));
-        json_t *data = json_object();
-        json_object_set_new(data, "results", res);
-        json_object_set_new(data, "next", api_next(c.n ? c.l[c.n - 1].seq : 0, c.n, c.pg.limit));
-        api_ok(resp, data);
-    } else {
+    if (rc == OA_OK)
+        api_ok(resp, api_list_page(c.l, sizeof *c.l, c.n, &c.pg, render_site));
+    else
         api_internal(resp, r, rc);
-    }
     oa_site_list_free(c.l, c.n);
     free(ids);
 }

@@ -219,6 +219,7 @@ bool api_page_args(http_req *r, http_resp *resp, store_page *pg)
         }
         pg->limit = (int)v;
     }
+    pg->limit++; /* one more row than shown tells whether there is a next page */
     const char *cur = http_query(r, "cursor", &cnt);
     if (cnt > 1) {
         api_bad_request(resp, "Query parameter \"cursor\" is given more than once.");
@@ -232,14 +233,34 @@ bool api_page_args(http_req *r, http_resp *resp, store_page *pg)
     return true;
 }
 
-json_t *api_next(int64_t last_seq, size_t n, int limit)
+size_t api_page_count(size_t n, const store_page *pg)
 {
-    if (n == 0 || (int)n < limit)
+    return n < (size_t)pg->limit ? n : (size_t)pg->limit - 1;
+}
+
+json_t *api_next(int64_t last_seq_shown, size_t n, const store_page *pg)
+{
+    if (n < (size_t)pg->limit)
         return json_null();
-    char *c = cursor_encode(last_seq);
+    char *c = cursor_encode(last_seq_shown);
     json_t *j = json_string(c);
     free(c);
     return j;
+}
+
+json_t *api_list_page(const void *rows, size_t row_size, size_t n, const store_page *pg,
+                      json_t *(*render)(const void *row))
+{
+    size_t shown = api_page_count(n, pg);
+    json_t *res = json_array();
+    const char *p = rows;
+    for (size_t i = 0; i < shown; i++)
+        json_array_append_new(res, render(p + i * row_size));
+    int64_t last = shown ? *(const int64_t *)(const void *)(p + (shown - 1) * row_size) : 0;
+    json_t *data = json_object();
+    json_object_set_new(data, "results", res);
+    json_object_set_new(data, "next", api_next(last, n, pg));
+    return data;
 }
 
 bool api_list_filter(http_req *r, http_resp *resp, const char *name, char **json_out)

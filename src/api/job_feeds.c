@@ -34,6 +34,11 @@ void api_job_feeds_post(api_ctx *a, http_req *r, http_resp *resp)
     json_decref(body);
 }
 
+static json_t *render_feed(const void *row)
+{
+    return core_feed_json(row);
+}
+
 struct feed_list_ctx {
     store_page pg;
     oa_feed *l;
@@ -55,17 +60,10 @@ void api_job_feeds_get(api_ctx *a, http_req *r, http_resp *resp)
         return;
     c.pg.ids_json = ids;
     oa_status rc = store_transact(a->svc->store, STORE_READ, feed_list_tx, &c);
-    if (rc == OA_OK) {
-        json_t *res = json_array();
-        for (size_t i = 0; i < c.n; i++)
-            json_array_append_new(res, core_feed_json(&c.l[i]));
-        json_t *data = json_object();
-        json_object_set_new(data, "results", res);
-        json_object_set_new(data, "next", api_next(c.n ? c.l[c.n - 1].seq : 0, c.n, c.pg.limit));
-        api_ok(resp, data);
-    } else {
+    if (rc == OA_OK)
+        api_ok(resp, api_list_page(c.l, sizeof *c.l, c.n, &c.pg, render_feed));
+    else
         api_internal(resp, r, rc);
-    }
     oa_feed_list_free(c.l, c.n);
     free(ids);
 }
@@ -144,7 +142,9 @@ static char *parse_line(const char *text, size_t len, bool allow_private, svc_im
     }
     out->url = xstrdup(json_string_value(url));
     out->site_label = xstrdup(json_string_value(label));
-    out->job_code = json_is_string(code) ? xstrdup(json_string_value(code)) : NULL;
+    out->job_code = json_is_string(code) && json_string_length(code)
+                        ? xstrdup(json_string_value(code))
+                        : NULL; /* "" = none */
 out:
     json_decref(j);
     return why;

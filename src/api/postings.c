@@ -54,7 +54,7 @@ void api_postings_post(api_ctx *a, http_req *r, http_resp *resp)
         req.loc_postal = postal;
     }
     req.url = url;
-    req.job_code = job_code;
+    req.job_code = job_code && *job_code ? job_code : NULL; /* "" means no job code */
     req.site_id = site_id;
     if (!oa_id_valid(site_id)) {
         api_not_found(resp, "Career site %s not found.", site_id);
@@ -72,6 +72,11 @@ void api_postings_post(api_ctx *a, http_req *r, http_resp *resp)
     oa_posting_clear(&p);
 out:
     json_decref(body);
+}
+
+static json_t *render_posting(const void *row)
+{
+    return core_posting_json(row);
 }
 
 struct posting_list_ctx {
@@ -99,17 +104,10 @@ void api_postings_get(api_ctx *a, http_req *r, http_resp *resp)
     c.pg.parent_json = sites;
     c.pg.job_codes_json = codes;
     oa_status rc = store_transact(a->svc->store, STORE_READ, posting_list_tx, &c);
-    if (rc == OA_OK) {
-        json_t *res = json_array();
-        for (size_t i = 0; i < c.n; i++)
-            json_array_append_new(res, core_posting_json(&c.l[i]));
-        json_t *data = json_object();
-        json_object_set_new(data, "results", res);
-        json_object_set_new(data, "next", api_next(c.n ? c.l[c.n - 1].seq : 0, c.n, c.pg.limit));
-        api_ok(resp, data);
-    } else {
+    if (rc == OA_OK)
+        api_ok(resp, api_list_page(c.l, sizeof *c.l, c.n, &c.pg, render_posting));
+    else
         api_internal(resp, r, rc);
-    }
     oa_posting_list_free(c.l, c.n);
 out:
     free(ids);

@@ -89,9 +89,10 @@ void api_prepare(http_req *r, void *app)
     (void)app;
     r->route = NULL;
     r->body_limit = API_JSON_LIMIT;
+    /* HEAD is GET without a body (libmicrohttpd drops the body). */
+    const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
     for (size_t i = 0; i < OA_ARRAY_LEN(ROUTES); i++) {
-        if (strcmp(ROUTES[i].method, r->method) == 0 &&
-            match(ROUTES[i].pattern, r->path, r->params)) {
+        if (strcmp(ROUTES[i].method, method) == 0 && match(ROUTES[i].pattern, r->path, r->params)) {
             r->route = (void *)&ROUTES[i];
             r->body_limit = ROUTES[i].body_limit ? ROUTES[i].body_limit : API_JSON_LIMIT;
             return;

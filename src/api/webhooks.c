@@ -124,6 +124,11 @@ out:
     json_decref(body);
 }
 
+static json_t *render_endpoint(const void *row)
+{
+    return endpoint_json(row, false);
+}
+
 struct ep_list_ctx {
     store_page pg;
     oa_endpoint *l;
@@ -146,13 +151,7 @@ void api_endpoints_list(api_ctx *a, http_req *r, http_resp *resp)
         api_internal(resp, r, rc);
         return;
     }
-    json_t *res = json_array();
-    for (size_t i = 0; i < c.n; i++)
-        json_array_append_new(res, endpoint_json(&c.l[i], false));
-    json_t *data = json_object();
-    json_object_set_new(data, "results", res);
-    json_object_set_new(data, "next", api_next(c.n ? c.l[c.n - 1].seq : 0, c.n, c.pg.limit));
-    api_ok(resp, data);
+    api_ok(resp, api_list_page(c.l, sizeof *c.l, c.n, &c.pg, render_endpoint));
     oa_endpoint_list_free(c.l, c.n);
 }
 
@@ -325,6 +324,11 @@ static json_t *delivery_json(const oa_delivery *d)
     return o;
 }
 
+static json_t *render_event(const void *row)
+{
+    return event_json(row);
+}
+
 struct ev_list_ctx {
     store_page pg;
     const char *type;
@@ -355,13 +359,7 @@ void api_events_list(api_ctx *a, http_req *r, http_resp *resp)
         api_internal(resp, r, rc);
         return;
     }
-    json_t *res = json_array();
-    for (size_t i = 0; i < c.n; i++)
-        json_array_append_new(res, event_json(&c.l[i]));
-    json_t *data = json_object();
-    json_object_set_new(data, "results", res);
-    json_object_set_new(data, "next", api_next(c.n ? c.l[c.n - 1].seq : 0, c.n, c.pg.limit));
-    api_ok(resp, data);
+    api_ok(resp, api_list_page(c.l, sizeof *c.l, c.n, &c.pg, render_event));
     oa_event_list_free(c.l, c.n);
 }
 

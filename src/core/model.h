@@ -9,6 +9,7 @@
 #define OA_CORE_MODEL_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 #include "core/lifecycle.h"
 #include "util/crypto.h"
@@ -69,6 +70,12 @@ typedef struct {
     char *label;
     int64_t created_at;
 } oa_feed;
+
+/* Lists render rows generically by their leading seq (api_list_page). */
+_Static_assert(offsetof(oa_site, seq) == 0, "seq first");
+_Static_assert(offsetof(oa_posting, seq) == 0, "seq first");
+_Static_assert(offsetof(oa_application, seq) == 0, "seq first");
+_Static_assert(offsetof(oa_feed, seq) == 0, "seq first");
 
 void oa_site_clear(oa_site *s);
 void oa_posting_clear(oa_posting *p);

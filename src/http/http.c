@@ -18,6 +18,8 @@
 #include "util/log.h"
 #include "util/text.h"
 
+#define HTTP_DRAIN_MAX ((uint64_t)64 << 20)
+
 struct http_server {
     struct MHD_Daemon *d;
     http_handlers h;
@@ -132,11 +134,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         int64_t len = 0;
         if (cl && oa_parse_int(cl, 0, INT64_MAX, &len) == OA_OK && (uint64_t)len > r->body_limit) {
-            /* Refuse before reading: MHD closes the connection after this answer. */
-            http_resp resp = {0};
-            too_large(r, &resp);
             r->body_too_large = true;
-            return send_resp(c, r, &resp);
+            /* A client that asked "Expect: 100-continue" has not sent the body: answer at
+             * once. Otherwise a body up to 64 MiB past the limit is read and thrown away, so
+             * that a client still sending reliably gets the 413 instead of a reset; anything
+             * bigger is refused at once. */
+            const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+            if ((expect && strcasecmp(expect, "100-continue") == 0) ||
+                (uint64_t)len - r->body_limit > HTTP_DRAIN_MAX) {
+                http_resp resp = {0};
+                too_large(r, &resp);
+                return send_resp(c, r, &resp);
+            }
         }
         return MHD_YES;
     }

@@ -245,5 +245,6 @@ const store_ops store_sqlite_ops = {
     .changes = sq_changes,
     .errmsg = sq_errmsg,
     .param_count = sq_param_count,
+    .single_writer = true,
     .migrations = sq_migrations,
 };

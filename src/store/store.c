@@ -34,6 +34,7 @@ struct oa_store {
     void *db;
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    pthread_mutex_t write_mu; /* single_writer backends: one write transaction at a time */
     store_conn *idle;
     int open, max;
     int schema_version;
@@ -223,10 +224,12 @@ oa_status store_open(const char *url, const store_options *opt, oa_store **out, 
     st->max = opt && opt->pool_size > 0 ? opt->pool_size : 16;
     pthread_mutex_init(&st->mu, NULL);
     pthread_cond_init(&st->cv, NULL);
+    pthread_mutex_init(&st->write_mu, NULL);
     oa_status rc = ops->open(target, &st->db, why);
     if (rc != OA_OK) {
         pthread_mutex_destroy(&st->mu);
         pthread_cond_destroy(&st->cv);
+        pthread_mutex_destroy(&st->write_mu);
         free(st);
         return rc;
     }
@@ -251,6 +254,7 @@ void store_close(oa_store *st)
     st->ops->close(st->db);
     pthread_mutex_destroy(&st->mu);
     pthread_cond_destroy(&st->cv);
+    pthread_mutex_destroy(&st->write_mu);
     free(st);
 }
 
@@ -285,10 +289,15 @@ oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *t
                          void *ctx)
 {
     oa_status rc = OA_ERR;
+    bool serialize = mode == STORE_WRITE && st->ops->single_writer;
     for (int attempt = 0; attempt < TX_RETRIES; attempt++) {
         oa_tx tx = {st, NULL, NULL};
         if (conn_get(st, &tx.c) != OA_OK)
             return OA_ERR;
+        /* Writers wait here, woken in turn, rather than sleeping in SQLite's busy handler
+         * (which backs off up to 100 ms per try and is unfair to long transactions). */
+        if (serialize)
+            pthread_mutex_lock(&st->write_mu);
         rc = st->ops->begin(tx.c->conn, mode == STORE_WRITE);
         if (rc == OA_OK) {
             rc = fn(&tx, ctx);
@@ -300,6 +309,8 @@ oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *t
                 st->ops->rollback(tx.c->conn);
             }
         }
+        if (serialize)
+            pthread_mutex_unlock(&st->write_mu);
         conn_put(st, tx.c);
         if (rc == OA_OK) {
             for (after_hook *h = tx.after; h; h = h->next)

@@ -48,6 +48,9 @@ typedef struct store_ops {
     bool (*col_null)(void *stmt, int col);
     int64_t (*changes)(void *stmt); /* rows changed by the last completed step */
     int (*param_count)(void *stmt); /* number of parameters the statement takes */
+    /* True when the database takes one writer at a time (SQLite): write transactions then
+     * queue on an in-process lock instead of polling the database's busy handler. */
+    bool single_writer;
     const char *(*errmsg)(void *conn);
     /* The backend's numbered migrations (const oa_migration[], see migrations.h). */
     const void *(*migrations)(size_t *n);

@@ -68,6 +68,9 @@ typedef struct {
     char *old_secret; /* NULL unless within the grace period */
 } oa_send;
 
+_Static_assert(offsetof(oa_endpoint, seq) == 0, "seq first: lists render rows by it");
+_Static_assert(offsetof(oa_event, seq) == 0, "seq first: lists render rows by it");
+
 void oa_endpoint_clear(oa_endpoint *e);
 void oa_endpoint_list_free(oa_endpoint *l, size_t n);
 void oa_delivery_clear(oa_delivery *d);

@@ -1,4 +1,6 @@
 /* postings.c - posting use cases: submit, archive, parse results and feed imports. */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -391,15 +393,56 @@ static oa_status lock_tx(oa_tx *tx, void *arg)
     return store_feed_lock(tx, c->feed_id, c->token, now, now + 6 * 60 * 1000);
 }
 
+/* Feeds being imported by this process. The store's lease makes imports exclusive across
+ * nodes; this registry answers a second import in this process at once, instead of after it
+ * queued behind the first import's transaction. */
+static pthread_mutex_t g_import_mu = PTHREAD_MUTEX_INITIALIZER;
+static char g_importing[64][OA_ID_SIZE];
+
+static bool import_begin(const char *feed_id)
+{
+    bool ok = false;
+    pthread_mutex_lock(&g_import_mu);
+    int free_slot = -1;
+    bool busy = false;
+    for (int i = 0; i < 64; i++) {
+        if (!g_importing[i][0] && free_slot < 0)
+            free_slot = i;
+        else if (strcmp(g_importing[i], feed_id) == 0)
+            busy = true;
+    }
+    if (!busy && free_slot >= 0) {
+        snprintf(g_importing[free_slot], OA_ID_SIZE, "%s", feed_id);
+        ok = true;
+    }
+    pthread_mutex_unlock(&g_import_mu);
+    return ok;
+}
+
+static void import_end(const char *feed_id)
+{
+    pthread_mutex_lock(&g_import_mu);
+    for (int i = 0; i < 64; i++)
+        if (strcmp(g_importing[i], feed_id) == 0)
+            g_importing[i][0] = '\0';
+    pthread_mutex_unlock(&g_import_mu);
+}
+
 oa_status svc_feed_import(svc *s, const char *tenant, const char *feed_id,
                           const svc_import_line *lines, size_t n, svc_import_counts *out)
 {
+    if (strlen(feed_id) != OA_ID_LEN)
+        return OA_NOT_FOUND;
+    if (!import_begin(feed_id))
+        return OA_CONFLICT;
     char token[OA_ID_SIZE];
     oa_id_new(token);
     struct lock_ctx lc = {tenant, feed_id, token, false};
     oa_status rc = store_transact(s->store, STORE_WRITE, lock_tx, &lc);
-    if (rc != OA_OK)
+    if (rc != OA_OK) {
+        import_end(feed_id);
         return rc;
+    }
     int64_t t0 = oa_mono_ms();
     struct import_ctx c = {s, tenant, feed_id, lines, n, {0}};
     rc = store_transact(s->store, STORE_WRITE, import_tx, &c);
@@ -407,6 +450,7 @@ oa_status svc_feed_import(svc *s, const char *tenant, const char *feed_id,
     oa_status urc = store_transact(s->store, STORE_WRITE, lock_tx, &lc);
     if (urc != OA_OK)
         oa_log(OA_LOG_WARN, "job_feed.unlock_failed", "job_feed_id=%s", feed_id);
+    import_end(feed_id);
     if (rc == OA_OK) {
         *out = c.counts;
         oa_log(OA_LOG_INFO, "job_feed.imported",

@@ -170,8 +170,13 @@ test('unknown routes answer 404; wrong methods 405 with Allow', async () => {
 });
 
 test('bodies over the limit answer 413 (Content-Length, chunked, bulk-import over 35 MB)', async () => {
-  const big = JSON.stringify({ label: 'x'.repeat((1 << 20) + 10) });
-  expectError(await postRaw('/v1/ai-apply/career-sites', big), 413, 'limit', '1 MiB with Content-Length');
+  // Content-Length over the limit with Expect: 100-continue: answered from the headers,
+  // before any body byte is sent.
+  const declared = await rawRequest(engine.url, {
+    path: '/v1/ai-apply/career-sites', headersOnly: true,
+    headers: { authorization: 'Bearer test-key-default', 'content-type': 'application/json', 'content-length': String((1 << 20) + 10), expect: '100-continue' },
+  });
+  expectError(declared, 413, 'limit', '1 MiB + 10 with Content-Length');
 
   const chunk = Buffer.alloc(64 * 1024, 'x');
   const chunks = [Buffer.from('{"label":"'), ...Array(18).fill(chunk), Buffer.from('"}')];
@@ -183,9 +188,16 @@ test('bodies over the limit answer 413 (Content-Length, chunked, bulk-import ove
 
   const early = await rawRequest(engine.url, {
     path: `/v1/ai-apply/job-feeds/${feed.id}/bulk-import`, headersOnly: true,
-    headers: { authorization: 'Bearer test-key-default', 'content-type': 'application/x-ndjson', 'content-length': String(36 * 1000 * 1000) },
+    headers: { authorization: 'Bearer test-key-default', 'content-type': 'application/x-ndjson', 'content-length': String(36 * 1000 * 1000), expect: '100-continue' },
   });
-  expectError(early, 413, 'limit', '36 MB Content-Length, refused before reading');
+  expectError(early, 413, 'limit', '36 MB Content-Length with Expect: 100-continue, refused before the body is sent');
+  // Without Expect the engine reads and discards the body, so a client still sending gets
+  // the 413 rather than a reset connection.
+  const sent = await rawRequest(engine.url, {
+    path: '/v1/ai-apply/career-sites', chunks: [Buffer.alloc(2 << 20, 0x20)],
+    headers: { authorization: 'Bearer test-key-default', 'content-type': 'application/json', 'content-length': String(2 << 20) },
+  });
+  expectError(sent, 413, 'limit', '2 MiB with Content-Length, body sent');
 
   const line = Buffer.from(`${JSON.stringify({ url: GOOD_URL, career_site_label: 'Too Big' })}\n`);
   const block = Buffer.concat(Array(Math.ceil((1 << 20) / line.length)).fill(line));

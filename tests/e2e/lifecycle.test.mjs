@@ -6,7 +6,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEngine, startSite, client, waitFor, sql } from './lib/harness.mjs';
 import { findQuestion, answerAll } from './lib/forms.mjs';
-import { resources, events, assertEvent, expectError } from './lib/helpers.mjs';
+import { resources, events, assertEvent, expectError, waitLog } from './lib/helpers.mjs';
 
 let engine, site, api, R;
 before(async () => {
@@ -249,4 +249,21 @@ test('a job taken offline while an application waits for review: posting archive
   assert.equal(ev.length, 1);
   assertEvent(ev[0], 'application', failed);
   assert.equal((await R.review(`?job_posting_ids=${p.id}`)).results.length, 0, 'gone from the review queue');
+});
+
+test('archive while the first parse is in flight: the late parse result is dropped', async () => {
+  await site.setJob('developpeur-web', { page: 'hang' });
+  const p = await R.newPosting(site.jobUrl('developpeur-web'));
+  await waitFor(async () => (await site.state()).page_hits['developpeur-web'] >= 1, { what: 'parse in flight' });
+  const mark = engine.stderr.length;
+  const arch = await R.archive(p.id);
+  assert.equal(arch.availability, 'ARCHIVED');
+  assert.equal(arch.archived_reason, 'MANUAL_ARCHIVE');
+  // The hanging fetch times out (3s); its result must not touch the archived posting.
+  const line = await waitLog(engine, new RegExp(`event=posting\\.parsed .*posting_id=${p.id}`), { from: mark });
+  assert.match(line, /dropped=1/, line);
+  assert.deepEqual(await R.posting(p.id), arch, 'still archived, unchanged');
+  const ev = events(engine, p.id);
+  assert.equal(ev.length, 1, 'PENDING -> ARCHIVED only');
+  assertEvent(ev[0], 'posting', arch);
 });
