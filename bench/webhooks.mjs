@@ -1,6 +1,7 @@
 // webhooks.mjs - webhook delivery throughput and event-to-delivery latency.
 //
 //   node bench/webhooks.mjs [--events 2000] [--concurrency 16] [--bin build/openapply]
+//                           [--engine-args "--endpoint-concurrency 16"]
 //
 // Starts the engine (its own temporary SQLite file) and an in-process receiver on loopback,
 // creates postings whose first parse fails at once (a closed local port: one UNAVAILABLE
@@ -15,6 +16,7 @@ const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 
 const N = Number(arg('--events', 2000));
 const CONC = Number(arg('--concurrency', 16));
 const BIN = arg('--bin', undefined);
+const EXTRA = (arg('--engine-args', '') || '').split(' ').filter(Boolean);
 
 const arrivals = [];
 const rcv = createServer((req, res) => {
@@ -32,7 +34,7 @@ rcv.keepAliveTimeout = 60000;
 await new Promise((r) => rcv.listen(0, '127.0.0.1', r));
 const hook = `http://127.0.0.1:${rcv.address().port}/hook`;
 
-const engine = await startEngine({ bin: BIN, args: ['--workers', '8', '--http-threads', '8'] });
+const engine = await startEngine({ bin: BIN, args: ['--workers', '8', '--http-threads', '8', ...EXTRA] });
 const api = client(engine);
 try {
   await api.post('/v1/webhooks/endpoints', { url: hook });
@@ -60,7 +62,7 @@ try {
   const pct = (p) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`machine: ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, store sqlite`);
-  console.log(`events: ${ids.length} ARCHIVED events from ${CONC} concurrent API clients, 1 endpoint`);
+  console.log(`events: ${ids.length} ARCHIVED events from ${CONC} concurrent API clients, 1 endpoint${EXTRA.length ? ` (${EXTRA.join(' ')})` : ''}`);
   console.log(`write rate: ${(ids.length / ((tWritten - t0) / 1000)).toFixed(0)} events/s (API archive calls)`);
   console.log(`deliveries/s: ${(ids.length / ((tLast - t0) / 1000)).toFixed(0)} (first event written -> last delivery)`);
   console.log(`event-to-delivery latency: p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${lat[lat.length - 1]} ms`);

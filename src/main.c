@@ -43,6 +43,7 @@ typedef struct {
     int64_t webhook_timeout_ms;
     int64_t disable_after_ms;
     int64_t secret_grace_ms;
+    int endpoint_concurrency;
     int workers;
     int http_threads;
 } serve_opts;
@@ -85,6 +86,8 @@ static void usage(FILE *f)
         "                              [5d] (OPENAPPLY_ENDPOINT_DISABLE_AFTER)\n"
         "  --secret-grace DURATION     an old endpoint secret keeps signing this long after a\n"
         "                              rotation [24h] (OPENAPPLY_SECRET_GRACE)\n"
+        "  --endpoint-concurrency N    webhook requests in flight per endpoint [8]\n"
+        "                              (OPENAPPLY_ENDPOINT_CONCURRENCY)\n"
         "  --workers N                 background worker threads [8] (OPENAPPLY_WORKERS)\n"
         "  --http-threads N            HTTP thread pool size [8] (OPENAPPLY_HTTP_THREADS)\n"
         "  --log-level LEVEL           debug|info|warn|error [info] (OPENAPPLY_LOG_LEVEL)\n"
@@ -207,14 +210,17 @@ static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
             return die_usage("%s: \"%s\" is not a duration (e.g. 24h, 0)", src, arg);
         return 0;
     case 'w':
-    case 'T': {
+    case 'T':
+    case 'C': {
         int64_t v;
         if (oa_parse_int(arg, 1, 256, &v) != OA_OK)
             return die_usage("%s: \"%s\" is not a number from 1 to 256", src, arg);
         if (c == 'w')
             o->workers = (int)v;
-        else
+        else if (c == 'T')
             o->http_threads = (int)v;
+        else
+            o->endpoint_concurrency = (int)v;
         return 0;
     }
     case 'L': {
@@ -241,6 +247,7 @@ static const struct option SERVE_OPTS[] = {
     {"webhook-timeout", required_argument, NULL, 'W'},
     {"endpoint-disable-after", required_argument, NULL, 'D'},
     {"secret-grace", required_argument, NULL, 'G'},
+    {"endpoint-concurrency", required_argument, NULL, 'C'},
     {"workers", required_argument, NULL, 'w'},
     {"http-threads", required_argument, NULL, 'T'},
     {"log-level", required_argument, NULL, 'L'},
@@ -257,6 +264,7 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     o->webhook_timeout_ms = 15000;
     o->disable_after_ms = SVC_DEFAULT_WH_DISABLE_MS;
     o->secret_grace_ms = SVC_DEFAULT_WH_GRACE_MS;
+    o->endpoint_concurrency = 8;
     o->workers = 8;
     o->http_threads = 8;
     static const int64_t def_retry[] = {0,       5000,     300000,   1800000,
@@ -280,6 +288,7 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
                 {"OPENAPPLY_WEBHOOK_TIMEOUT", 'W'},
                 {"OPENAPPLY_ENDPOINT_DISABLE_AFTER", 'D'},
                 {"OPENAPPLY_SECRET_GRACE", 'G'},
+                {"OPENAPPLY_ENDPOINT_CONCURRENCY", 'C'},
                 {"OPENAPPLY_WORKERS", 'w'},
                 {"OPENAPPLY_HTTP_THREADS", 'T'},
                 {"OPENAPPLY_LOG_LEVEL", 'L'}};
@@ -403,7 +412,10 @@ static int serve(int argc, char **argv)
     memcpy(jc.apply_retry, o.apply_retry, sizeof o.apply_retry);
     jc.n_apply_retry = o.n_apply_retry;
     /* Background threads first (they register their wake-up hooks), then the API. */
-    wh_config wc = {.timeout_ms = o.webhook_timeout_ms, .allow_private = o.allow_private};
+    wh_config wc = {.timeout_ms = o.webhook_timeout_ms,
+                    .allow_private = o.allow_private,
+                    .per_endpoint = o.endpoint_concurrency,
+                    .max_inflight = o.endpoint_concurrency > 32 ? o.endpoint_concurrency * 2 : 64};
     if (wh_start(&s, &wc, &wh) != OA_OK) {
         fprintf(stderr, "openapply: cannot start the webhook dispatcher\n");
         goto out;
