@@ -18,8 +18,7 @@
 
 /* ---- names ---- */
 
-static const char *const AVAILABILITY[] = {NULL, "PENDING", "APPLYABLE", "UNAVAILABLE",
-                                           "ARCHIVED"};
+static const char *const AVAILABILITY[] = {NULL, "PENDING", "APPLYABLE", "UNAVAILABLE", "ARCHIVED"};
 static const char *const ARCHIVED_REASON[] = {NULL, "JOB_POSTING_TAKEN_OFFLINE", "MANUAL_ARCHIVE",
                                               "REMOVED_FROM_JOB_FEED"};
 static const char *const APP_STATUS[] = {NULL, "PENDING", "SUBMITTED", "FAILED", "DUPLICATE"};
@@ -269,10 +268,9 @@ static oaw_result object(ctx *c, json_t *parent, const char *ppath, const char *
 
 static oaw_result posting(ctx *c, json_t *data, oaw_posting *p)
 {
-    static const char *const keys[] = {"id",         "career_site", "url",
-                                       "job_code",   "created_at",  "updated_at",
-                                       "archived_at", "archived_reason", "availability",
-                                       NULL};
+    static const char *const keys[] = {
+        "id",          "career_site",     "url",          "job_code", "created_at", "updated_at",
+        "archived_at", "archived_reason", "availability", NULL};
     static const char *const cs_keys[] = {"id", "label", NULL};
     json_t *cs;
     int av, reason;
@@ -364,8 +362,8 @@ static oaw_result copy_strings(ctx *c, oaw_event *out)
         p += n + 1;
     }
     out->mem_ = mem;
-    out->resource_id = out->kind == OAW_EVENT_POSTING ? out->data.posting.id
-                                                      : out->data.application.id;
+    out->resource_id =
+        out->kind == OAW_EVENT_POSTING ? out->data.posting.id : out->data.application.id;
     return OAW_OK;
 }
 
@@ -380,8 +378,8 @@ oaw_result oaw_event_parse(const void *body, size_t len, oaw_event *out, oaw_par
     if (!body && len)
         return fail(&c, OAW_ERR_ARGUMENT, "$", "no body");
     if (len > OAW_EVENT_MAX_BODY)
-        return fail(&c, OAW_ERR_TOO_LARGE, "$", "the body is %zu bytes, over the limit of %zu",
-                    len, OAW_EVENT_MAX_BODY);
+        return fail(&c, OAW_ERR_TOO_LARGE, "$", "the body is %zu bytes, over the limit of %zu", len,
+                    OAW_EVENT_MAX_BODY);
     json_error_t je;
     json_t *root = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     if (!root) {

@@ -53,8 +53,8 @@ oaw_result oaw_mirror_apply(const oaw_mirror_store *store, const oaw_event *ev,
     if (!outcome)
         outcome = &scratch;
     *outcome = OAW_MIRROR_DUPLICATE;
-    if (!store || !ev || !store->event_seen || !store->event_record ||
-        !store->current_updated_at || !store->upsert || !store->begin != !store->end)
+    if (!store || !ev || !store->event_seen || !store->event_record || !store->current_updated_at ||
+        !store->upsert || !store->begin != !store->end)
         return OAW_ERR_ARGUMENT;
     if ((ev->kind != OAW_EVENT_POSTING && ev->kind != OAW_EVENT_APPLICATION) || !ev->id ||
         !ev->resource_id)

@@ -26,10 +26,10 @@
 #define OAW_LIB_VERSION "0.0.0"
 #endif
 
-#define MAX_KEY     256             /* decoded secret bytes we accept */
-#define MIN_KEY     16              /* ... and at least this many */
-#define MAX_TS      100000000000LL  /* webhook-timestamp above this is nonsense (year 5138) */
-#define MAX_SIG_B64 64              /* longest base64 text considered for one signature */
+#define MAX_KEY     256            /* decoded secret bytes we accept */
+#define MIN_KEY     16             /* ... and at least this many */
+#define MAX_TS      100000000000LL /* webhook-timestamp above this is nonsense (year 5138) */
+#define MAX_SIG_B64 64             /* longest base64 text considered for one signature */
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

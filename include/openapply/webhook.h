@@ -43,13 +43,13 @@ extern "C" {
  */
 typedef enum {
     OAW_OK = 0,
-    OAW_ERR_ARGUMENT,         /* a NULL pointer or an impossible size */
-    OAW_ERR_SECRET,           /* the secret is not "whsec_" + base64 of at least 16 bytes */
-    OAW_ERR_MISSING_HEADERS,  /* neither signature scheme's headers are present */
-    OAW_ERR_MALFORMED_HEADER, /* X-Kombo-Signature is not 43 base64url characters (the
-                                 Standard Webhooks headers have their own codes below) */
-    OAW_ERR_TIMESTAMP_STALE,  /* webhook-timestamp is outside the tolerance (too old) */
-    OAW_ERR_TIMESTAMP_FUTURE, /* webhook-timestamp is outside the tolerance (ahead) */
+    OAW_ERR_ARGUMENT,           /* a NULL pointer or an impossible size */
+    OAW_ERR_SECRET,             /* the secret is not "whsec_" + base64 of at least 16 bytes */
+    OAW_ERR_MISSING_HEADERS,    /* neither signature scheme's headers are present */
+    OAW_ERR_MALFORMED_HEADER,   /* X-Kombo-Signature is not 43 base64url characters (the
+                                   Standard Webhooks headers have their own codes below) */
+    OAW_ERR_TIMESTAMP_STALE,    /* webhook-timestamp is outside the tolerance (too old) */
+    OAW_ERR_TIMESTAMP_FUTURE,   /* webhook-timestamp is outside the tolerance (ahead) */
     OAW_ERR_SIGNATURE_MISMATCH, /* well-formed, but no signature matches this secret */
     OAW_ERR_CRYPTO,             /* the HMAC implementation failed */
     /* Verification, finer reasons: */

@@ -15,7 +15,7 @@
 
 #include "openapply/webhook.h"
 
-#define MAX_HEADERS 24
+#define MAX_HEADERS  24
 #define FIXED_SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 #define NOW          1700000000
 
@@ -82,8 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     } else {
         /* Exercise the signers on arbitrary input too. */
-        (void)oaw_sign_standard(secret, n ? h[0].value : "", (int64_t)flags * 1000, body,
-                                body_len, sig);
+        (void)oaw_sign_standard(secret, n ? h[0].value : "", (int64_t)flags * 1000, body, body_len,
+                                sig);
         (void)oaw_sign_kombo(secret, body, body_len, kombo);
     }
     static const int tolerances[] = {0, 1, 300, 86400};

@@ -196,17 +196,21 @@ static void test_tolerance_bounds(void **state)
         int tolerance;
         oaw_result want;
     } cases[] = {
-        {-300, 0, OAW_OK},   {-301, 0, OAW_ERR_TIMESTAMP_STALE},  {300, 0, OAW_OK},
-        {301, 0, OAW_ERR_TIMESTAMP_FUTURE}, {-10, 10, OAW_OK},     {-11, 10, OAW_ERR_TIMESTAMP_STALE},
-        {11, 10, OAW_ERR_TIMESTAMP_FUTURE}, {-301, -5, OAW_ERR_TIMESTAMP_STALE}, /* <0 = default */
+        {-300, 0, OAW_OK},
+        {-301, 0, OAW_ERR_TIMESTAMP_STALE},
+        {300, 0, OAW_OK},
+        {301, 0, OAW_ERR_TIMESTAMP_FUTURE},
+        {-10, 10, OAW_OK},
+        {-11, 10, OAW_ERR_TIMESTAMP_STALE},
+        {11, 10, OAW_ERR_TIMESTAMP_FUTURE},
+        {-301, -5, OAW_ERR_TIMESTAMP_STALE}, /* <0 = default */
         {-299, -5, OAW_OK},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sign_now(SECRET, "msg_t", NOW + cases[i].offset, h, sig, ts);
         oaw_verify_opts o = {.now = NOW, .tolerance_s = cases[i].tolerance};
         oaw_verify_info info;
-        assert_int_equal(oaw_verify_ex(SECRET, h, 3, BODY, strlen(BODY), &o, &info),
-                         cases[i].want);
+        assert_int_equal(oaw_verify_ex(SECRET, h, 3, BODY, strlen(BODY), &o, &info), cases[i].want);
         assert_int_equal(info.scheme, OAW_SCHEME_STANDARD);
         assert_int_equal(info.timestamp, NOW + cases[i].offset);
         assert_int_equal(info.age_s, -cases[i].offset);
