@@ -87,13 +87,12 @@ test-e2e: deps-node
 # and leaves $(FUZZ_BUILD)/crash-* to reproduce with `$(FUZZ_BUILD)/TARGET FILE`.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_TIME    ?= 20
-FUZZ_TARGETS := fuzz_verify fuzz_event fuzz_html
+FUZZ_TARGETS := fuzz_verify fuzz_event fuzz_html fuzz_api
 
 fuzz: deps-debian
 	@echo "==> fuzzing ($(FUZZ_TIME) s per target: $(FUZZ_TARGETS))"
-	@# No -Werror here: gcc builds enforce it, clang adds -Wformat-nonliteral notes on src/util.
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DOA_FUZZ=ON \
-	  -DOA_TESTS=OFF -DOA_WERROR=OFF >/dev/null
+	  -DOA_TESTS=OFF -DOA_WERROR=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(FUZZ_TARGETS) >$(FUZZ_BUILD)/build.log 2>&1 \
 	  || { cat $(FUZZ_BUILD)/build.log; exit 1; }
 	@for t in $(FUZZ_TARGETS); do \

@@ -107,6 +107,12 @@ void api_events_redeliver(api_ctx *a, http_req *r, http_resp *resp);
 void api_healthz(api_ctx *a, http_req *r, http_resp *resp);
 void api_metrics(api_ctx *a, http_req *r, http_resp *resp);
 
+/* Parses a bulk-import NDJSON body (blank lines skipped). On OA_INVALID *why (malloc'd) names
+ * the line and the problem; on OA_OK *lines (free with api_import_lines_free) holds n lines. */
+oa_status api_import_parse(const char *body, size_t len, bool allow_private,
+                           svc_import_line **lines, size_t *n, char **why) OA_MUST_CHECK;
+void api_import_lines_free(svc_import_line *l, size_t n);
+
 #define API_JSON_LIMIT   ((size_t)1 << 20)          /* 1 MiB for ordinary JSON bodies */
 #define API_APPLY_LIMIT  ((size_t)32 << 20)         /* answers with base64 files */
 #define API_IMPORT_LIMIT ((size_t)35 * 1000 * 1000) /* Kombo's 35 MB for bulk-import */

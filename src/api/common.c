@@ -26,6 +26,8 @@ void api_ok(http_resp *resp, json_t *data)
 }
 
 static void verror(http_resp *resp, int status, const char *code, const char *title,
+                   const char *fmt, va_list ap) OA_PRINTF(5, 0);
+static void verror(http_resp *resp, int status, const char *code, const char *title,
                    const char *fmt, va_list ap)
 {
     char *msg = oa_xvasprintf(__FILE__, __LINE__, fmt, ap);

@@ -68,7 +68,7 @@ void api_job_feeds_get(api_ctx *a, http_req *r, http_resp *resp)
     free(ids);
 }
 
-static void lines_free(svc_import_line *l, size_t n)
+void api_import_lines_free(svc_import_line *l, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(l[i].url);
@@ -150,12 +150,14 @@ out:
     return why;
 }
 
-void api_job_feeds_import(api_ctx *a, http_req *r, http_resp *resp)
+oa_status api_import_parse(const char *body, size_t len, bool allow_private, svc_import_line **out,
+                           size_t *n_out, char **why)
 {
-    const char *feed_id = r->params[0];
-    const char *body = oa_buf_cstr(&r->body);
-    size_t len = r->body.len, cap = 0, n = 0, lineno = 0;
+    size_t cap = 0, n = 0, lineno = 0;
     svc_import_line *lines = NULL;
+    *out = NULL;
+    *n_out = 0;
+    *why = NULL;
     for (size_t pos = 0; pos < len;) {
         const char *nl = memchr(body + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - body) : len;
@@ -173,19 +175,35 @@ void api_job_feeds_import(api_ctx *a, http_req *r, http_resp *resp)
             lines = xrealloc(lines, cap * sizeof *lines);
         }
         memset(&lines[n], 0, sizeof lines[n]);
-        char *why = parse_line(body + s, e - s, a->svc->allow_private, &lines[n]);
-        if (why) {
-            api_bad_request(resp, "Line %zu of the NDJSON body is invalid: %s.", lineno, why);
-            free(why);
-            lines_free(lines, n + 1);
-            return;
+        char *lwhy = parse_line(body + s, e - s, allow_private, &lines[n]);
+        if (lwhy) {
+            *why = xasprintf("Line %zu of the NDJSON body is invalid: %s.", lineno, lwhy);
+            free(lwhy);
+            api_import_lines_free(lines, n + 1);
+            return OA_INVALID;
         }
         n++;
     }
     if (n == 0) {
-        api_bad_request(resp,
-                        "The NDJSON body has no job postings: send one JSON object per line.");
         free(lines);
+        *why = xstrdup("The NDJSON body has no job postings: send one JSON object per line.");
+        return OA_INVALID;
+    }
+    *out = lines;
+    *n_out = n;
+    return OA_OK;
+}
+
+void api_job_feeds_import(api_ctx *a, http_req *r, http_resp *resp)
+{
+    const char *feed_id = r->params[0];
+    svc_import_line *lines = NULL;
+    size_t n = 0;
+    char *why = NULL;
+    if (api_import_parse(oa_buf_cstr(&r->body), r->body.len, a->svc->allow_private, &lines, &n,
+                         &why) != OA_OK) {
+        api_bad_request(resp, "%s", why);
+        free(why);
         return;
     }
     svc_import_counts counts;
@@ -206,5 +224,5 @@ void api_job_feeds_import(api_ctx *a, http_req *r, http_resp *resp)
     } else {
         api_internal(resp, r, rc);
     }
-    lines_free(lines, n);
+    api_import_lines_free(lines, n);
 }

@@ -46,6 +46,6 @@ void *oa_xrealloc(void *p, size_t n, const char *file, int line);
 char *oa_xstrdup(const char *s, const char *file, int line);
 char *oa_xstrndup(const char *s, size_t n, const char *file, int line);
 char *oa_xasprintf(const char *file, int line, const char *fmt, ...) OA_PRINTF(3, 4);
-char *oa_xvasprintf(const char *file, int line, const char *fmt, va_list ap);
+char *oa_xvasprintf(const char *file, int line, const char *fmt, va_list ap) OA_PRINTF(3, 0);
 
 #endif
