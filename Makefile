@@ -82,8 +82,10 @@ test-e2e: deps-node
 	  node --test --test-concurrency=1 tests/e2e/
 
 # libFuzzer targets (clang, ASan+UBSan) for the parsers of outside input: webhook signatures,
-# event bodies, career-site HTML. Each runs FUZZ_TIME seconds from its committed seed corpus
-# (tests/fuzz/corpus/TARGET); new inputs go to $(FUZZ_BUILD)/corpus/TARGET, a crash stops make
+# event bodies, career-site HTML, API bodies. Each runs FUZZ_TIME seconds from its committed seed
+# corpus (tests/fuzz/corpus/TARGET; fuzz_html seeds from the saved career pages of
+# tests/fixtures/forms and examples/career-site/pages); new inputs go to
+# $(FUZZ_BUILD)/corpus/TARGET, a crash stops make
 # and leaves $(FUZZ_BUILD)/crash-* to reproduce with `$(FUZZ_BUILD)/TARGET FILE`.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_TIME    ?= 20
@@ -97,9 +99,11 @@ fuzz: deps-debian
 	  || { cat $(FUZZ_BUILD)/build.log; exit 1; }
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  seeds=tests/fuzz/corpus/$$t; \
+	  if [ $$t = fuzz_html ]; then seeds="tests/fixtures/forms examples/career-site/pages"; fi; \
 	  dict=""; if [ -f tests/fuzz/$$t.dict ]; then dict="-dict=tests/fuzz/$$t.dict"; fi; \
 	  if ! $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-	      -artifact_prefix=$(FUZZ_BUILD)/ $$dict $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t \
+	      -artifact_prefix=$(FUZZ_BUILD)/ $$dict $(FUZZ_BUILD)/corpus/$$t $$seeds \
 	      >$(FUZZ_BUILD)/$$t.log 2>&1; then \
 	    tail -40 $(FUZZ_BUILD)/$$t.log; echo "fuzz: $$t failed (log: $(FUZZ_BUILD)/$$t.log)"; exit 1; \
 	  fi; \

@@ -49,6 +49,10 @@ void api_error(http_resp *resp, int status, const char *code, const char *title,
 void api_bad_request(http_resp *resp, const char *fmt, ...) OA_PRINTF(2, 3);
 void api_not_found(http_resp *resp, const char *fmt, ...) OA_PRINTF(2, 3);
 void api_internal(http_resp *resp, http_req *r, oa_status st);
+/* Answers a call on one resource: 200 with data (stolen) on OA_OK, 404 "<what> <id> not found."
+ * on OA_NOT_FOUND, 5xx otherwise. data may be NULL unless rc is OA_OK. */
+void api_reply(http_resp *resp, http_req *r, oa_status rc, json_t *data, const char *what,
+               const char *id);
 
 /* Parses the body as a JSON object. An empty body is {} when allow_empty. On failure answers
  * 400 and returns NULL. */

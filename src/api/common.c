@@ -87,6 +87,19 @@ void api_internal(http_resp *resp, http_req *r, oa_status st)
               "An internal error occurred (request id %s).", r->req_id);
 }
 
+void api_reply(http_resp *resp, http_req *r, oa_status rc, json_t *data, const char *what,
+               const char *id)
+{
+    if (rc == OA_OK)
+        api_ok(resp, data);
+    else if (rc == OA_NOT_FOUND)
+        api_not_found(resp, "%s %.64s not found.", what, id);
+    else
+        api_internal(resp, r, rc);
+    if (rc != OA_OK)
+        json_decref(data);
+}
+
 json_t *api_body_object(http_req *r, http_resp *resp, bool allow_empty)
 {
     const char *body = oa_buf_cstr(&r->body);

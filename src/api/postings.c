@@ -63,12 +63,7 @@ void api_postings_post(api_ctx *a, http_req *r, http_resp *resp)
     oa_posting p;
     bool created = false;
     oa_status rc = svc_posting_submit(a->svc, r->tenant, &req, &p, &created);
-    if (rc == OA_OK)
-        api_ok(resp, core_posting_json(&p));
-    else if (rc == OA_NOT_FOUND)
-        api_not_found(resp, "Career site %s not found.", site_id);
-    else
-        api_internal(resp, r, rc);
+    api_reply(resp, r, rc, rc == OA_OK ? core_posting_json(&p) : NULL, "Career site", site_id);
     oa_posting_clear(&p);
 out:
     json_decref(body);
@@ -158,11 +153,6 @@ void api_postings_archive(api_ctx *a, http_req *r, http_resp *resp)
     }
     oa_posting p;
     oa_status rc = svc_posting_archive(a->svc, r->tenant, id, &p);
-    if (rc == OA_OK)
-        api_ok(resp, core_posting_json(&p));
-    else if (rc == OA_NOT_FOUND)
-        api_not_found(resp, "Job posting %s not found.", id);
-    else
-        api_internal(resp, r, rc);
+    api_reply(resp, r, rc, rc == OA_OK ? core_posting_json(&p) : NULL, "Job posting", id);
     oa_posting_clear(&p);
 }

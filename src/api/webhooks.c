@@ -170,12 +170,7 @@ void api_endpoints_get(api_ctx *a, http_req *r, http_resp *resp)
         return;
     oa_endpoint e;
     oa_status rc = svc_endpoint_get(a->svc, r->tenant, id, &e);
-    if (rc == OA_OK)
-        api_ok(resp, endpoint_json(&e, true));
-    else if (rc == OA_NOT_FOUND)
-        api_not_found(resp, "Webhook endpoint %s not found.", id);
-    else
-        api_internal(resp, r, rc);
+    api_reply(resp, r, rc, rc == OA_OK ? endpoint_json(&e, true) : NULL, "Webhook endpoint", id);
     oa_endpoint_clear(&e);
 }
 
@@ -208,12 +203,7 @@ void api_endpoints_patch(api_ctx *a, http_req *r, http_resp *resp)
     req.enabled = en ? (json_is_true(en) ? 1 : 0) : -1;
     oa_endpoint e;
     oa_status rc = svc_endpoint_update(a->svc, r->tenant, id, &req, &e);
-    if (rc == OA_OK)
-        api_ok(resp, endpoint_json(&e, false));
-    else if (rc == OA_NOT_FOUND)
-        api_not_found(resp, "Webhook endpoint %s not found.", id);
-    else
-        api_internal(resp, r, rc);
+    api_reply(resp, r, rc, rc == OA_OK ? endpoint_json(&e, false) : NULL, "Webhook endpoint", id);
     oa_endpoint_clear(&e);
 out:
     free(types);
@@ -226,12 +216,8 @@ void api_endpoints_delete(api_ctx *a, http_req *r, http_resp *resp)
     if (!endpoint_id_ok(resp, id))
         return;
     oa_status rc = svc_endpoint_delete(a->svc, r->tenant, id);
-    if (rc == OA_OK)
-        api_ok(resp, json_pack("{s:s, s:b}", "id", id, "deleted", 1));
-    else if (rc == OA_NOT_FOUND)
-        api_not_found(resp, "Webhook endpoint %s not found.", id);
-    else
-        api_internal(resp, r, rc);
+    api_reply(resp, r, rc, rc == OA_OK ? json_pack("{s:s, s:b}", "id", id, "deleted", 1) : NULL,
+              "Webhook endpoint", id);
 }
 
 void api_endpoints_rotate(api_ctx *a, http_req *r, http_resp *resp)
@@ -254,12 +240,7 @@ void api_endpoints_rotate(api_ctx *a, http_req *r, http_resp *resp)
         goto out;
     oa_endpoint e;
     oa_status rc = svc_endpoint_rotate(a->svc, r->tenant, id, grace_ms, &e);
-    if (rc == OA_OK)
-        api_ok(resp, endpoint_json(&e, true));
-    else if (rc == OA_NOT_FOUND)
-        api_not_found(resp, "Webhook endpoint %s not found.", id);
-    else
-        api_internal(resp, r, rc);
+    api_reply(resp, r, rc, rc == OA_OK ? endpoint_json(&e, true) : NULL, "Webhook endpoint", id);
     oa_endpoint_clear(&e);
 out:
     json_decref(body);
@@ -284,12 +265,10 @@ void api_endpoints_recover(api_ctx *a, http_req *r, http_resp *resp)
         goto out;
     int64_t n = 0;
     oa_status rc = svc_endpoint_recover(a->svc, r->tenant, id, since_ms, &n);
-    if (rc == OA_OK)
-        api_ok(resp, json_pack("{s:s, s:I}", "endpoint_id", id, "recovered", (json_int_t)n));
-    else if (rc == OA_NOT_FOUND)
-        api_not_found(resp, "Webhook endpoint %s not found.", id);
-    else
-        api_internal(resp, r, rc);
+    api_reply(resp, r, rc,
+              rc == OA_OK ? json_pack("{s:s, s:I}", "endpoint_id", id, "recovered", (json_int_t)n)
+                          : NULL,
+              "Webhook endpoint", id);
 out:
     json_decref(body);
 }
@@ -453,10 +432,9 @@ void api_events_redeliver(api_ctx *a, http_req *r, http_resp *resp)
     }
     int64_t n = 0;
     oa_status rc = svc_event_redeliver(a->svc, r->tenant, id, &n);
-    if (rc == OA_OK)
-        api_ok(resp, json_pack("{s:s, s:I}", "event_id", id, "deliveries_queued", (json_int_t)n));
-    else if (rc == OA_NOT_FOUND)
-        api_not_found(resp, "Event %s not found.", id);
-    else
-        api_internal(resp, r, rc);
+    api_reply(resp, r, rc,
+              rc == OA_OK
+                  ? json_pack("{s:s, s:I}", "event_id", id, "deliveries_queued", (json_int_t)n)
+                  : NULL,
+              "Event", id);
 }

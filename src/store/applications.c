@@ -9,8 +9,9 @@
     "review_reason, decision_reason, answers, query_params, attempts, created_at, updated_at, "    \
     "candidate_email, additional_clicks"
 
-static void read_app(oa_stmt *s, oa_application *a)
+static void read_app(oa_stmt *s, void *row)
 {
+    oa_application *a = row;
     a->seq = store_int(s, 0);
     store_copy(s, 1, a->id, sizeof a->id);
     a->tenant = store_dup(s, 2);
@@ -55,17 +56,7 @@ oa_status store_app_get(oa_tx *tx, const char *tenant, const char *id, oa_applic
                                "SELECT " APP_COLS " FROM applications "
                                "WHERE id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR tenant = ?2)",
                                "tt", id, tenant);
-    if (rc != OA_OK)
-        return rc;
-    rc = store_next(s);
-    if (rc == OA_ROW) {
-        read_app(s, out);
-        rc = OA_OK;
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
+    return rc == OA_OK ? store_read_one(s, read_app, out) : rc;
 }
 
 oa_status store_app_update(oa_tx *tx, const oa_application *a)
@@ -85,21 +76,9 @@ void oa_application_list_free(oa_application *l, size_t n)
     free(l);
 }
 
-static oa_status read_list(oa_stmt *s, oa_application **out, size_t *n)
+static void clear_app(void *row)
 {
-    oa_status rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        memset(&(*out)[*n], 0, sizeof **out);
-        read_app(s, &(*out)[(*n)++]);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        oa_application_list_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    oa_application_clear(row);
 }
 
 oa_status store_app_list(oa_tx *tx, const store_page *pg, oa_application **out, size_t *n)
@@ -114,7 +93,7 @@ oa_status store_app_list(oa_tx *tx, const store_page *pg, oa_application **out, 
         "AND (CAST(?4 AS TEXT) IS NULL OR posting_id IN (SELECT value FROM json_each(?4))) "
         "ORDER BY seq LIMIT ?5",
         "titti", pg->tenant, pg->after, pg->ids_json, pg->parent_json, (int64_t)pg->limit);
-    return rc == OA_OK ? read_list(s, out, n) : rc;
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_app, clear_app, out, n) : rc;
 }
 
 oa_status store_app_review_list(oa_tx *tx, const store_page *pg, oa_application **out, size_t *n)
@@ -129,7 +108,7 @@ oa_status store_app_review_list(oa_tx *tx, const store_page *pg, oa_application 
         "AND (CAST(?3 AS TEXT) IS NULL OR posting_id IN (SELECT value FROM json_each(?3))) "
         "ORDER BY seq LIMIT ?4",
         "titi", pg->tenant, pg->after, pg->parent_json, (int64_t)pg->limit);
-    return rc == OA_OK ? read_list(s, out, n) : rc;
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_app, clear_app, out, n) : rc;
 }
 
 oa_status store_app_pending_ids(oa_tx *tx, const char *posting_id, char ***ids, size_t *n)
@@ -142,19 +121,7 @@ oa_status store_app_pending_ids(oa_tx *tx, const char *posting_id, char ***ids, 
                     "SELECT id FROM applications WHERE posting_id = ? AND status = 'PENDING' "
                     "ORDER BY seq",
                     "t", posting_id);
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *ids = xrealloc(*ids, (*n + 1) * sizeof **ids);
-        (*ids)[(*n)++] = store_dup(s, 0);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        store_ids_free(*ids, *n);
-        *ids = NULL;
-        *n = 0;
-    }
-    return rc;
+    return rc == OA_OK ? store_read_ids(s, ids, n) : rc;
 }
 
 oa_status store_app_has_earlier(oa_tx *tx, const oa_application *a, bool *found)

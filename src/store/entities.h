@@ -96,7 +96,6 @@ oa_status store_app_pending_ids(oa_tx *tx, const char *posting_id, char ***ids,
  * SUBMITTED: then this one is a duplicate. */
 oa_status store_app_has_earlier(oa_tx *tx, const oa_application *a, bool *found) OA_MUST_CHECK;
 void oa_application_list_free(oa_application *l, size_t n);
-void store_ids_free(char **ids, size_t n);
 
 /* Whether a submission token has been used. */
 oa_status store_token_is_used(oa_tx *tx, const char *jti, bool *used) OA_MUST_CHECK;

@@ -1,8 +1,10 @@
-/* events.c - the transactional outbox of webhook events. */
+/* events.c - the transactional outbox of webhook events, and its reads. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/entities.h"
+#include "store/webhooks.h"
+
+#define EV_COLS "seq, id, tenant, type, resource_id, body, created_at"
 
 void oa_event_clear(oa_event *e)
 {
@@ -20,6 +22,23 @@ void oa_event_list_free(oa_event *l, size_t n)
     free(l);
 }
 
+static void read_ev(oa_stmt *s, void *row)
+{
+    oa_event *e = row;
+    e->seq = store_int(s, 0);
+    store_copy(s, 1, e->id, sizeof e->id);
+    e->tenant = store_dup(s, 2);
+    e->type = store_dup(s, 3);
+    e->resource_id = store_dup(s, 4);
+    e->body = store_dup(s, 5);
+    e->created_at = store_int(s, 6);
+}
+
+static void clear_ev(void *row)
+{
+    oa_event_clear(row);
+}
+
 oa_status store_event_insert(oa_tx *tx, oa_event *e)
 {
     oa_status rc =
@@ -32,6 +51,29 @@ oa_status store_event_insert(oa_tx *tx, oa_event *e)
     return store_query_int(tx, &e->seq, "SELECT seq FROM events WHERE id = ?", "t", e->id);
 }
 
+oa_status store_event_get(oa_tx *tx, const char *tenant, const char *id, oa_event *out)
+{
+    oa_stmt *s;
+    oa_status rc = store_query(tx, &s, "SELECT " EV_COLS " FROM events WHERE id = ? AND tenant = ?",
+                               "tt", id, tenant);
+    return rc == OA_OK ? store_read_one(s, read_ev, out) : rc;
+}
+
+oa_status store_event_list(oa_tx *tx, const store_page *pg, const char *type,
+                           const char *resource_id, oa_event **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    oa_stmt *s;
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND seq > ?2 "
+                    "AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) "
+                    "AND (CAST(?4 AS TEXT) IS NULL OR resource_id = ?4) ORDER BY seq LIMIT ?5",
+                    "titti", pg->tenant, pg->after, type, resource_id, (int64_t)pg->limit);
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_ev, clear_ev, out, n) : rc;
+}
+
 oa_status store_event_list_resource(oa_tx *tx, const char *tenant, const char *resource_id,
                                     oa_event **out, size_t *n)
 {
@@ -40,28 +82,8 @@ oa_status store_event_list_resource(oa_tx *tx, const char *tenant, const char *r
     oa_stmt *s;
     oa_status rc =
         store_query(tx, &s,
-                    "SELECT seq, id, tenant, type, resource_id, body, created_at FROM events "
-                    "WHERE tenant = ? AND resource_id = ? ORDER BY seq",
+                    "SELECT " EV_COLS " FROM events WHERE tenant = ? AND resource_id = ? "
+                    "ORDER BY seq",
                     "tt", tenant, resource_id);
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        oa_event *e = &(*out)[(*n)++];
-        memset(e, 0, sizeof *e);
-        e->seq = store_int(s, 0);
-        store_copy(s, 1, e->id, sizeof e->id);
-        e->tenant = store_dup(s, 2);
-        e->type = store_dup(s, 3);
-        e->resource_id = store_dup(s, 4);
-        e->body = store_dup(s, 5);
-        e->created_at = store_int(s, 6);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        oa_event_list_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_ev, clear_ev, out, n) : rc;
 }

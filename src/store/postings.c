@@ -30,8 +30,9 @@ void store_posting_identity(const char *tenant, const char *feed_id, const char 
     free(buf);
 }
 
-static void read_posting(oa_stmt *s, oa_posting *p)
+static void read_posting(oa_stmt *s, void *row)
 {
+    oa_posting *p = row;
     p->seq = store_int(s, 0);
     store_copy(s, 1, p->id, sizeof p->id);
     p->tenant = store_dup(s, 2);
@@ -54,17 +55,9 @@ static void read_posting(oa_stmt *s, oa_posting *p)
     p->updated_at = store_int(s, 17);
 }
 
-static oa_status one_posting(oa_stmt *s, oa_posting *out)
+static void clear_posting(void *row)
 {
-    oa_status rc = store_next(s);
-    if (rc == OA_ROW) {
-        read_posting(s, out);
-        rc = OA_OK;
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
+    oa_posting_clear(row);
 }
 
 oa_status store_posting_insert(oa_tx *tx, oa_posting *p, const char *identity)
@@ -92,7 +85,7 @@ oa_status store_posting_get(oa_tx *tx, const char *tenant, const char *id, oa_po
                                "SELECT " POSTING_COLS POSTING_FROM
                                "WHERE p.id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR p.tenant = ?2)",
                                "tt", id, tenant);
-    return rc == OA_OK ? one_posting(s, out) : rc;
+    return rc == OA_OK ? store_read_one(s, read_posting, out) : rc;
 }
 
 oa_status store_posting_find_identity(oa_tx *tx, const char *identity, oa_posting *out)
@@ -100,7 +93,7 @@ oa_status store_posting_find_identity(oa_tx *tx, const char *identity, oa_postin
     oa_stmt *s;
     oa_status rc = store_query(
         tx, &s, "SELECT " POSTING_COLS POSTING_FROM "WHERE p.identity_key = ?", "t", identity);
-    return rc == OA_OK ? one_posting(s, out) : rc;
+    return rc == OA_OK ? store_read_one(s, read_posting, out) : rc;
 }
 
 oa_status store_posting_update(oa_tx *tx, const oa_posting *p)
@@ -136,27 +129,7 @@ oa_status store_posting_list(oa_tx *tx, const store_page *pg, oa_posting **out, 
         "ORDER BY p.seq LIMIT ?6",
         "tittti", pg->tenant, pg->after, pg->ids_json, pg->parent_json, pg->job_codes_json,
         (int64_t)pg->limit);
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        memset(&(*out)[*n], 0, sizeof **out);
-        read_posting(s, &(*out)[(*n)++]);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        oa_posting_list_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
-}
-
-void store_ids_free(char **ids, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(ids[i]);
-    free(ids);
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_posting, clear_posting, out, n) : rc;
 }
 
 oa_status store_posting_feed_missing(oa_tx *tx, const char *feed_id, const char *keep_json,
@@ -170,19 +143,7 @@ oa_status store_posting_feed_missing(oa_tx *tx, const char *feed_id, const char 
                     "SELECT id FROM postings WHERE job_feed_id = ?1 AND availability <> 'ARCHIVED' "
                     "AND id NOT IN (SELECT value FROM json_each(?2)) ORDER BY seq",
                     "tt", feed_id, keep_json);
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *ids = xrealloc(*ids, (*n + 1) * sizeof **ids);
-        (*ids)[(*n)++] = store_dup(s, 0);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        store_ids_free(*ids, *n);
-        *ids = NULL;
-        *n = 0;
-    }
-    return rc;
+    return rc == OA_OK ? store_read_ids(s, ids, n) : rc;
 }
 
 oa_status store_revision_insert(oa_tx *tx, const char *id, const char *posting_id, const char *hash,

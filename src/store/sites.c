@@ -6,8 +6,9 @@
 
 #define SITE_COLS "seq, id, tenant, label, created_at"
 
-static void read_site(oa_stmt *s, oa_site *o)
+static void read_site(oa_stmt *s, void *row)
 {
+    oa_site *o = row;
     o->seq = store_int(s, 0);
     store_copy(s, 1, o->id, sizeof o->id);
     o->tenant = store_dup(s, 2);
@@ -15,17 +16,24 @@ static void read_site(oa_stmt *s, oa_site *o)
     o->created_at = store_int(s, 4);
 }
 
-static oa_status one_site(oa_stmt *s, oa_site *out)
+static void read_feed(oa_stmt *s, void *row)
 {
-    oa_status rc = store_next(s);
-    if (rc == OA_ROW) {
-        read_site(s, out);
-        rc = OA_OK;
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
+    oa_feed *o = row;
+    o->seq = store_int(s, 0);
+    store_copy(s, 1, o->id, sizeof o->id);
+    o->tenant = store_dup(s, 2);
+    o->label = store_dup(s, 3);
+    o->created_at = store_int(s, 4);
+}
+
+static void clear_site(void *row)
+{
+    oa_site_clear(row);
+}
+
+static void clear_feed(void *row)
+{
+    oa_feed_clear(row);
 }
 
 oa_status store_site_insert(oa_tx *tx, oa_site *s)
@@ -44,7 +52,7 @@ oa_status store_site_get(oa_tx *tx, const char *tenant, const char *id, oa_site 
     oa_status rc =
         store_query(tx, &s, "SELECT " SITE_COLS " FROM career_sites WHERE id = ? AND tenant = ?",
                     "tt", id, tenant);
-    return rc == OA_OK ? one_site(s, out) : rc;
+    return rc == OA_OK ? store_read_one(s, read_site, out) : rc;
 }
 
 oa_status store_site_find_label(oa_tx *tx, const char *tenant, const char *label, oa_site *out)
@@ -55,7 +63,7 @@ oa_status store_site_find_label(oa_tx *tx, const char *tenant, const char *label
                     "SELECT " SITE_COLS " FROM career_sites WHERE tenant = ? AND label = ? "
                     "ORDER BY seq LIMIT 1",
                     "tt", tenant, label);
-    return rc == OA_OK ? one_site(s, out) : rc;
+    return rc == OA_OK ? store_read_one(s, read_site, out) : rc;
 }
 
 void oa_site_list_free(oa_site *l, size_t n)
@@ -76,32 +84,10 @@ oa_status store_site_list(oa_tx *tx, const store_page *pg, oa_site **out, size_t
                     "AND (CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3))) "
                     "ORDER BY seq LIMIT ?4",
                     "titi", pg->tenant, pg->after, pg->ids_json, (int64_t)pg->limit);
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        memset(&(*out)[*n], 0, sizeof **out);
-        read_site(s, &(*out)[(*n)++]);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        oa_site_list_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_site, clear_site, out, n) : rc;
 }
 
 /* ---- feeds ---- */
-
-static void read_feed(oa_stmt *s, oa_feed *o)
-{
-    o->seq = store_int(s, 0);
-    store_copy(s, 1, o->id, sizeof o->id);
-    o->tenant = store_dup(s, 2);
-    o->label = store_dup(s, 3);
-    o->created_at = store_int(s, 4);
-}
 
 oa_status store_feed_insert(oa_tx *tx, oa_feed *f)
 {
@@ -120,17 +106,7 @@ oa_status store_feed_get(oa_tx *tx, const char *tenant, const char *id, oa_feed 
                                "SELECT seq, id, tenant, label, created_at FROM job_feeds "
                                "WHERE id = ? AND tenant = ?",
                                "tt", id, tenant);
-    if (rc != OA_OK)
-        return rc;
-    rc = store_next(s);
-    if (rc == OA_ROW) {
-        read_feed(s, out);
-        rc = OA_OK;
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
+    return rc == OA_OK ? store_read_one(s, read_feed, out) : rc;
 }
 
 void oa_feed_list_free(oa_feed *l, size_t n)
@@ -152,20 +128,7 @@ oa_status store_feed_list(oa_tx *tx, const store_page *pg, oa_feed **out, size_t
                     "AND (CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3))) "
                     "ORDER BY seq LIMIT ?4",
                     "titi", pg->tenant, pg->after, pg->ids_json, (int64_t)pg->limit);
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        memset(&(*out)[*n], 0, sizeof **out);
-        read_feed(s, &(*out)[(*n)++]);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        oa_feed_list_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_feed, clear_feed, out, n) : rc;
 }
 
 oa_status store_feed_lock(oa_tx *tx, const char *feed_id, const char *token, int64_t now,

@@ -2,7 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/entities.h"
+#include "store/webhooks.h"
+
+static void read_count(oa_stmt *s, void *row)
+{
+    store_count *c = row;
+    store_copy(s, 0, c->name, sizeof c->name);
+    c->n = store_int(s, 1);
+}
 
 static oa_status grouped(oa_tx *tx, const char *sql, store_count **out, size_t *n)
 {
@@ -10,21 +17,7 @@ static oa_status grouped(oa_tx *tx, const char *sql, store_count **out, size_t *
     *n = 0;
     oa_stmt *s;
     oa_status rc = store_query(tx, &s, sql, "");
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        store_copy(s, 0, (*out)[*n].name, sizeof(*out)[*n].name);
-        (*out)[*n].n = store_int(s, 1);
-        (*n)++;
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_count, NULL, out, n) : rc;
 }
 
 oa_status store_stats_postings(oa_tx *tx, store_count **out, size_t *n)
@@ -42,6 +35,12 @@ oa_status store_stats_applications(oa_tx *tx, store_count **out, size_t *n)
 oa_status store_stats_jobs(oa_tx *tx, store_count **out, size_t *n)
 {
     return grouped(tx, "SELECT kind, COUNT(*) FROM jobs GROUP BY kind ORDER BY 1", out, n);
+}
+
+oa_status store_stats_deliveries(oa_tx *tx, store_count **out, size_t *n)
+{
+    return grouped(tx, "SELECT status, COUNT(*) FROM webhook_deliveries GROUP BY status ORDER BY 1",
+                   out, n);
 }
 
 oa_status store_stats_scalar(oa_tx *tx, const char *what, int64_t *n)

@@ -537,3 +537,69 @@ void store_copy(oa_stmt *s, int col, char *out, size_t n)
     }
     memcpy(out, t, len + 1);
 }
+
+/* ---- row readers ------------------------------------------------------------------------ */
+
+oa_status store_read_all(oa_stmt *s, size_t size, void (*read)(oa_stmt *s, void *row),
+                         void (*clear)(void *row), void *out_array, size_t *n)
+{
+    char *arr = NULL;
+    size_t cnt = 0, cap = 0;
+    oa_status rc;
+    while ((rc = store_next(s)) == OA_ROW) {
+        if (cnt == cap) {
+            cap = cap ? cap * 2 : 16;
+            arr = xrealloc(arr, cap * size);
+        }
+        void *row = arr + cnt * size;
+        memset(row, 0, size);
+        read(s, row);
+        cnt++;
+    }
+    store_done(s);
+    if (rc != OA_OK) {
+        for (size_t i = 0; clear && i < cnt; i++)
+            clear(arr + i * size);
+        free(arr);
+        arr = NULL;
+        cnt = 0;
+    }
+    memcpy(out_array, &arr, sizeof arr);
+    *n = cnt;
+    return rc;
+}
+
+oa_status store_read_one(oa_stmt *s, void (*read)(oa_stmt *s, void *row), void *row)
+{
+    oa_status rc = store_next(s);
+    if (rc == OA_ROW) {
+        read(s, row);
+        rc = OA_OK;
+    } else if (rc == OA_OK) {
+        rc = OA_NOT_FOUND;
+    }
+    store_done(s);
+    return rc;
+}
+
+static void read_id(oa_stmt *s, void *row)
+{
+    *(char **)row = store_dup(s, 0);
+}
+
+static void clear_id(void *row)
+{
+    free(*(char **)row);
+}
+
+oa_status store_read_ids(oa_stmt *s, char ***ids, size_t *n)
+{
+    return store_read_all(s, sizeof(char *), read_id, clear_id, ids, n);
+}
+
+void store_ids_free(char **ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+}

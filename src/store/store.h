@@ -105,6 +105,17 @@ bool store_null(oa_stmt *s, int col);
 /* Copies a text column into a fixed buffer (ids); "" for NULL or when it does not fit. */
 void store_copy(oa_stmt *s, int col, char *out, size_t n);
 
+/* Row readers for entity code. `read` fills one zeroed element from the current row.
+ * store_read_all collects every row into a malloc'd array of `size`-byte elements (on failure
+ * it releases what was read with `clear`, which may be NULL, and returns the error);
+ * store_read_one reads the first row (OA_NOT_FOUND when there is none); store_read_ids
+ * collects column 0 as malloc'd strings (free with store_ids_free). All finish s. */
+oa_status store_read_all(oa_stmt *s, size_t size, void (*read)(oa_stmt *s, void *row),
+                         void (*clear)(void *row), void *out_array, size_t *n) OA_MUST_CHECK;
+oa_status store_read_one(oa_stmt *s, void (*read)(oa_stmt *s, void *row), void *row) OA_MUST_CHECK;
+oa_status store_read_ids(oa_stmt *s, char ***ids, size_t *n) OA_MUST_CHECK;
+void store_ids_free(char **ids, size_t n);
+
 /* Reads one integer from a single-row query; OA_NOT_FOUND when there is no row. */
 oa_status store_query_int(oa_tx *tx, int64_t *out, const char *sql, const char *types,
                           ...) OA_MUST_CHECK;

@@ -64,8 +64,9 @@ void oa_send_clear(oa_send *s)
     "seq, id, tenant, url, description, event_types, enabled, disabled_reason, disabled_at, "      \
     "secret, old_secret, old_secret_expires_at, failing_since, created_at, updated_at"
 
-static void read_ep(oa_stmt *s, oa_endpoint *e)
+static void read_ep(oa_stmt *s, void *row)
 {
+    oa_endpoint *e = row;
     e->seq = store_int(s, 0);
     store_copy(s, 1, e->id, sizeof e->id);
     e->tenant = store_dup(s, 2);
@@ -83,23 +84,9 @@ static void read_ep(oa_stmt *s, oa_endpoint *e)
     e->updated_at = store_int(s, 14);
 }
 
-static oa_status read_eps(oa_stmt *s, oa_endpoint **out, size_t *n)
+static void clear_ep(void *row)
 {
-    oa_status rc;
-    *out = NULL;
-    *n = 0;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        memset(&(*out)[*n], 0, sizeof **out);
-        read_ep(s, &(*out)[(*n)++]);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        oa_endpoint_list_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    oa_endpoint_clear(row);
 }
 
 oa_status store_endpoint_insert(oa_tx *tx, oa_endpoint *e)
@@ -126,17 +113,7 @@ oa_status store_endpoint_get(oa_tx *tx, const char *tenant, const char *id, oa_e
                     "SELECT " EP_COLS " FROM webhook_endpoints WHERE id = ?1 AND deleted = 0 "
                     "AND (CAST(?2 AS TEXT) IS NULL OR tenant = ?2)",
                     "tt", id, tenant);
-    if (rc != OA_OK)
-        return rc;
-    rc = store_next(s);
-    if (rc == OA_ROW) {
-        read_ep(s, out);
-        rc = OA_OK;
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
+    return rc == OA_OK ? store_read_one(s, read_ep, out) : rc;
 }
 
 oa_status store_endpoint_update(oa_tx *tx, const oa_endpoint *e)
@@ -178,7 +155,7 @@ oa_status store_endpoint_list(oa_tx *tx, const store_page *pg, oa_endpoint **out
                     "SELECT " EP_COLS " FROM webhook_endpoints WHERE tenant = ? AND deleted = 0 "
                     "AND seq > ? ORDER BY seq LIMIT ?",
                     "tii", pg->tenant, pg->after, (int64_t)pg->limit);
-    return rc == OA_OK ? read_eps(s, out, n) : rc;
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_ep, clear_ep, out, n) : rc;
 }
 
 oa_status store_endpoints_subscribed(oa_tx *tx, const char *tenant, const char *type, bool all_ok,
@@ -192,7 +169,7 @@ oa_status store_endpoints_subscribed(oa_tx *tx, const char *tenant, const char *
                     "AND ((event_types IS NULL AND ?3 = 1) OR EXISTS "
                     "(SELECT 1 FROM json_each(event_types) WHERE value = ?2)) ORDER BY seq",
                     "ttb", tenant, type, (int)all_ok);
-    return rc == OA_OK ? read_eps(s, out, n) : rc;
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_ep, clear_ep, out, n) : rc;
 }
 
 /* ---- deliveries ---- */
@@ -202,8 +179,9 @@ oa_status store_endpoints_subscribed(oa_tx *tx, const char *tenant, const char *
     "d.attempts, d.next_attempt_at, d.lease_token, d.last_status_code, d.last_error, "             \
     "d.created_at, d.updated_at, d.finished_at"
 
-static void read_dl(oa_stmt *s, oa_delivery *d)
+static void read_dl(oa_stmt *s, void *row)
 {
+    oa_delivery *d = row;
     d->seq = store_int(s, 0);
     store_copy(s, 1, d->id, sizeof d->id);
     d->tenant = store_dup(s, 2);
@@ -220,6 +198,29 @@ static void read_dl(oa_stmt *s, oa_delivery *d)
     d->created_at = store_int(s, 13);
     d->updated_at = store_int(s, 14);
     d->finished_at = store_int(s, 15);
+}
+
+static void clear_dl(void *row)
+{
+    oa_delivery_clear(row);
+}
+
+/* A claim candidate: the delivery's columns, then the event's and the endpoint's. */
+static void read_send(oa_stmt *s, void *row)
+{
+    oa_send *x = row;
+    read_dl(s, &x->d);
+    x->body = store_dup(s, 16);
+    x->event_type = store_dup(s, 17);
+    x->event_created_at = store_int(s, 18);
+    x->url = store_dup(s, 19);
+    x->secret = store_dup(s, 20);
+    x->old_secret = store_dup(s, 21);
+}
+
+static void clear_send(void *row)
+{
+    oa_send_clear(row);
 }
 
 oa_status store_delivery_insert(oa_tx *tx, oa_delivery *d)
@@ -261,19 +262,7 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int lim
         "itii", now, busy_json ? busy_json : "[]", (int64_t)per_endpoint, (int64_t)limit);
     if (rc != OA_OK)
         return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        oa_send *x = &(*out)[(*n)++];
-        memset(x, 0, sizeof *x);
-        read_dl(s, &x->d);
-        x->body = store_dup(s, 16);
-        x->event_type = store_dup(s, 17);
-        x->event_created_at = store_int(s, 18);
-        x->url = store_dup(s, 19);
-        x->secret = store_dup(s, 20);
-        x->old_secret = store_dup(s, 21);
-    }
-    store_done(s);
+    rc = store_read_all(s, sizeof **out, read_send, clear_send, out, n);
     if (rc != OA_OK)
         goto fail;
     for (size_t i = 0; i < *n; i++) {
@@ -326,17 +315,7 @@ oa_status store_delivery_get(oa_tx *tx, const char *id, oa_delivery *out)
     oa_stmt *s;
     oa_status rc =
         store_query(tx, &s, "SELECT " DL_COLS " FROM webhook_deliveries d WHERE d.id = ?", "t", id);
-    if (rc != OA_OK)
-        return rc;
-    rc = store_next(s);
-    if (rc == OA_ROW) {
-        read_dl(s, out);
-        rc = OA_OK;
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
+    return rc == OA_OK ? store_read_one(s, read_dl, out) : rc;
 }
 
 oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_delivery **out, size_t *n)
@@ -347,20 +326,7 @@ oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_deliver
     oa_status rc = store_query(
         tx, &s, "SELECT " DL_COLS " FROM webhook_deliveries d WHERE d.event_id = ? ORDER BY d.seq",
         "t", event_id);
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        memset(&(*out)[*n], 0, sizeof **out);
-        read_dl(s, &(*out)[(*n)++]);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        oa_delivery_list_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_dl, clear_dl, out, n) : rc;
 }
 
 oa_status store_deliveries_redeliver(oa_tx *tx, const char *event_id, int64_t now, int64_t *n)
@@ -428,6 +394,28 @@ oa_status store_attempt_insert(oa_tx *tx, const oa_attempt *a)
                       a->attempted_at, a->status_code, a->latency_ms, a->error, a->excerpt);
 }
 
+static void read_attempt(oa_stmt *s, void *row)
+{
+    oa_attempt *a = row;
+    a->seq = store_int(s, 0);
+    store_copy(s, 1, a->delivery_id, sizeof a->delivery_id);
+    store_copy(s, 2, a->event_id, sizeof a->event_id);
+    store_copy(s, 3, a->endpoint_id, sizeof a->endpoint_id);
+    a->attempt = store_int(s, 4);
+    a->attempted_at = store_int(s, 5);
+    a->status_code = store_int(s, 6);
+    a->latency_ms = store_int(s, 7);
+    a->error = store_dup(s, 8);
+    a->excerpt = store_dup(s, 9);
+}
+
+static void clear_attempt(void *row)
+{
+    oa_attempt *a = row;
+    free(a->error);
+    free(a->excerpt);
+}
+
 oa_status store_attempts_for_event(oa_tx *tx, const char *event_id, oa_attempt **out, size_t *n)
 {
     *out = NULL;
@@ -439,115 +427,7 @@ oa_status store_attempts_for_event(oa_tx *tx, const char *event_id, oa_attempt *
                     "status_code, latency_ms, error, response_excerpt FROM webhook_attempts "
                     "WHERE event_id = ? ORDER BY seq",
                     "t", event_id);
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        oa_attempt *a = &(*out)[(*n)++];
-        memset(a, 0, sizeof *a);
-        a->seq = store_int(s, 0);
-        store_copy(s, 1, a->delivery_id, sizeof a->delivery_id);
-        store_copy(s, 2, a->event_id, sizeof a->event_id);
-        store_copy(s, 3, a->endpoint_id, sizeof a->endpoint_id);
-        a->attempt = store_int(s, 4);
-        a->attempted_at = store_int(s, 5);
-        a->status_code = store_int(s, 6);
-        a->latency_ms = store_int(s, 7);
-        a->error = store_dup(s, 8);
-        a->excerpt = store_dup(s, 9);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        oa_attempt_list_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
-}
-
-/* ---- events ---- */
-
-#define EV_COLS "seq, id, tenant, type, resource_id, body, created_at"
-
-static void read_ev(oa_stmt *s, oa_event *e)
-{
-    e->seq = store_int(s, 0);
-    store_copy(s, 1, e->id, sizeof e->id);
-    e->tenant = store_dup(s, 2);
-    e->type = store_dup(s, 3);
-    e->resource_id = store_dup(s, 4);
-    e->body = store_dup(s, 5);
-    e->created_at = store_int(s, 6);
-}
-
-oa_status store_event_get(oa_tx *tx, const char *tenant, const char *id, oa_event *out)
-{
-    oa_stmt *s;
-    oa_status rc = store_query(tx, &s, "SELECT " EV_COLS " FROM events WHERE id = ? AND tenant = ?",
-                               "tt", id, tenant);
-    if (rc != OA_OK)
-        return rc;
-    rc = store_next(s);
-    if (rc == OA_ROW) {
-        read_ev(s, out);
-        rc = OA_OK;
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
-}
-
-oa_status store_event_list(oa_tx *tx, const store_page *pg, const char *type,
-                           const char *resource_id, oa_event **out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    oa_stmt *s;
-    oa_status rc =
-        store_query(tx, &s,
-                    "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND seq > ?2 "
-                    "AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) "
-                    "AND (CAST(?4 AS TEXT) IS NULL OR resource_id = ?4) ORDER BY seq LIMIT ?5",
-                    "titti", pg->tenant, pg->after, type, resource_id, (int64_t)pg->limit);
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        memset(&(*out)[*n], 0, sizeof **out);
-        read_ev(s, &(*out)[(*n)++]);
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        oa_event_list_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
-}
-
-oa_status store_stats_deliveries(oa_tx *tx, store_count **out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    oa_stmt *s;
-    oa_status rc = store_query(
-        tx, &s, "SELECT status, COUNT(*) FROM webhook_deliveries GROUP BY status ORDER BY 1", "");
-    if (rc != OA_OK)
-        return rc;
-    while ((rc = store_next(s)) == OA_ROW) {
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        store_copy(s, 0, (*out)[*n].name, sizeof(*out)[*n].name);
-        (*out)[*n].n = store_int(s, 1);
-        (*n)++;
-    }
-    store_done(s);
-    if (rc != OA_OK) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_attempt, clear_attempt, out, n) : rc;
 }
 
 oa_status store_stats_endpoints(oa_tx *tx, int64_t *enabled, int64_t *disabled)
