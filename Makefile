@@ -79,7 +79,7 @@ test-unit:
 test-e2e: deps-node
 	@echo "==> end-to-end tests ($(BIN_DIR)/openapply)"
 	@$(SAN_ENV) OA_BIN=$(abspath $(BIN_DIR))/openapply OA_SANITIZED=$(SANITIZED) \
-	  node --test --test-concurrency=1 tests/e2e/
+	  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
 
 # libFuzzer targets (clang, ASan+UBSan) for the parsers of outside input: webhook signatures,
 # event bodies, career-site HTML, API bodies. Each runs FUZZ_TIME seconds from its committed seed

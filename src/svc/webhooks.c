@@ -10,6 +10,7 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "util/text.h"
 
 static const char *const KNOWN_TYPES[] = {OA_EVENT_POSTING, OA_EVENT_APPLICATION,
                                           SVC_EVENT_ENDPOINT_DISABLED,
@@ -375,8 +376,11 @@ static oa_status record_one(oa_tx *tx, struct record_ctx *c, bool *lost)
         e.failing_since = r->attempted_at ? r->attempted_at : now;
         rc = store_endpoint_update(tx, &e);
     } else if (now - e.failing_since >= s->wh_disable_after_ms) {
+        char since[OA_TIME_LEN], limit[32];
+        oa_time_fmt(e.failing_since, since);
+        oa_duration_fmt(s->wh_disable_after_ms, limit, sizeof limit);
         char *why =
-            xasprintf("every attempt failed since %lld ms ago", (long long)(now - e.failing_since));
+            xasprintf("every delivery attempt failed since %s (the limit is %s)", since, limit);
         rc = disable_endpoint(s, tx, &e, why, now);
         free(why);
     }

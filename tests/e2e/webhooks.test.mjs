@@ -289,6 +289,69 @@ describe('rotation, filters, management', () => {
   });
 });
 
+describe('connections, Retry-After, failure streaks', () => {
+  test('deliveries to one endpoint reuse kept-alive connections', async () => {
+    const name = hookName('keepalive');
+    const ep = await endpoint(name, { event_types: [POSTING] });
+    const ps = [];
+    for (let i = 0; i < 10; i++) ps.push(await posting());
+    for (const p of ps) await api.post(`/v1/ai-apply/postings/${p.id}/archive`, {});
+    const reqs = await received(name, 20);
+    const uses = new Map();
+    for (const r of reqs) uses.set(r.client_port, (uses.get(r.client_port) ?? 0) + 1);
+    const most = Math.max(...uses.values());
+    assert.ok(uses.size < reqs.length, `20 deliveries over ${uses.size} connection(s)`);
+    assert.ok(most >= 3, `one connection carried ${most} deliveries`);
+    await api.call('DELETE', `/v1/webhooks/endpoints/${ep.id}`);
+  });
+
+  test('Retry-After sets the next attempt within bounds', async () => {
+    const name = hookName('ra');
+    await rcv.behave(name, { mode: 'status', status: 503, retry_after: 3600 });
+    const ep = await endpoint(name, { event_types: [POSTING] });
+    await posting();
+    const [req] = await received(name, 1);
+    const d = await waitFor(async () => {
+      const e = await api.get(`/v1/webhooks/events/${req.json.id}`);
+      const x = e.json.data.deliveries.find((y) => y.endpoint_id === ep.id);
+      return x.attempts === 1 && x;
+    });
+    assert.equal(d.status, 'pending');
+    assert.equal(d.last_status_code, 503);
+    const att = (await api.get(`/v1/webhooks/events/${req.json.id}/attempts`)).json.data.results.find((a) => a.endpoint_id === ep.id);
+    const gap = Date.parse(d.next_attempt_at) - Date.parse(att.attempted_at);
+    // The schedule says 300 ms; the endpoint asked for an hour, and gets it.
+    assert.ok(gap > 59 * 60 * 1000 && gap < 61 * 60 * 1000, `next attempt ${gap} ms after the 503`);
+    await api.call('DELETE', `/v1/webhooks/endpoints/${ep.id}`);
+  });
+
+  test('an endpoint failing every attempt for --endpoint-disable-after is disabled', async () => {
+    const e2 = await startEngine({ args: ['--retry-schedule', '0,400ms,400ms,400ms,400ms,400ms', '--endpoint-disable-after', '1s'] });
+    try {
+      const c = client(e2);
+      const name = hookName('streak');
+      const ops = hookName('streak-ops');
+      await rcv.behave(name, { mode: '500' });
+      const ep = (await c.post('/v1/webhooks/endpoints', { url: rcv.hook(name), event_types: [POSTING] })).json.data;
+      await c.post('/v1/webhooks/endpoints', { url: rcv.hook(ops), event_types: ['openapply.endpoint.disabled'] });
+      const cs = await c.post('/v1/ai-apply/career-sites', { label: 'Streak' });
+      await c.post('/v1/ai-apply/postings', { url: site.jobUrl('backend-engineer'), career_site_id: cs.json.data.id });
+      const [op] = await received(ops, 1, 'the endpoint.disabled event');
+      assert.equal(op.json.data.endpoint_id, ep.id);
+      assert.match(op.json.data.reason, /failed/);
+      const g = await c.get(`/v1/webhooks/endpoints/${ep.id}`);
+      assert.equal(g.json.data.enabled, false);
+      const attempts = (await rcv.received(name)).length;
+      assert.ok(attempts >= 3, `several failed attempts spanning the window (${attempts})`);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal((await rcv.received(name)).length, attempts, 'no attempts once disabled');
+    } finally {
+      assert.equal(await e2.stop(), 0);
+      e2.cleanup();
+    }
+  });
+});
+
 describe('ordering and isolation', () => {
   test("one resource's events arrive in order across retries; others are not held back", async () => {
     const name = hookName('order');

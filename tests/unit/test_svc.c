@@ -608,6 +608,49 @@ static void test_lease_release(void **state)
     oa_posting_clear(&p);
 }
 
+static void test_parse_limit_per_tenant(void **state)
+{
+    fixture *f = *state;
+    oa_site other = {0};
+    assert_int_equal(svc_site_create(&f->s, "t2", "Other", &other), OA_OK);
+    char url[64];
+    for (int i = 0; i < 7; i++) {
+        oa_posting p = {0};
+        bool created;
+        snprintf(url, sizeof url, "https://jobs.example.com/limit/%d", i);
+        svc_posting_req req = {.url = url, .site_id = f->site.id};
+        assert_int_equal(svc_posting_submit(&f->s, "t1", &req, &p, &created), OA_OK);
+        oa_posting_clear(&p);
+    }
+    oa_posting p = {0};
+    bool created;
+    svc_posting_req req2 = {.url = "https://other.example.com/1", .site_id = other.id};
+    assert_int_equal(svc_posting_submit(&f->s, "t2", &req2, &p, &created), OA_OK);
+    /* Five parse leases for t1 at once (the default limit), then t2's job still gets through,
+     * then nothing more until one of t1's finishes. */
+    store_job j[8];
+    int t1 = 0, t2 = 0;
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(claim(f, &j[i]), OA_OK);
+        if (strcmp(j[i].tenant, "t1") == 0)
+            t1++;
+        else
+            t2++;
+    }
+    assert_int_equal(t1, 5);
+    assert_int_equal(t2, 1);
+    store_job none;
+    assert_int_equal(claim(f, &none), OA_NOT_FOUND);
+    size_t k = 0;
+    while (strcmp(j[k].tenant, "t1") != 0)
+        k++;
+    assert_int_equal(svc_parse_result(&f->s, &j[k], SVC_PARSE_FAILED, NULL, "x"), OA_OK);
+    assert_int_equal(claim(f, &j[6]), OA_OK);
+    assert_string_equal(j[6].tenant, "t1");
+    oa_posting_clear(&p);
+    oa_site_clear(&other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -619,6 +662,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tenant_isolation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feed_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lease_release, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_limit_per_tenant, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

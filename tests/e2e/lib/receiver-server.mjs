@@ -51,7 +51,8 @@ const server = createServer((req, res) => {
     const name = m[1];
     let eventId = null;
     try { eventId = JSON.parse(body.toString()).id; } catch { /* recorded as is */ }
-    received.push({ name, at: Date.now(), headers: req.headers, body_b64: body.toString('base64'), event_id: eventId });
+    received.push({ name, at: Date.now(), headers: req.headers, body_b64: body.toString('base64'), event_id: eventId,
+      client_port: req.socket.remotePort });
     const b = behaviour.get(name) || { mode: 'ok' };
     const extra = b.retry_after !== undefined ? { 'retry-after': String(b.retry_after) } : {};
     switch (b.mode) {
