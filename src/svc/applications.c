@@ -375,11 +375,12 @@ oa_status svc_apply_result(svc *s, const store_job *j, svc_apply_kind kind, cons
     struct result_ctx c = {s, j, kind, reason, retry_at, false};
     oa_status rc = store_transact(s->store, STORE_WRITE, result_tx, &c);
     static const char *names[] = {"submitted", "review", "retry", "offline"};
-    char q[OA_LOGQ_SIZE];
+    /* The reason is not logged: a site's error page can echo what the candidate entered. It
+     * is kept on the application for the review queue. */
     if (rc == OA_OK)
         oa_log(OA_LOG_INFO, "application.attempt",
-               "tenant=%s application_id=%s result=%s dropped=%d reason=%s", j->tenant, j->ref_id,
-               names[kind], c.dropped ? 1 : 0, oa_logq(q, sizeof q, reason ? reason : "-"));
+               "tenant=%s application_id=%s result=%s dropped=%d", j->tenant, j->ref_id,
+               names[kind], c.dropped ? 1 : 0);
     return rc;
 }
 
