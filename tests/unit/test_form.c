@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -297,7 +298,7 @@ static void test_token(void **state)
     (void)state;
     uint8_t key[32] = {1, 2, 3};
     oa_token_claims c = {0};
-    strcpy(c.tenant, "acme");
+    snprintf(c.tenant, sizeof c.tenant, "acme");
     oa_id_new(c.posting_id);
     oa_id_new(c.revision_id);
     c.issued_at = 1000000;

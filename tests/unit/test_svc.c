@@ -101,7 +101,7 @@ static json_t *last_event(fixture *f, const char *tenant, const char *rid, char 
     assert_non_null(body);
     assert_string_equal(json_string_value(json_object_get(body, "id")), c.l[c.n - 1].id);
     if (type_out)
-        strcpy(type_out, json_string_value(json_object_get(body, "type")));
+        snprintf(type_out, 64, "%s", json_string_value(json_object_get(body, "type")));
     json_t *data = json_incref(json_object_get(body, "data"));
     json_decref(body);
     oa_event_list_free(c.l, c.n);
