@@ -334,6 +334,9 @@ static void fill(wh_dispatcher *d)
     free(busy_json);
     if (rc != OA_OK && rc != OA_NOT_FOUND)
         oa_log(OA_LOG_WARN, "webhook.claim_failed", "status=%s", oa_status_str(rc));
+    if (oa_log_enabled(OA_LOG_DEBUG))
+        oa_log(OA_LOG_DEBUG, "webhook.claimed", "count=%zu free_slots=%d inflight=%d", c.n,
+               free_slots, atomic_load(&d->stats.inflight));
     for (size_t i = 0; i < c.n; i++) {
         if (endpoint_load(d, c.sends[i].d.endpoint_id) >= d->cfg.per_endpoint) {
             /* A partly busy endpoint got more than its bound in this batch: give back. */

@@ -52,6 +52,16 @@ async function posting(slug = 'backend-engineer', c = api) {
   return p.json.data;
 }
 
+/* Waits until the postings are APPLYABLE (their first event written), so that an archive
+ * afterwards is a second event rather than racing the parse. */
+async function applyable(ps) {
+  const ids = ps.map((p) => p.id).join(',');
+  await waitFor(async () => {
+    const r = await api.get(`/v1/ai-apply/postings?page_size=250&ids=${ids}`);
+    return r.json.data.results.every((p) => p.availability === 'APPLYABLE');
+  }, { what: 'postings APPLYABLE' });
+}
+
 const received = (name, n, what) => waitFor(async () => {
   const r = await rcv.received(name);
   return r.length >= n && r;
@@ -295,6 +305,7 @@ describe('connections, Retry-After, failure streaks', () => {
     const ep = await endpoint(name, { event_types: [POSTING] });
     const ps = [];
     for (let i = 0; i < 10; i++) ps.push(await posting());
+    await applyable(ps);
     for (const p of ps) await api.post(`/v1/ai-apply/postings/${p.id}/archive`, {});
     const reqs = await received(name, 20);
     const uses = new Map();
@@ -388,6 +399,7 @@ describe('ordering and isolation', () => {
     await endpoint(fast, { event_types: [POSTING] });
     const ps = [];
     for (let i = 0; i < 12; i++) ps.push(await posting());
+    await applyable(ps);
     for (const p of ps) await api.post(`/v1/ai-apply/postings/${p.id}/archive`, {});
     // 24 events reach the healthy endpoint while the hanging one has not finished a single
     // attempt (each of its attempts waits for the 8 s timeout).
