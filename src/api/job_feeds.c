@@ -142,9 +142,7 @@ static char *parse_line(const char *text, size_t len, bool allow_private, svc_im
     }
     out->url = xstrdup(json_string_value(url));
     out->site_label = xstrdup(json_string_value(label));
-    out->job_code = json_is_string(code) && json_string_length(code)
-                        ? xstrdup(json_string_value(code))
-                        : NULL; /* "" = none */
+    out->job_code = json_is_string(code) ? xstrdup(json_string_value(code)) : NULL;
 out:
     json_decref(j);
     return why;

@@ -54,7 +54,7 @@ void api_postings_post(api_ctx *a, http_req *r, http_resp *resp)
         req.loc_postal = postal;
     }
     req.url = url;
-    req.job_code = job_code && *job_code ? job_code : NULL; /* "" means no job code */
+    req.job_code = job_code;
     req.site_id = site_id;
     if (!oa_id_valid(site_id)) {
         api_not_found(resp, "Career site %s not found.", site_id);

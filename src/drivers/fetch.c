@@ -13,7 +13,7 @@
 struct fetch_session {
     CURL *h;
     fetch_opts opts;
-    bool refused; /* the SSRF guard refused a connection */
+    oa_net_guard guard; /* the SSRF guard (refused: it refused a connection) */
     bool too_large;
     fetch_result *cur;
 };
@@ -26,17 +26,6 @@ void fetch_global_init(void)
 void fetch_global_cleanup(void)
 {
     curl_global_cleanup();
-}
-
-static curl_socket_t open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
-{
-    fetch_session *s = clientp;
-    (void)purpose;
-    if (!s->opts.allow_private && !oa_addr_is_public(&addr->addr)) {
-        s->refused = true;
-        return CURL_SOCKET_BAD;
-    }
-    return socket(addr->family, addr->socktype, addr->protocol);
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
@@ -75,8 +64,9 @@ fetch_session *fetch_session_new(const fetch_opts *opts)
     curl_easy_setopt(h, CURLOPT_COOKIEFILE, ""); /* in-memory cookie engine */
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, s);
+    s->guard.allow_private = s->opts.allow_private;
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, oa_curl_open_socket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &s->guard);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -113,7 +103,7 @@ static oa_status perform(fetch_session *s, const char *url, fetch_result *out, c
 {
     *why = NULL;
     CURL *h = s->h;
-    s->refused = false;
+    s->guard.refused = false;
     s->too_large = false;
     s->cur = out;
     char *uwhy = NULL;
@@ -134,7 +124,7 @@ static oa_status perform(fetch_session *s, const char *url, fetch_result *out, c
     out->location = loc ? xstrdup(loc) : NULL;
     if (cc == CURLE_OK)
         return OA_OK;
-    if (s->refused) {
+    if (s->guard.refused) {
         *why = xstrdup("refused: the address is loopback, private, link-local or reserved "
                        "(allowed only with --allow-private-networks)");
         return OA_INVALID;

@@ -135,7 +135,6 @@ oa_status store_job_cancel(oa_tx *tx, const char *kind, const char *ref_id) OA_M
 oa_status store_job_release(oa_tx *tx, const char *lease_token, int64_t *released) OA_MUST_CHECK;
 /* When the next job becomes due (or a lease expires); OA_NOT_FOUND when the queue is empty. */
 oa_status store_job_next_due(oa_tx *tx, int64_t *at) OA_MUST_CHECK;
-oa_status store_job_count(oa_tx *tx, const char *kind, int64_t *n) OA_MUST_CHECK;
 
 /* ---- events (transactional outbox) ---- */
 typedef struct {

@@ -5,19 +5,7 @@
 
 oa_status store_meta_get(oa_tx *tx, const char *key, char **value)
 {
-    oa_stmt *s;
-    oa_status rc = store_query(tx, &s, "SELECT value FROM meta WHERE key = ?", "t", key);
-    if (rc != OA_OK)
-        return rc;
-    rc = store_next(s);
-    if (rc == OA_ROW) {
-        *value = store_dup(s, 0);
-        rc = OA_OK;
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
+    return store_query_text(tx, value, "SELECT value FROM meta WHERE key = ?", "t", key);
 }
 
 oa_status store_meta_get_or_put(oa_tx *tx, const char *key, const char *value, char **stored)
@@ -42,20 +30,8 @@ oa_status store_apikey_put(oa_tx *tx, const char *key_hash, const char *tenant, 
 
 oa_status store_apikey_find(oa_tx *tx, const char *key_hash, char **tenant)
 {
-    oa_stmt *s;
-    oa_status rc =
-        store_query(tx, &s, "SELECT tenant FROM api_keys WHERE key_hash = ?", "t", key_hash);
-    if (rc != OA_OK)
-        return rc;
-    rc = store_next(s);
-    if (rc == OA_ROW) {
-        *tenant = store_dup(s, 0);
-        rc = OA_OK;
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
+    return store_query_text(tx, tenant, "SELECT tenant FROM api_keys WHERE key_hash = ?", "t",
+                            key_hash);
 }
 
 oa_status store_apikey_count(oa_tx *tx, int64_t *n)

@@ -98,26 +98,8 @@ oa_status store_job_release(oa_tx *tx, const char *lease_token, int64_t *release
 
 oa_status store_job_next_due(oa_tx *tx, int64_t *at)
 {
-    oa_stmt *s;
-    oa_status rc =
-        store_query(tx, &s,
-                    "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > run_at "
-                    "THEN lease_until ELSE run_at END) FROM jobs",
-                    "");
-    if (rc != OA_OK)
-        return rc;
-    rc = store_next(s);
-    if (rc == OA_ROW) {
-        rc = store_null(s, 0) ? OA_NOT_FOUND : OA_OK;
-        *at = store_int(s, 0);
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
-}
-
-oa_status store_job_count(oa_tx *tx, const char *kind, int64_t *n)
-{
-    return store_query_int(tx, n, "SELECT COUNT(*) FROM jobs WHERE kind = ?", "t", kind);
+    return store_query_int(tx, at,
+                           "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > run_at "
+                           "THEN lease_until ELSE run_at END) FROM jobs",
+                           "");
 }

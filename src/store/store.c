@@ -37,7 +37,6 @@ struct oa_store {
     pthread_mutex_t write_mu; /* single_writer backends: one write transaction at a time */
     store_conn *idle;
     int open, max;
-    int schema_version;
 };
 
 typedef struct after_hook {
@@ -195,7 +194,6 @@ static oa_status migrate(oa_store *st, char **why)
                          current, latest);
         return OA_INVALID;
     }
-    st->schema_version = current;
     return OA_OK;
 }
 
@@ -261,11 +259,6 @@ void store_close(oa_store *st)
 const char *store_backend(const oa_store *st)
 {
     return st->ops->name;
-}
-
-int store_schema_version(oa_store *st)
-{
-    return st->schema_version;
 }
 
 /* ---- transactions ----------------------------------------------------------------------- */
@@ -486,23 +479,44 @@ oa_status store_exec_n(oa_tx *tx, int64_t *changes, const char *sql, const char 
     return rc;
 }
 
-oa_status store_query_int(oa_tx *tx, int64_t *out, const char *sql, const char *types, ...)
+/* One value of a single-row query, as an integer or a malloc'd string; a missing row or a NULL
+ * value is OA_NOT_FOUND. */
+static oa_status query_scalar(oa_tx *tx, int64_t *i, char **t, const char *sql, const char *types,
+                              va_list ap)
 {
     oa_stmt *s;
-    va_list ap;
-    va_start(ap, types);
     oa_status rc = vquery(tx, &s, sql, types, ap);
-    va_end(ap);
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);
-    if (rc == OA_ROW) {
-        *out = store_int(s, 0);
+    if (rc == OA_ROW && !store_null(s, 0)) {
+        if (i)
+            *i = store_int(s, 0);
+        if (t)
+            *t = store_dup(s, 0);
         rc = OA_OK;
-    } else if (rc == OA_OK) {
+    } else if (rc == OA_ROW || rc == OA_OK) {
         rc = OA_NOT_FOUND;
     }
     store_done(s);
+    return rc;
+}
+
+oa_status store_query_int(oa_tx *tx, int64_t *out, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    oa_status rc = query_scalar(tx, out, NULL, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+oa_status store_query_text(oa_tx *tx, char **out, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    oa_status rc = query_scalar(tx, NULL, out, sql, types, ap);
+    va_end(ap);
     return rc;
 }
 

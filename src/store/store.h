@@ -68,8 +68,6 @@ oa_status store_open(const char *url, const store_options *opt, oa_store **out,
                      char **why) OA_MUST_CHECK;
 void store_close(oa_store *st);
 const char *store_backend(const oa_store *st);
-/* Schema version after migrations. */
-int store_schema_version(oa_store *st);
 
 typedef enum { STORE_READ = 0, STORE_WRITE = 1 } store_mode;
 
@@ -116,8 +114,11 @@ oa_status store_read_one(oa_stmt *s, void (*read)(oa_stmt *s, void *row), void *
 oa_status store_read_ids(oa_stmt *s, char ***ids, size_t *n) OA_MUST_CHECK;
 void store_ids_free(char **ids, size_t n);
 
-/* Reads one integer from a single-row query; OA_NOT_FOUND when there is no row. */
+/* Reads one value from a single-row query (an integer, or a malloc'd string);
+ * OA_NOT_FOUND when there is no row or the value is NULL. */
 oa_status store_query_int(oa_tx *tx, int64_t *out, const char *sql, const char *types,
                           ...) OA_MUST_CHECK;
+oa_status store_query_text(oa_tx *tx, char **out, const char *sql, const char *types,
+                           ...) OA_MUST_CHECK;
 
 #endif

@@ -310,14 +310,6 @@ oa_status store_delivery_settle(oa_tx *tx, const oa_delivery *d, const char *sta
     return changed == 1 ? OA_OK : OA_NOT_FOUND;
 }
 
-oa_status store_delivery_get(oa_tx *tx, const char *id, oa_delivery *out)
-{
-    oa_stmt *s;
-    oa_status rc =
-        store_query(tx, &s, "SELECT " DL_COLS " FROM webhook_deliveries d WHERE d.id = ?", "t", id);
-    return rc == OA_OK ? store_read_one(s, read_dl, out) : rc;
-}
-
 oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_delivery **out, size_t *n)
 {
     *out = NULL;
@@ -361,25 +353,12 @@ oa_status store_deliveries_release(oa_tx *tx, int64_t *n)
 
 oa_status store_delivery_next_due(oa_tx *tx, int64_t *at)
 {
-    oa_stmt *s;
-    oa_status rc = store_query(
-        tx, &s,
-        "SELECT MIN(CASE WHEN d.lease_until IS NOT NULL AND d.lease_until > d.next_attempt_at "
-        "THEN d.lease_until ELSE d.next_attempt_at END) FROM webhook_deliveries d "
-        "JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 "
-        "WHERE d.status = 'pending'",
-        "");
-    if (rc != OA_OK)
-        return rc;
-    rc = store_next(s);
-    if (rc == OA_ROW) {
-        rc = store_null(s, 0) ? OA_NOT_FOUND : OA_OK;
-        *at = store_int(s, 0);
-    } else if (rc == OA_OK) {
-        rc = OA_NOT_FOUND;
-    }
-    store_done(s);
-    return rc;
+    return store_query_int(tx, at,
+                           "SELECT MIN(CASE WHEN d.lease_until IS NOT NULL AND d.lease_until > "
+                           "d.next_attempt_at THEN d.lease_until ELSE d.next_attempt_at END) "
+                           "FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = "
+                           "d.endpoint_id AND e.enabled = 1 WHERE d.status = 'pending'",
+                           "");
 }
 
 /* ---- attempts ---- */

@@ -105,7 +105,6 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int lim
  * time and counters are set; OA_NOT_FOUND when the lease was lost. */
 oa_status store_delivery_settle(oa_tx *tx, const oa_delivery *d, const char *status,
                                 int64_t next_attempt_at, int64_t now) OA_MUST_CHECK;
-oa_status store_delivery_get(oa_tx *tx, const char *id, oa_delivery *out) OA_MUST_CHECK;
 oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_delivery **out,
                                      size_t *n) OA_MUST_CHECK;
 /* Puts an event's deliveries (to enabled endpoints) back to pending with a fresh schedule.

@@ -51,6 +51,9 @@ static bool loc_differs(const oa_posting *p, svc_loc_op op, const char *country,
 static oa_status submit_one(oa_tx *tx, struct submit_ctx *c, int64_t now)
 {
     char identity[65];
+    /* An empty job code is no job code: one posting either way. */
+    if (c->job_code && !*c->job_code)
+        c->job_code = NULL;
     store_posting_identity(c->tenant, c->feed_id, c->site_id, c->url, c->job_code, identity);
     oa_posting *p = c->out;
     oa_posting_clear(p);

@@ -64,13 +64,6 @@ const char *oa_buf_cstr(const oa_buf *b)
     return b->data ? b->data : "";
 }
 
-void oa_buf_reset(oa_buf *b)
-{
-    b->len = 0;
-    if (b->data)
-        b->data[0] = '\0';
-}
-
 void oa_buf_free(oa_buf *b)
 {
     free(b->data);

@@ -28,7 +28,6 @@ oa_status oa_buf_printf(oa_buf *b, const char *fmt, ...) OA_PRINTF(2, 3) OA_MUST
 char *oa_buf_take(oa_buf *b);
 /* Read access that never returns NULL. */
 const char *oa_buf_cstr(const oa_buf *b);
-void oa_buf_reset(oa_buf *b);
 void oa_buf_free(oa_buf *b);
 
 #endif

@@ -1,6 +1,8 @@
 /* clock.c - epoch milliseconds and the API's time format. */
 #include "util/clock.h"
 
+#include "openapply/event.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -69,51 +71,14 @@ bool oa_date_valid(const char *s)
 
 oa_status oa_time_parse(const char *s, int64_t *ms)
 {
-    int y, mo, d, h, mi, se, frac = 0;
-    if (strlen(s) < 20 || !parse_date(s, &y, &mo, &d))
+    /* libopenapply (linked into the engine) has the RFC 3339 parser; a space in place of the
+     * 'T' (which RFC 3339 allows) is accepted here too. */
+    char buf[64];
+    size_t n = strlen(s);
+    if (n < 20 || n >= sizeof buf)
         return OA_INVALID;
-    if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2, &h) || s[13] != ':' ||
-        !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
-        return OA_INVALID;
-    if (h > 23 || mi > 59 || se > 60)
-        return OA_INVALID;
-    const char *p = s + 19;
-    if (*p == '.') {
-        p++;
-        int nd = 0;
-        while (*p >= '0' && *p <= '9') {
-            if (nd < 3)
-                frac = frac * 10 + (*p - '0');
-            nd++;
-            p++;
-        }
-        if (nd == 0)
-            return OA_INVALID;
-        for (; nd < 3; nd++)
-            frac *= 10;
-    }
-    int off = 0;
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
-            return OA_INVALID;
-        off = (oh * 60 + om) * (*p == '+' ? 1 : -1);
-        p += 6;
-    } else {
-        return OA_INVALID;
-    }
-    if (*p)
-        return OA_INVALID;
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    time_t t = timegm(&tm);
-    *ms = ((int64_t)t - (int64_t)off * 60) * 1000 + frac;
-    return OA_OK;
+    memcpy(buf, s, n + 1);
+    if (buf[10] == ' ')
+        buf[10] = 'T';
+    return oaw_time_parse(buf, ms) == OAW_OK ? OA_OK : OA_INVALID;
 }

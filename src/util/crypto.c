@@ -106,16 +106,6 @@ bool oa_ct_equal(const void *a, const void *b, size_t n)
     return CRYPTO_memcmp(a, b, n) == 0;
 }
 
-bool oa_ct_streq(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    /* Compare against a fixed buffer length so that timing reveals only the lengths. */
-    uint8_t ha[32], hb[32];
-    oa_sha256(a, la, ha);
-    oa_sha256(b, lb, hb);
-    return (la == lb) & oa_ct_equal(ha, hb, 32);
-}
-
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -157,11 +147,6 @@ char *oa_b64_encode(const void *data, size_t n)
 char *oa_b64url_encode(const void *data, size_t n)
 {
     return encode(data, n, B64URL, false);
-}
-
-size_t oa_b64_decoded_max(size_t slen)
-{
-    return (slen + 3) / 4 * 3;
 }
 
 static int val(const char *alpha, char c)

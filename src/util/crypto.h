@@ -27,8 +27,6 @@ void oa_sha256_hex(const void *data, size_t n, char out[65]);
 void oa_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32]);
 /* Constant-time equality of two n-byte buffers. */
 bool oa_ct_equal(const void *a, const void *b, size_t n);
-/* Constant-time equality of two strings (time depends only on the lengths). */
-bool oa_ct_streq(const char *a, const char *b);
 
 /* Base64 (RFC 4648 section 4, padded) and base64url (section 5, unpadded). The encoders return
  * a malloc'd NUL-terminated string. The decoders accept only canonical input of their alphabet
@@ -38,7 +36,5 @@ char *oa_b64_encode(const void *data, size_t n);
 char *oa_b64url_encode(const void *data, size_t n);
 oa_status oa_b64_decode(const char *s, size_t slen, uint8_t **out, size_t *outlen) OA_MUST_CHECK;
 oa_status oa_b64url_decode(const char *s, size_t slen, uint8_t **out, size_t *outlen) OA_MUST_CHECK;
-/* Length in bytes that a base64 string of slen characters decodes to (upper bound). */
-size_t oa_b64_decoded_max(size_t slen);
 
 #endif

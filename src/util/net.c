@@ -73,6 +73,17 @@ bool oa_addr_is_public(const struct sockaddr *sa)
     return true;
 }
 
+curl_socket_t oa_curl_open_socket(void *guard, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+    oa_net_guard *g = guard;
+    (void)purpose;
+    if (!g->allow_private && !oa_addr_is_public(&addr->addr)) {
+        g->refused = true;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(addr->family, addr->socktype, addr->protocol);
+}
+
 static bool name_is_local(const char *host)
 {
     size_t n = strlen(host);

@@ -11,6 +11,7 @@
 #ifndef OA_NET_H
 #define OA_NET_H
 
+#include <curl/curl.h>
 #include <sys/socket.h>
 
 #include "util/oa.h"
@@ -19,6 +20,17 @@
 
 /* True when the address is a public unicast address. */
 bool oa_addr_is_public(const struct sockaddr *sa);
+
+/* The connect-time guard for libcurl transfers: set CURLOPT_OPENSOCKETFUNCTION to
+ * oa_curl_open_socket and CURLOPT_OPENSOCKETDATA to a guard. Every address curl is about to
+ * connect to (after DNS, on every redirect) is refused unless public or allow_private;
+ * `refused` records that it happened, to explain the transfer's error. */
+typedef struct {
+    bool allow_private;
+    bool refused;
+} oa_net_guard;
+
+curl_socket_t oa_curl_open_socket(void *guard, curlsocktype purpose, struct curl_sockaddr *addr);
 
 /* Checks an http(s) URL given by a client: scheme, host, no credentials, length, and (unless
  * allow_private) no literal private address or localhost name. *why is malloc'd on failure. */

@@ -30,8 +30,7 @@ typedef struct xfer {
     int64_t retry_after_ms;
     int64_t t0_mono;
     int64_t attempted_at;
-    bool refused;
-    bool allow_private;
+    oa_net_guard guard; /* SSRF guard (refused: it refused the connection) */
     struct xfer *next;
 } xfer;
 
@@ -91,17 +90,6 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
-static curl_socket_t open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *addr)
-{
-    xfer *x = ud;
-    (void)purpose;
-    if (!x->allow_private && !oa_addr_is_public(&addr->addr)) {
-        x->refused = true;
-        return CURL_SOCKET_BAD;
-    }
-    return socket(addr->family, addr->socktype, addr->protocol);
-}
-
 /* ---- sending ---- */
 
 static void xfer_free(xfer *x)
@@ -118,7 +106,7 @@ static void start(wh_dispatcher *d, oa_send *send)
     xfer *x = xcalloc(1, sizeof *x);
     x->send = *send;
     memset(send, 0, sizeof *send);
-    x->allow_private = d->cfg.allow_private;
+    x->guard.allow_private = d->cfg.allow_private;
     x->t0_mono = oa_mono_ms();
     x->attempted_at = oa_now_ms();
     const oa_send *s = &x->send;
@@ -170,8 +158,8 @@ static void start(wh_dispatcher *d, oa_send *send)
     curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, x);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, oa_curl_open_socket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &x->guard);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     x->next = d->inflight;
     d->inflight = x;
@@ -219,7 +207,7 @@ static void outcome(const wh_dispatcher *d, xfer *x, CURLcode cc, done_xfer *o)
     r->attempted_at = x->attempted_at;
     r->success = cc == CURLE_OK && code >= 200 && code < 300;
     if (cc != CURLE_OK) {
-        if (x->refused)
+        if (x->guard.refused)
             snprintf(o->err, sizeof o->err,
                      "refused: the endpoint resolves to a private or reserved address");
         else if (cc == CURLE_OPERATION_TIMEDOUT)

@@ -608,6 +608,24 @@ static void test_lease_release(void **state)
     oa_posting_clear(&p);
 }
 
+static void test_empty_job_code_is_none(void **state)
+{
+    fixture *f = *state;
+    oa_posting a = {0}, b = {0};
+    bool created = false;
+    svc_posting_req req = {
+        .url = "https://jobs.example.com/jc", .job_code = "", .site_id = f->site.id};
+    assert_int_equal(svc_posting_submit(&f->s, "t1", &req, &a, &created), OA_OK);
+    assert_true(created);
+    assert_null(a.job_code);
+    req.job_code = NULL;
+    assert_int_equal(svc_posting_submit(&f->s, "t1", &req, &b, &created), OA_OK);
+    assert_false(created);
+    assert_string_equal(a.id, b.id);
+    oa_posting_clear(&a);
+    oa_posting_clear(&b);
+}
+
 static void test_parse_limit_per_tenant(void **state)
 {
     fixture *f = *state;
@@ -663,6 +681,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_feed_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lease_release, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_limit_per_tenant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_job_code_is_none, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
