@@ -43,6 +43,7 @@ typedef struct {
     int64_t webhook_timeout_ms;
     int64_t disable_after_ms;
     int64_t secret_grace_ms;
+    int64_t retention_ms;
     int endpoint_concurrency;
     int workers;
     int http_threads;
@@ -86,8 +87,10 @@ static void usage(FILE *f)
         "                              [5d] (OPENAPPLY_ENDPOINT_DISABLE_AFTER)\n"
         "  --secret-grace DURATION     an old endpoint secret keeps signing this long after a\n"
         "                              rotation [24h] (OPENAPPLY_SECRET_GRACE)\n"
-        "  --endpoint-concurrency N    webhook requests in flight per endpoint [8]\n"
+        "  --endpoint-concurrency N    webhook requests in flight per endpoint, 1-64 [8]\n"
         "                              (OPENAPPLY_ENDPOINT_CONCURRENCY)\n"
+        "  --retention DURATION        keep finished deliveries, their attempts and events this\n"
+        "                              long [30d] (OPENAPPLY_RETENTION)\n"
         "  --workers N                 background worker threads [8] (OPENAPPLY_WORKERS)\n"
         "  --http-threads N            HTTP thread pool size [8] (OPENAPPLY_HTTP_THREADS)\n"
         "  --log-level LEVEL           debug|info|warn|error [info] (OPENAPPLY_LOG_LEVEL)\n"
@@ -209,12 +212,17 @@ static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
         if (oa_duration_parse(arg, &o->secret_grace_ms) != OA_OK)
             return die_usage("%s: \"%s\" is not a duration (e.g. 24h, 0)", src, arg);
         return 0;
+    case 'R':
+        if (oa_duration_parse(arg, &o->retention_ms) != OA_OK || o->retention_ms < 1000)
+            return die_usage("%s: \"%s\" is not a duration of at least 1s (e.g. 30d)", src, arg);
+        return 0;
     case 'w':
     case 'T':
     case 'C': {
         int64_t v;
-        if (oa_parse_int(arg, 1, 256, &v) != OA_OK)
-            return die_usage("%s: \"%s\" is not a number from 1 to 256", src, arg);
+        int64_t max = c == 'C' ? STORE_CLAIM_MAX : 256;
+        if (oa_parse_int(arg, 1, max, &v) != OA_OK)
+            return die_usage("%s: \"%s\" is not a number from 1 to %lld", src, arg, (long long)max);
         if (c == 'w')
             o->workers = (int)v;
         else if (c == 'T')
@@ -248,6 +256,7 @@ static const struct option SERVE_OPTS[] = {
     {"endpoint-disable-after", required_argument, NULL, 'D'},
     {"secret-grace", required_argument, NULL, 'G'},
     {"endpoint-concurrency", required_argument, NULL, 'C'},
+    {"retention", required_argument, NULL, 'R'},
     {"workers", required_argument, NULL, 'w'},
     {"http-threads", required_argument, NULL, 'T'},
     {"log-level", required_argument, NULL, 'L'},
@@ -264,6 +273,7 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     o->webhook_timeout_ms = 15000;
     o->disable_after_ms = SVC_DEFAULT_WH_DISABLE_MS;
     o->secret_grace_ms = SVC_DEFAULT_WH_GRACE_MS;
+    o->retention_ms = SVC_DEFAULT_RETENTION_MS;
     o->endpoint_concurrency = 8;
     o->workers = 8;
     o->http_threads = 8;
@@ -289,6 +299,7 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
                 {"OPENAPPLY_ENDPOINT_DISABLE_AFTER", 'D'},
                 {"OPENAPPLY_SECRET_GRACE", 'G'},
                 {"OPENAPPLY_ENDPOINT_CONCURRENCY", 'C'},
+                {"OPENAPPLY_RETENTION", 'R'},
                 {"OPENAPPLY_WORKERS", 'w'},
                 {"OPENAPPLY_HTTP_THREADS", 'T'},
                 {"OPENAPPLY_LOG_LEVEL", 'L'}};
@@ -389,6 +400,7 @@ static int serve(int argc, char **argv)
     s.n_wh_retry = o.n_retry;
     s.wh_disable_after_ms = o.disable_after_ms;
     s.wh_grace_ms = o.secret_grace_ms > 0 ? o.secret_grace_ms : 1; /* 0 = expire at once */
+    s.retention_ms = o.retention_ms;
     if (svc_init(&s) != OA_OK) {
         fprintf(stderr, "openapply: cannot initialise the store's secrets\n");
         goto out;

@@ -1,4 +1,6 @@
-/* health.c - GET /healthz (liveness plus a database round trip) and GET /metrics. */
+/* health.c - GET /healthz (liveness plus a database round trip) and GET /metrics. Neither
+ * counts rows: the figures come from the store's counters table and in-memory counters, so a
+ * scrape costs the same whatever the backlog. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,16 +10,10 @@
 #include "util/clock.h"
 #include "webhook/dispatch.h"
 
-static oa_status ping_tx(oa_tx *tx, void *arg)
-{
-    return store_stats_scalar(tx, "leased", (int64_t *)arg);
-}
-
 void api_healthz(api_ctx *a, http_req *r, http_resp *resp)
 {
     (void)r;
-    int64_t n = 0;
-    oa_status rc = store_transact(a->svc->store, STORE_READ, ping_tx, &n);
+    oa_status rc = store_ping(a->svc->store);
     json_t *o = json_object();
     json_object_set_new(o, "status", json_string(rc == OA_OK ? "ok" : "degraded"));
     json_object_set_new(o, "version", json_string(a->version));
@@ -30,36 +26,25 @@ void api_healthz(api_ctx *a, http_req *r, http_resp *resp)
     json_decref(o);
 }
 
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+#define SLOW_MS STR(STORE_SLOW_WRITE_MS)
+
 struct metrics_ctx {
-    store_count *postings, *apps, *jobs, *dels;
-    size_t np, na, nj, nd;
-    int64_t events, review, leased, ep_enabled, ep_disabled;
+    store_counter *c; /* stat_counters */
+    size_t n;
 };
 
 static oa_status metrics_tx(oa_tx *tx, void *arg)
 {
     struct metrics_ctx *m = arg;
-    free(m->postings);
-    free(m->apps);
-    free(m->jobs);
-    free(m->dels);
-    m->postings = m->apps = m->jobs = m->dels = NULL;
-    oa_status rc = store_stats_postings(tx, &m->postings, &m->np);
-    if (rc == OA_OK)
-        rc = store_stats_applications(tx, &m->apps, &m->na);
-    if (rc == OA_OK)
-        rc = store_stats_jobs(tx, &m->jobs, &m->nj);
-    if (rc == OA_OK)
-        rc = store_stats_scalar(tx, "events", &m->events);
-    if (rc == OA_OK)
-        rc = store_stats_scalar(tx, "review", &m->review);
-    if (rc == OA_OK)
-        rc = store_stats_scalar(tx, "leased", &m->leased);
-    if (rc == OA_OK)
-        rc = store_stats_deliveries(tx, &m->dels, &m->nd);
-    if (rc == OA_OK)
-        rc = store_stats_endpoints(tx, &m->ep_enabled, &m->ep_disabled);
-    return rc;
+    free(m->c); /* a retried transaction reads again */
+    return store_stats_counters(tx, &m->c, &m->n);
+}
+
+static int64_t counter(const struct metrics_ctx *m, const char *name, const char *key)
+{
+    return store_counter_value(m->c, m->n, name, key);
 }
 
 static void family(oa_buf *b, const char *name, const char *type, const char *help)
@@ -68,15 +53,13 @@ static void family(oa_buf *b, const char *name, const char *type, const char *he
         return;
 }
 
+/* A gauge with one sample per label value in all, from the counters called `counter`. */
 static void grouped(oa_buf *b, const char *name, const char *label, const char *help,
-                    const char *const *all, const store_count *c, size_t n)
+                    const char *const *all, const struct metrics_ctx *m, const char *counter_name)
 {
     family(b, name, "gauge", help);
     for (const char *const *k = all; *k; k++) {
-        int64_t v = 0;
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(c[i].name, *k) == 0)
-                v = c[i].n;
+        int64_t v = counter(m, counter_name, *k);
         if (oa_buf_printf(b, "%s{%s=\"%s\"} %lld\n", name, label, *k, (long long)v) != OA_OK)
             return;
     }
@@ -108,48 +91,79 @@ void api_metrics(api_ctx *a, http_req *r, http_resp *resp)
                       a->inflight ? a->inflight(a->inflight_arg) : 0) != OA_OK)
         goto render;
     grouped(&b, "openapply_postings", "availability", "Job postings by availability (all tenants).",
-            AV, m.postings, m.np);
-    grouped(&b, "openapply_applications", "status", "Applications by status (all tenants).", AS,
-            m.apps, m.na);
+            AV, &m, "postings");
+    grouped(&b, "openapply_applications", "status", "Applications by status (all tenants).", AS, &m,
+            "applications");
     grouped(&b, "openapply_jobs_queued", "kind",
-            "Queued background jobs by kind (incl. scheduled refreshes).", JK, m.jobs, m.nj);
+            "Queued background jobs by kind (incl. scheduled refreshes).", JK, &m, "jobs");
     family(&b, "openapply_jobs_leased", "gauge", "Background jobs currently leased by a worker.");
-    if (oa_buf_printf(&b, "openapply_jobs_leased %lld\n", (long long)m.leased) != OA_OK)
+    if (oa_buf_printf(&b, "openapply_jobs_leased %lld\n",
+                      (long long)counter(&m, "jobs_leased", "")) != OA_OK)
         goto render;
     family(&b, "openapply_review_queue_depth", "gauge", "Applications waiting for manual review.");
-    if (oa_buf_printf(&b, "openapply_review_queue_depth %lld\n", (long long)m.review) != OA_OK)
+    if (oa_buf_printf(&b, "openapply_review_queue_depth %lld\n",
+                      (long long)counter(&m, "review_queue", "")) != OA_OK)
         goto render;
     family(&b, "openapply_events_total", "counter",
            "Webhook events written (transactional outbox).");
-    if (oa_buf_printf(&b, "openapply_events_total %lld\n", (long long)m.events) != OA_OK)
+    if (oa_buf_printf(&b, "openapply_events_total %lld\n",
+                      (long long)counter(&m, "events_written", "")) != OA_OK)
+        goto render;
+    family(&b, "openapply_events_stored", "gauge",
+           "Webhook events in the event log now (old ones may be removed by retention).");
+    if (oa_buf_printf(&b, "openapply_events_stored %lld\n",
+                      (long long)counter(&m, "events_stored", "")) != OA_OK)
         goto render;
     static const char *const DS[] = {"pending", "delivered", "failed", "cancelled", NULL};
     grouped(&b, "openapply_webhook_deliveries", "status",
-            "Webhook deliveries by status (pending = the delivery queue).", DS, m.dels, m.nd);
-    family(&b, "openapply_webhook_endpoints", "gauge", "Webhook endpoints by state.");
+            "Webhook deliveries by status (pending = the delivery queue).", DS, &m,
+            "webhook_deliveries");
+    static const char *const ES[] = {"enabled", "disabled", NULL};
+    grouped(&b, "openapply_webhook_endpoints", "state", "Webhook endpoints by state.", ES, &m,
+            "webhook_endpoints");
+    store_work w;
+    store_work_get(a->svc->store, &w);
+    family(&b, "openapply_store_transactions_total", "counter",
+           "Store transactions begun, by mode; each attempt of a retried transaction counts "
+           "(a scrape of /metrics is one read).");
     if (oa_buf_printf(&b,
-                      "openapply_webhook_endpoints{state=\"enabled\"} %lld\n"
-                      "openapply_webhook_endpoints{state=\"disabled\"} %lld\n",
-                      (long long)m.ep_enabled, (long long)m.ep_disabled) != OA_OK)
+                      "openapply_store_transactions_total{mode=\"read\"} %lld\n"
+                      "openapply_store_transactions_total{mode=\"write\"} %lld\n",
+                      (long long)w.tx_read, (long long)w.tx_write) != OA_OK)
+        goto render;
+    family(&b, "openapply_store_statements_total", "counter",
+           "Statements run by the store, whether prepared anew or from the statement cache.");
+    if (oa_buf_printf(&b, "openapply_store_statements_total %lld\n", (long long)w.statements) !=
+        OA_OK)
+        goto render;
+    family(&b, "openapply_store_slow_write_transactions_total", "counter",
+           "Write transactions that held the writer longer than " SLOW_MS
+           " ms (each also logs store.slow_write).");
+    if (oa_buf_printf(&b, "openapply_store_slow_write_transactions_total %lld\n",
+                      (long long)w.slow_writes) != OA_OK)
         goto render;
     const wh_stats *ws = a->wh_stats;
     if (ws) {
+        /* Each family's samples right after its HELP and TYPE lines, as the format wants. */
         family(&b, "openapply_webhook_attempts_total", "counter",
                "Delivery attempts by result since start.");
-        family(&b, "openapply_webhook_deliveries_total", "counter",
-               "Deliveries finished since start: delivered, or failed after the last attempt.");
-        family(&b, "openapply_webhook_inflight", "gauge", "Webhook requests in flight.");
         if (oa_buf_printf(&b,
                           "openapply_webhook_attempts_total{result=\"success\"} %lld\n"
-                          "openapply_webhook_attempts_total{result=\"failure\"} %lld\n"
-                          "openapply_webhook_deliveries_total{outcome=\"delivered\"} %lld\n"
-                          "openapply_webhook_deliveries_total{outcome=\"exhausted\"} %lld\n"
-                          "openapply_webhook_inflight %d\n",
+                          "openapply_webhook_attempts_total{result=\"failure\"} %lld\n",
                           (long long)atomic_load(&ws->attempts_ok),
-                          (long long)atomic_load(&ws->attempts_failed),
+                          (long long)atomic_load(&ws->attempts_failed)) != OA_OK)
+            goto render;
+        family(&b, "openapply_webhook_deliveries_total", "counter",
+               "Deliveries finished since start: delivered, or failed after the last attempt.");
+        if (oa_buf_printf(&b,
+                          "openapply_webhook_deliveries_total{outcome=\"delivered\"} %lld\n"
+                          "openapply_webhook_deliveries_total{outcome=\"exhausted\"} %lld\n",
                           (long long)atomic_load(&ws->delivered),
-                          (long long)atomic_load(&ws->exhausted),
-                          atomic_load(&ws->inflight)) != OA_OK)
+                          (long long)atomic_load(&ws->exhausted)) != OA_OK)
+            goto render;
+        family(&b, "openapply_webhook_inflight", "gauge", "Webhook requests in flight.");
+        if (oa_buf_printf(&b, "openapply_webhook_inflight %d\n", atomic_load(&ws->inflight)) !=
+            OA_OK)
             goto render;
         family(&b, "openapply_webhook_delivery_latency_seconds", "histogram",
                "Time from an event being written to its successful delivery.");
@@ -205,8 +219,5 @@ render:
     resp->body = oa_buf_take(&b);
     resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
 out:
-    free(m.postings);
-    free(m.apps);
-    free(m.jobs);
-    free(m.dels);
+    free(m.c);
 }

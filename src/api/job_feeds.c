@@ -1,14 +1,18 @@
 /*
  * job_feeds.c - POST/GET /v1/ai-apply/job-feeds and the NDJSON bulk import.
  *
- * An import is all-or-nothing: every line is parsed and checked first (a bad line answers 400
- * naming the line and nothing is written), then the feed is imported in one transaction.
+ * Every line is parsed and checked first (a bad line answers 400 naming the line and nothing is
+ * written), then the feed is imported: committed in chunks, archive-missing last (see
+ * svc_feed_import). An import that stops part-way answers an error whose message says how many
+ * lines were committed and whether postings not in the file were archived.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "core/countries.h"
+#include "util/log.h"
 #include "util/net.h"
 
 #define LABEL_MAX    500
@@ -192,6 +196,61 @@ oa_status api_import_parse(const char *body, size_t len, bool allow_private, svc
     return OA_OK;
 }
 
+/* n with thousands separators ("1,200") into out. */
+static const char *group(char out[32], int64_t n)
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? 0 : n));
+    size_t o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* The answer to an import that stopped part-way: what was committed, whether archive-missing
+ * ran, and why it stopped. */
+static void import_stopped(http_req *r, http_resp *resp, const char *feed_id, oa_status rc,
+                           const svc_import_counts *c)
+{
+    char done[32], lines[32], created[32], archived[32], why[160];
+    int status = 500;
+    const char *code = "PLATFORM.UNKNOWN_ERROR", *title = "Import stopped";
+    if (c->lease_lost) {
+        status = 429;
+        code = "AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING";
+        resp->retry_after = "5";
+        snprintf(why, sizeof why, "another import of job feed %s took the feed over", feed_id);
+    } else if (rc == OA_AGAIN) {
+        status = 503;
+        resp->retry_after = "1";
+        snprintf(why, sizeof why, "the database was busy (request id %s)", r->req_id);
+    } else {
+        snprintf(why, sizeof why, "an internal error occurred (request id %s)", r->req_id);
+    }
+    if (!c->lease_lost)
+        oa_log(OA_LOG_ERROR, "api.internal_error", "req_id=%s status=%s", r->req_id,
+               oa_status_str(rc));
+    group(done, c->processed);
+    group(lines, c->lines);
+    group(created, c->created);
+    group(archived, c->archived);
+    if (!c->sweep_ran)
+        api_error(resp, status, code, title,
+                  "Import stopped after %s of %s lines (%s committed, %s created); postings not "
+                  "in the file were not archived: %s. Import the file again to complete it.",
+                  done, lines, done, created, why);
+    else
+        api_error(resp, status, code, title,
+                  "Import stopped while archiving the postings not in the file: all %s lines were "
+                  "committed (%s created) and %s postings archived before it stopped: %s. Import "
+                  "the file again to complete it.",
+                  lines, created, archived, why);
+}
+
 void api_job_feeds_import(api_ctx *a, http_req *r, http_resp *resp)
 {
     const char *feed_id = r->params[0];
@@ -212,6 +271,8 @@ void api_job_feeds_import(api_ctx *a, http_req *r, http_resp *resp)
         json_object_set_new(d, "processed", json_integer(counts.processed));
         json_object_set_new(d, "archived", json_integer(counts.archived));
         api_ok(resp, d);
+    } else if (counts.started) {
+        import_stopped(r, resp, feed_id, rc, &counts);
     } else if (rc == OA_NOT_FOUND) {
         api_not_found(resp, "Job feed %s not found.", feed_id);
     } else if (rc == OA_CONFLICT) {

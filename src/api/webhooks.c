@@ -36,6 +36,8 @@ static json_t *endpoint_json(const oa_endpoint *e, bool with_secret)
     json_object_set_new(o, "disabled_reason",
                         e->disabled_reason ? json_string(e->disabled_reason) : json_null());
     json_object_set_new(o, "disabled_at", time_or_null(e->enabled ? 0 : e->disabled_at));
+    json_object_set_new(o, "rate_limit_per_second",
+                        e->rate_limit > 0 ? json_integer(e->rate_limit) : json_null());
     json_object_set_new(o, "created_at", time_or_null(e->created_at));
     json_object_set_new(o, "updated_at", time_or_null(e->updated_at));
     if (with_secret) {
@@ -87,6 +89,23 @@ static bool parse_types(http_resp *resp, const json_t *body, bool *present, char
     return true;
 }
 
+/* rate_limit_per_second: absent (keep), null (none) or an integer from 1 to 100,000. */
+static bool parse_rate(http_resp *resp, const json_t *body, svc_endpoint_req *req)
+{
+    const json_t *v = json_object_get(body, "rate_limit_per_second");
+    req->set_rate_limit = v != NULL;
+    req->rate_limit = 0;
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 100000) {
+        api_bad_request(resp, "Field \"rate_limit_per_second\" must be null (no limit) or an "
+                              "integer from 1 to 100000.");
+        return false;
+    }
+    req->rate_limit = json_integer_value(v);
+    return true;
+}
+
 static bool check_url(api_ctx *a, http_resp *resp, const char *url)
 {
     char *why = NULL;
@@ -107,11 +126,15 @@ void api_endpoints_post(api_ctx *a, http_req *r, http_resp *resp)
     const char *url, *desc;
     char *types = NULL;
     bool types_present;
+    svc_endpoint_req req = {0};
     if (!api_field_string(resp, body, "url", true, false, OA_MAX_URL, &url) ||
         !api_field_string(resp, body, "description", false, true, 500, &desc) ||
-        !parse_types(resp, body, &types_present, &types) || !check_url(a, resp, url))
+        !parse_types(resp, body, &types_present, &types) || !parse_rate(resp, body, &req) ||
+        !check_url(a, resp, url))
         goto out;
-    svc_endpoint_req req = {.url = url, .description = desc, .event_types_json = types};
+    req.url = url;
+    req.description = desc;
+    req.event_types_json = types;
     oa_endpoint e;
     oa_status rc = svc_endpoint_create(a->svc, r->tenant, &req, &e);
     if (rc == OA_OK)
@@ -191,7 +214,8 @@ void api_endpoints_patch(api_ctx *a, http_req *r, http_resp *resp)
     }
     if (!api_field_string(resp, body, "url", false, false, OA_MAX_URL, &url) ||
         !api_field_string(resp, body, "description", false, true, 500, &desc) ||
-        !parse_types(resp, body, &types_present, &types) || (url && !check_url(a, resp, url)))
+        !parse_types(resp, body, &types_present, &types) || !parse_rate(resp, body, &req) ||
+        (url && !check_url(a, resp, url)))
         goto out;
     if (!endpoint_id_ok(resp, id))
         goto out;
@@ -314,12 +338,18 @@ struct ev_list_ctx {
     const char *resource_id;
     oa_event *l;
     size_t n;
+    int64_t oldest;
 };
 
 static oa_status ev_list_tx(oa_tx *tx, void *arg)
 {
     struct ev_list_ctx *c = arg;
-    return store_event_list(tx, &c->pg, c->type, c->resource_id, &c->l, &c->n);
+    oa_status rc = store_event_oldest(tx, c->pg.tenant, &c->oldest);
+    if (rc == OA_NOT_FOUND) {
+        c->oldest = 0;
+        rc = OA_OK;
+    }
+    return rc == OA_OK ? store_event_list(tx, &c->pg, c->type, c->resource_id, &c->l, &c->n) : rc;
 }
 
 void api_events_list(api_ctx *a, http_req *r, http_resp *resp)
@@ -338,7 +368,14 @@ void api_events_list(api_ctx *a, http_req *r, http_resp *resp)
         api_internal(resp, r, rc);
         return;
     }
-    api_ok(resp, api_list_page(c.l, sizeof *c.l, c.n, &c.pg, render_event));
+    json_t *page = api_list_page(c.l, sizeof *c.l, c.n, &c.pg, render_event);
+    /* How far back the log reaches: events (and their deliveries) are kept for the retention
+     * period once their deliveries are finished. */
+    json_t *ret = json_object();
+    json_object_set_new(ret, "period_seconds", json_integer(a->svc->retention_ms / 1000));
+    json_object_set_new(ret, "oldest_event_at", time_or_null(c.oldest));
+    json_object_set_new(page, "retention", ret);
+    api_ok(resp, page);
     oa_event_list_free(c.l, c.n);
 }
 

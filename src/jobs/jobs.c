@@ -75,8 +75,10 @@ static void *worker(void *arg)
         if (rc == OA_NOT_FOUND &&
             store_transact(j->svc->store, STORE_READ, next_due_tx, &due) == OA_OK) {
             wait_ms = due - now;
+            /* Due but not claimable (its tenant is at the parse limit): a finishing job wakes
+             * the workers; poll only as a fallback. */
             if (wait_ms < 1)
-                wait_ms = 1;
+                wait_ms = 1000;
             if (wait_ms > 30000)
                 wait_ms = 30000;
         } else if (rc != OA_NOT_FOUND) {

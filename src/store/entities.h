@@ -50,7 +50,12 @@ void oa_feed_list_free(oa_feed *l, size_t n);
  * (OA_CONFLICT). */
 oa_status store_feed_lock(oa_tx *tx, const char *feed_id, const char *token, int64_t now,
                           int64_t until) OA_MUST_CHECK;
+/* Extends the lease held with token to `until`; OA_CONFLICT when token no longer holds it. */
+oa_status store_feed_renew(oa_tx *tx, const char *feed_id, const char *token,
+                           int64_t until) OA_MUST_CHECK;
 oa_status store_feed_unlock(oa_tx *tx, const char *feed_id, const char *token) OA_MUST_CHECK;
+/* Advances the feed's import generation and returns the new one: the stamp of an import. */
+oa_status store_feed_next_gen(oa_tx *tx, const char *feed_id, int64_t *gen) OA_MUST_CHECK;
 
 /* ---- postings and form revisions ---- */
 /* The identity key of a posting: one row per (tenant, feed, site, url, job code). */
@@ -67,9 +72,12 @@ oa_status store_posting_find_identity(oa_tx *tx, const char *identity,
 oa_status store_posting_update(oa_tx *tx, const oa_posting *p) OA_MUST_CHECK;
 oa_status store_posting_list(oa_tx *tx, const store_page *pg, oa_posting **out,
                              size_t *n) OA_MUST_CHECK;
-/* Ids of the feed's postings that are not archived and not in keep (a JSON array of ids). */
-oa_status store_posting_feed_missing(oa_tx *tx, const char *feed_id, const char *keep_json,
-                                     char ***ids, size_t *n) OA_MUST_CHECK;
+/* Stamps the posting as listed by the feed import of generation gen. */
+oa_status store_posting_stamp(oa_tx *tx, const char *id, int64_t gen) OA_MUST_CHECK;
+/* Ids of at most limit of the feed's postings that are not archived and carry a stamp older
+ * than gen (not listed by that import). */
+oa_status store_posting_feed_unstamped(oa_tx *tx, const char *feed_id, int64_t gen, int limit,
+                                       char ***ids, size_t *n) OA_MUST_CHECK;
 void oa_posting_list_free(oa_posting *l, size_t n);
 
 oa_status store_revision_insert(oa_tx *tx, const char *id, const char *posting_id, const char *hash,
@@ -153,16 +161,27 @@ oa_status store_event_list_resource(oa_tx *tx, const char *tenant, const char *r
 void oa_event_clear(oa_event *e);
 void oa_event_list_free(oa_event *l, size_t n);
 
-/* ---- figures for /metrics ---- */
+/* ---- figures for /metrics (stats.c) ---- */
 typedef struct {
     char name[32];
     int64_t n;
 } store_count;
 
-/* Counts grouped by a column, e.g. postings by availability; malloc'd array. */
-oa_status store_stats_postings(oa_tx *tx, store_count **out, size_t *n) OA_MUST_CHECK;
-oa_status store_stats_applications(oa_tx *tx, store_count **out, size_t *n) OA_MUST_CHECK;
-oa_status store_stats_jobs(oa_tx *tx, store_count **out, size_t *n) OA_MUST_CHECK;
-oa_status store_stats_scalar(oa_tx *tx, const char *what, int64_t *n) OA_MUST_CHECK;
+/* One row of stat_counters: a count kept by triggers in the transaction that changes what it
+ * counts (004_counters.sql lists the names), e.g. ("postings", "APPLYABLE") or
+ * ("jobs_leased", ""). */
+typedef struct {
+    char name[32];
+    char key[32];
+    int64_t n;
+} store_counter;
+
+/* Every counter, ordered by name and key: one read of a table of a few dozen rows, whatever
+ * the size of the tables counted. Malloc'd array. */
+oa_status store_stats_counters(oa_tx *tx, store_counter **out, size_t *n) OA_MUST_CHECK;
+/* The value of (name, key) in what store_stats_counters read; 0 when absent. */
+int64_t store_counter_value(const store_counter *c, size_t n, const char *name, const char *key);
+/* The statement store_stats_counters runs (exported for the query plan test). */
+extern const char store_stats_sql[];
 
 #endif

@@ -132,17 +132,23 @@ oa_status store_posting_list(oa_tx *tx, const store_page *pg, oa_posting **out, 
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_posting, clear_posting, out, n) : rc;
 }
 
-oa_status store_posting_feed_missing(oa_tx *tx, const char *feed_id, const char *keep_json,
-                                     char ***ids, size_t *n)
+oa_status store_posting_stamp(oa_tx *tx, const char *id, int64_t gen)
+{
+    return store_exec(tx, "UPDATE postings SET import_gen = ? WHERE id = ?", "it", gen, id);
+}
+
+oa_status store_posting_feed_unstamped(oa_tx *tx, const char *feed_id, int64_t gen, int limit,
+                                       char ***ids, size_t *n)
 {
     *ids = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc =
-        store_query(tx, &s,
-                    "SELECT id FROM postings WHERE job_feed_id = ?1 AND availability <> 'ARCHIVED' "
-                    "AND id NOT IN (SELECT value FROM json_each(?2)) ORDER BY seq",
-                    "tt", feed_id, keep_json);
+    /* The availability term is the partial index's condition (postings_feed_unstamped): the
+     * scan visits only what is left to archive. */
+    oa_status rc = store_query(tx, &s,
+                               "SELECT id FROM postings WHERE job_feed_id = ?1 "
+                               "AND availability <> 'ARCHIVED' AND import_gen < ?2 LIMIT ?3",
+                               "tii", feed_id, gen, (int64_t)limit);
     return rc == OA_OK ? store_read_ids(s, ids, n) : rc;
 }
 

@@ -29,12 +29,14 @@ oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_li
     oa_stmt *s;
     oa_status rc = store_query(
         tx, &s,
-        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3 WHERE id = ("
-        " SELECT j.id FROM jobs j WHERE j.run_at <= ?1 AND (j.lease_until IS NULL OR j.lease_until "
-        "< ?1)"
-        " AND (j.kind <> 'parse' OR (SELECT COUNT(*) FROM jobs k WHERE k.kind = 'parse'"
-        "  AND k.tenant = j.tenant AND k.lease_until >= ?1) < ?4)"
-        " ORDER BY CASE WHEN j.kind = 'apply' THEN 0 ELSE 1 END, j.run_at, j.id LIMIT 1) "
+        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3 WHERE id = COALESCE("
+        " (SELECT j.id FROM jobs j WHERE j.kind = 'apply' AND j.run_at <= ?1"
+        "  AND (j.lease_until IS NULL OR j.lease_until < ?1) ORDER BY j.run_at, j.id LIMIT 1),"
+        " (SELECT j.id FROM jobs j WHERE j.kind = 'parse' AND j.run_at <= ?1"
+        "  AND (j.lease_until IS NULL OR j.lease_until < ?1) AND j.tenant NOT IN"
+        "  (SELECT k.tenant FROM jobs k WHERE k.lease_token IS NOT NULL AND k.lease_until >= ?1"
+        "   GROUP BY k.tenant HAVING SUM(CASE WHEN k.kind = 'parse' THEN 1 ELSE 0 END) >= ?4)"
+        "  ORDER BY j.run_at, j.id LIMIT 1)) "
         "RETURNING id, kind, ref_id, tenant, attempts, lease_token",
         "iiti", now, lease_ms, token, (int64_t)parse_limit);
     if (rc != OA_OK)
@@ -98,8 +100,13 @@ oa_status store_job_release(oa_tx *tx, const char *lease_token, int64_t *release
 
 oa_status store_job_next_due(oa_tx *tx, int64_t *at)
 {
+    /* The oldest unleased job (an index walk past the few leased ones) or the earliest lease
+     * expiry, whichever comes first. */
     return store_query_int(tx, at,
-                           "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > run_at "
-                           "THEN lease_until ELSE run_at END) FROM jobs",
+                           "SELECT MIN(t) FROM ("
+                           "SELECT (SELECT run_at FROM jobs WHERE lease_token IS NULL "
+                           "ORDER BY run_at LIMIT 1) AS t UNION ALL "
+                           "SELECT (SELECT lease_until FROM jobs WHERE lease_token IS NOT NULL "
+                           "ORDER BY lease_until LIMIT 1))",
                            "");
 }

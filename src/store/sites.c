@@ -145,6 +145,27 @@ oa_status store_feed_lock(oa_tx *tx, const char *feed_id, const char *token, int
     return changed == 1 ? OA_OK : OA_CONFLICT;
 }
 
+oa_status store_feed_renew(oa_tx *tx, const char *feed_id, const char *token, int64_t until)
+{
+    int64_t changed = 0;
+    oa_status rc = store_exec_n(tx, &changed,
+                                "UPDATE job_feeds SET import_lease_until = ? "
+                                "WHERE id = ? AND import_lease_token = ?",
+                                "itt", until, feed_id, token);
+    if (rc != OA_OK)
+        return rc;
+    return changed == 1 ? OA_OK : OA_CONFLICT;
+}
+
+oa_status store_feed_next_gen(oa_tx *tx, const char *feed_id, int64_t *gen)
+{
+    oa_status rc = store_exec(tx, "UPDATE job_feeds SET import_gen = import_gen + 1 WHERE id = ?",
+                              "t", feed_id);
+    if (rc != OA_OK)
+        return rc;
+    return store_query_int(tx, gen, "SELECT import_gen FROM job_feeds WHERE id = ?", "t", feed_id);
+}
+
 oa_status store_feed_unlock(oa_tx *tx, const char *feed_id, const char *token)
 {
     return store_exec(tx,

@@ -6,12 +6,14 @@
 #include "store/store.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store/migrations.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define STMT_CACHE 96
@@ -34,9 +36,16 @@ struct oa_store {
     void *db;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    pthread_mutex_t write_mu; /* single_writer backends: one write transaction at a time */
+    /* single_writer backends: one write transaction at a time, in arrival order (a ticket
+     * lock: a plain mutex lets the thread that just released it take it again, so a chunked
+     * import or the dispatcher's rounds could starve a waiting API request). */
+    pthread_mutex_t write_mu;
+    pthread_cond_t write_cv;
+    uint64_t write_next, write_serving;
     store_conn *idle;
     int open, max;
+    /* Work done (store_work_get). */
+    atomic_llong tx_read, tx_write, statements, slow_writes;
 };
 
 typedef struct after_hook {
@@ -49,6 +58,8 @@ struct oa_tx {
     oa_store *st;
     store_conn *c;
     after_hook *after;
+    int statements;        /* run in this attempt */
+    const char *first_sql; /* the first of them, for the slow write log line */
 };
 
 struct oa_stmt {
@@ -223,11 +234,13 @@ oa_status store_open(const char *url, const store_options *opt, oa_store **out, 
     pthread_mutex_init(&st->mu, NULL);
     pthread_cond_init(&st->cv, NULL);
     pthread_mutex_init(&st->write_mu, NULL);
+    pthread_cond_init(&st->write_cv, NULL);
     oa_status rc = ops->open(target, &st->db, why);
     if (rc != OA_OK) {
         pthread_mutex_destroy(&st->mu);
         pthread_cond_destroy(&st->cv);
         pthread_mutex_destroy(&st->write_mu);
+        pthread_cond_destroy(&st->write_cv);
         free(st);
         return rc;
     }
@@ -253,6 +266,7 @@ void store_close(oa_store *st)
     pthread_mutex_destroy(&st->mu);
     pthread_cond_destroy(&st->cv);
     pthread_mutex_destroy(&st->write_mu);
+    pthread_cond_destroy(&st->write_cv);
     free(st);
 }
 
@@ -278,21 +292,56 @@ static void backoff(int attempt)
     nanosleep(&ts, NULL);
 }
 
+/* Counts and logs a write transaction that held the writer (from BEGIN to its commit or
+ * rollback) longer than STORE_SLOW_WRITE_MS. The log line names the first statement, whose
+ * text holds placeholders only, never parameter values. */
+static void note_write(const oa_tx *tx, int64_t held_ms, int attempt, oa_status rc)
+{
+    if (held_ms <= STORE_SLOW_WRITE_MS)
+        return;
+    atomic_fetch_add(&tx->st->slow_writes, 1);
+    char sql[81], q[OA_LOGQ_SIZE];
+    snprintf(sql, sizeof sql, "%s", tx->first_sql ? tx->first_sql : "");
+    oa_log(OA_LOG_WARN, "store.slow_write",
+           "backend=%s held_ms=%lld statements=%d attempt=%d status=%s first_sql=%s",
+           tx->st->ops->name, (long long)held_ms, tx->statements, attempt + 1, oa_status_str(rc),
+           oa_logq(q, sizeof q, sql));
+}
+
+static void write_lock(oa_store *st)
+{
+    pthread_mutex_lock(&st->write_mu);
+    uint64_t ticket = st->write_next++;
+    while (ticket != st->write_serving)
+        pthread_cond_wait(&st->write_cv, &st->write_mu);
+    pthread_mutex_unlock(&st->write_mu);
+}
+
+static void write_unlock(oa_store *st)
+{
+    pthread_mutex_lock(&st->write_mu);
+    st->write_serving++;
+    pthread_cond_broadcast(&st->write_cv);
+    pthread_mutex_unlock(&st->write_mu);
+}
+
 oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *tx, void *ctx),
                          void *ctx)
 {
     oa_status rc = OA_ERR;
     bool serialize = mode == STORE_WRITE && st->ops->single_writer;
     for (int attempt = 0; attempt < TX_RETRIES; attempt++) {
-        oa_tx tx = {st, NULL, NULL};
+        oa_tx tx = {st, NULL, NULL, 0, NULL};
         if (conn_get(st, &tx.c) != OA_OK)
             return OA_ERR;
         /* Writers wait here, woken in turn, rather than sleeping in SQLite's busy handler
          * (which backs off up to 100 ms per try and is unfair to long transactions). */
         if (serialize)
-            pthread_mutex_lock(&st->write_mu);
+            write_lock(st);
+        int64_t held_from = mode == STORE_WRITE ? oa_mono_ms() : 0;
         rc = st->ops->begin(tx.c->conn, mode == STORE_WRITE);
         if (rc == OA_OK) {
+            atomic_fetch_add(mode == STORE_WRITE ? &st->tx_write : &st->tx_read, 1);
             rc = fn(&tx, ctx);
             if (rc == OA_OK) {
                 rc = st->ops->commit(tx.c->conn);
@@ -301,9 +350,11 @@ oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *t
             } else {
                 st->ops->rollback(tx.c->conn);
             }
+            if (mode == STORE_WRITE)
+                note_write(&tx, oa_mono_ms() - held_from, attempt, rc);
         }
         if (serialize)
-            pthread_mutex_unlock(&st->write_mu);
+            write_unlock(st);
         conn_put(st, tx.c);
         if (rc == OA_OK) {
             for (after_hook *h = tx.after; h; h = h->next)
@@ -316,6 +367,28 @@ oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *t
     }
     oa_log(OA_LOG_WARN, "store.busy", "backend=%s retries=%d", st->ops->name, TX_RETRIES);
     return OA_AGAIN;
+}
+
+static oa_status ping_tx(oa_tx *tx, void *arg)
+{
+    (void)arg;
+    int64_t v = 0;
+    /* The newest schema version: the last row of a small table, one page read. */
+    oa_status rc = store_query_int(tx, &v, "SELECT MAX(version) FROM schema_migrations", "");
+    return rc == OA_NOT_FOUND ? OA_OK : rc;
+}
+
+oa_status store_ping(oa_store *st)
+{
+    return store_transact(st, STORE_READ, ping_tx, NULL);
+}
+
+void store_work_get(const oa_store *st, store_work *out)
+{
+    out->tx_read = atomic_load(&st->tx_read);
+    out->tx_write = atomic_load(&st->tx_write);
+    out->statements = atomic_load(&st->statements);
+    out->slow_writes = atomic_load(&st->slow_writes);
 }
 
 void store_tx_after(oa_tx *tx, void (*fn)(void *arg), void *arg)
@@ -424,6 +497,9 @@ static oa_status vquery(oa_tx *tx, oa_stmt **out, const char *sql, const char *t
         return OA_ERR;
     }
     bind_all(s, sql, types, ap);
+    atomic_fetch_add(&tx->st->statements, 1);
+    if (tx->statements++ == 0)
+        tx->first_sql = sql;
     *out = s;
     return OA_OK;
 }

@@ -76,6 +76,24 @@ typedef enum { STORE_READ = 0, STORE_WRITE = 1 } store_mode;
 oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *tx, void *ctx),
                          void *ctx) OA_MUST_CHECK;
 
+/* One round trip to the database that reads no entity table (health checks). */
+oa_status store_ping(oa_store *st) OA_MUST_CHECK;
+
+/* Work the store has done since it was opened, for /metrics and tests (e.g. that an idle
+ * engine does not touch the database). Transactions count every attempt that began one, so a
+ * retried transaction counts more than once; statements count every statement run through
+ * store_query/store_exec/store_exec_n/store_query_int/store_query_text, whether its prepared
+ * form came from the cache or not (migration scripts are not counted); slow_writes counts
+ * write transactions that held the writer longer than STORE_SLOW_WRITE_MS (each also logs
+ * store.slow_write). */
+#define STORE_SLOW_WRITE_MS 50
+
+typedef struct {
+    int64_t tx_read, tx_write, statements, slow_writes;
+} store_work;
+
+void store_work_get(const oa_store *st, store_work *out);
+
 /* Registers a function to call after a transaction that called store_tx_after() commits
  * (wake-ups: a worker, the dispatcher). Runs once per commit, outside the transaction. */
 void store_tx_after(oa_tx *tx, void (*fn)(void *arg), void *arg);

@@ -62,7 +62,8 @@ void oa_send_clear(oa_send *s)
 
 #define EP_COLS                                                                                    \
     "seq, id, tenant, url, description, event_types, enabled, disabled_reason, disabled_at, "      \
-    "secret, old_secret, old_secret_expires_at, failing_since, created_at, updated_at"
+    "secret, old_secret, old_secret_expires_at, failing_since, created_at, updated_at, "           \
+    "rate_limit_per_second"
 
 static void read_ep(oa_stmt *s, void *row)
 {
@@ -82,6 +83,7 @@ static void read_ep(oa_stmt *s, void *row)
     e->failing_since = store_int(s, 12);
     e->created_at = store_int(s, 13);
     e->updated_at = store_int(s, 14);
+    e->rate_limit = store_int(s, 15);
 }
 
 static void clear_ep(void *row)
@@ -95,10 +97,11 @@ oa_status store_endpoint_insert(oa_tx *tx, oa_endpoint *e)
         tx,
         "INSERT INTO webhook_endpoints (id, tenant, url, description, event_types, enabled, "
         "disabled_reason, disabled_at, secret, old_secret, old_secret_expires_at, failing_since, "
-        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        "tttttbtittiiii", e->id, e->tenant, e->url, e->description, e->event_types_json,
+        "created_at, updated_at, rate_limit_per_second) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10, ?11, ?12, ?13, ?14, CASE WHEN ?15 > 0 THEN ?15 END)",
+        "tttttbtittiiiii", e->id, e->tenant, e->url, e->description, e->event_types_json,
         (int)e->enabled, e->disabled_reason, e->disabled_at, e->secret, e->old_secret,
-        e->old_secret_expires_at, e->failing_since, e->created_at, e->updated_at);
+        e->old_secret_expires_at, e->failing_since, e->created_at, e->updated_at, e->rate_limit);
     if (rc != OA_OK)
         return rc;
     return store_query_int(tx, &e->seq, "SELECT seq FROM webhook_endpoints WHERE id = ?", "t",
@@ -120,12 +123,13 @@ oa_status store_endpoint_update(oa_tx *tx, const oa_endpoint *e)
 {
     return store_exec(
         tx,
-        "UPDATE webhook_endpoints SET url = ?, description = ?, event_types = ?, "
-        "enabled = ?, disabled_reason = ?, disabled_at = ?, secret = ?, old_secret = ?, "
-        "old_secret_expires_at = ?, failing_since = ?, updated_at = ? WHERE id = ?",
-        "tttbtittiiit", e->url, e->description, e->event_types_json, (int)e->enabled,
+        "UPDATE webhook_endpoints SET url = ?1, description = ?2, event_types = ?3, "
+        "enabled = ?4, disabled_reason = ?5, disabled_at = ?6, secret = ?7, old_secret = ?8, "
+        "old_secret_expires_at = ?9, failing_since = ?10, updated_at = ?11, "
+        "rate_limit_per_second = CASE WHEN ?12 > 0 THEN ?12 END WHERE id = ?13",
+        "tttbtittiiiit", e->url, e->description, e->event_types_json, (int)e->enabled,
         e->disabled_reason, e->disabled_at, e->secret, e->old_secret, e->old_secret_expires_at,
-        e->failing_since, e->updated_at, e->id);
+        e->failing_since, e->updated_at, e->rate_limit, e->id);
 }
 
 oa_status store_endpoint_delete(oa_tx *tx, const char *tenant, const char *id, int64_t now)
@@ -140,11 +144,12 @@ oa_status store_endpoint_delete(oa_tx *tx, const char *tenant, const char *id, i
         return rc;
     if (changed == 0)
         return OA_NOT_FOUND;
-    return store_exec(tx,
-                      "UPDATE webhook_deliveries SET status = 'cancelled', lease_until = NULL, "
-                      "lease_token = NULL, updated_at = ?, finished_at = ? "
-                      "WHERE endpoint_id = ? AND status = 'pending'",
-                      "iit", now, now, id);
+    return store_exec(
+        tx,
+        "UPDATE webhook_deliveries SET status = 'cancelled', ready = 0, lease_until = NULL, "
+        "lease_token = NULL, updated_at = ?, finished_at = ? "
+        "WHERE endpoint_id = ? AND status = 'pending'",
+        "iit", now, now, id);
 }
 
 oa_status store_endpoint_list(oa_tx *tx, const store_page *pg, oa_endpoint **out, size_t *n)
@@ -225,72 +230,131 @@ static void clear_send(void *row)
 
 oa_status store_delivery_insert(oa_tx *tx, oa_delivery *d)
 {
+    /* The head of its chain unless an earlier event of the same resource is still pending for
+     * this endpoint (events are inserted in event_seq order). */
     return store_exec(
         tx,
         "INSERT INTO webhook_deliveries (id, tenant, event_seq, event_id, endpoint_id, "
-        "resource_id, status, attempts, next_attempt_at, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+        "resource_id, status, attempts, next_attempt_at, created_at, updated_at, ready) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?8, ?9, "
+        "CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = ?5 "
+        "AND p.resource_id = ?6 AND p.status = 'pending') THEN 0 ELSE 1 END)",
         "ttitttiii", d->id, d->tenant, d->event_seq, d->event_id, d->endpoint_id, d->resource_id,
         d->next_attempt_at, d->created_at, d->updated_at);
 }
 
-oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int limit,
-                               int per_endpoint, const char *busy_json, oa_send **out, size_t *n)
+/* ---- the claim ---- */
+
+static void read_ep_due(oa_stmt *s, void *row)
+{
+    store_ep_due *e = row;
+    store_copy(s, 0, e->id, sizeof e->id);
+    e->rate_limit = store_int(s, 1);
+    e->next_due = store_null(s, 2) ? 0 : store_int(s, 2);
+}
+
+oa_status store_endpoints_due(oa_tx *tx, store_ep_due **out, size_t *n)
+{
+    oa_stmt *s;
+    oa_status rc = store_query(
+        tx, &s,
+        "SELECT e.id, COALESCE(e.rate_limit_per_second, 0), "
+        "(SELECT MIN(d.next_attempt_at) FROM webhook_deliveries d WHERE d.endpoint_id = e.id "
+        "AND d.status = 'pending' AND d.ready = 1) "
+        "FROM webhook_endpoints e WHERE e.enabled = 1 AND e.deleted = 0 ORDER BY e.seq",
+        "");
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_ep_due, NULL, out, n) : rc;
+}
+
+oa_status store_endpoint_next_due(oa_tx *tx, const char *endpoint_id, int64_t *at)
+{
+    return store_query_int(tx, at,
+                           "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE "
+                           "endpoint_id = ? AND status = 'pending' AND ready = 1",
+                           "t", endpoint_id);
+}
+
+/* One statement leases the due heads of up to STORE_CLAIM_EPS endpoints, at most `limit` each:
+ * the inner subquery walks webhook_deliveries_ready for one endpoint (a bounded index range, at
+ * most STORE_CLAIM_MAX rows), the window keeps each endpoint's first `limit`. Unused arms bind
+ * NULL. On PostgreSQL the inner subquery gains FOR UPDATE SKIP LOCKED. */
+#define CLAIM_ARM(e, k) "SELECT CAST(?" #e " AS TEXT) AS ep, CAST(?" #k " AS INTEGER) AS k"
+static const char
+    CLAIM_SQL
+        [] = "UPDATE webhook_deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = "
+             "?2 "
+             "WHERE seq IN (SELECT seq FROM (SELECT x.seq AS seq, c.k AS k, ROW_NUMBER() OVER "
+             "(PARTITION BY c.ep ORDER BY x.next_attempt_at, x.seq) AS rn FROM (" CLAIM_ARM(5, 6) " UNION ALL " CLAIM_ARM(7, 8) " UNION ALL " CLAIM_ARM(9, 10) " UNION ALL " CLAIM_ARM(
+                 11,
+                 12) " UNION ALL " CLAIM_ARM(13,
+                                             14) " UNION ALL " CLAIM_ARM(15,
+                                                                         16) " UNION "
+                                                                             "ALL " CLAIM_ARM(17,
+                                                                                              18) " UNION ALL " CLAIM_ARM(19,
+                                                                                                                          20) ") c "
+                                                                                                                              "JOIN webhook_deliveries x ON x.seq IN (SELECT y.seq FROM webhook_deliveries y "
+                                                                                                                              "WHERE y.endpoint_id = c.ep AND y.status = 'pending' AND y.ready = 1 "
+                                                                                                                              "AND y.next_attempt_at <= ?3 ORDER BY y.next_attempt_at, y.seq LIMIT ?4)) WHERE rn <= k)";
+_Static_assert(STORE_CLAIM_EPS == 8, "CLAIM_SQL has STORE_CLAIM_EPS arms");
+
+const char *store_delivery_claim_sql(void)
+{
+    return CLAIM_SQL;
+}
+
+oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms,
+                               const store_claim_slot *slots, size_t n_slots, oa_send **out,
+                               size_t *n)
 {
     *out = NULL;
     *n = 0;
-    oa_stmt *s;
-    /* Candidates: the oldest pending event of each (endpoint, resource), due and unleased,
-     * at most per_endpoint per endpoint (window function), endpoints not already busy. */
-    oa_status rc = store_query(
-        tx, &s,
-        "SELECT " DL_COLS ", ev.body, ev.type, ev.created_at, e.url, e.secret, "
-        "CASE WHEN e.old_secret_expires_at > ?1 THEN e.old_secret END "
-        "FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY "
-        "d.next_attempt_at, d.seq) AS rn "
-        "      FROM webhook_deliveries d "
-        "      WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 "
-        "      AND (d.lease_until IS NULL OR d.lease_until < ?1) "
-        "      AND d.endpoint_id NOT IN (SELECT value FROM json_each(?2)) "
-        "      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = "
-        "d.endpoint_id "
-        "          AND p.resource_id = d.resource_id AND p.status = 'pending' AND p.event_seq < "
-        "d.event_seq)) d "
-        "JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 AND e.deleted = 0 "
-        "JOIN events ev ON ev.id = d.event_id "
-        "WHERE d.rn <= ?3 ORDER BY d.next_attempt_at, d.seq LIMIT ?4",
-        "itii", now, busy_json ? busy_json : "[]", (int64_t)per_endpoint, (int64_t)limit);
-    if (rc != OA_OK)
-        return rc;
-    rc = store_read_all(s, sizeof **out, read_send, clear_send, out, n);
-    if (rc != OA_OK)
-        goto fail;
-    for (size_t i = 0; i < *n; i++) {
-        oa_send *x = &(*out)[i];
-        oa_id_new(x->d.lease_token);
-        int64_t changed = 0;
-        rc = store_exec_n(
-            tx, &changed,
-            "UPDATE webhook_deliveries SET lease_until = ?, lease_token = ? "
-            "WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)",
-            "itti", now + lease_ms, x->d.lease_token, x->d.id, now);
-        if (rc != OA_OK)
-            goto fail;
-        if (changed != 1) { /* taken meanwhile (another node): drop it from the batch */
-            oa_send_clear(x);
-            memmove(x, x + 1, (*n - i - 1) * sizeof *x);
-            (*n)--;
-            i--;
+    char token[OA_ID_SIZE];
+    oa_id_new(token);
+    int64_t lease_until = now + lease_ms;
+    int64_t claimed = 0;
+    for (size_t at = 0; at < n_slots; at += STORE_CLAIM_EPS) {
+        const char *ep[STORE_CLAIM_EPS] = {0};
+        int64_t k[STORE_CLAIM_EPS] = {0};
+        int64_t max_k = 0;
+        for (size_t i = 0; i < STORE_CLAIM_EPS && at + i < n_slots; i++) {
+            ep[i] = slots[at + i].endpoint_id;
+            k[i] = slots[at + i].limit;
+            if (k[i] > max_k)
+                max_k = k[i];
         }
+        if (max_k > STORE_CLAIM_MAX)
+            max_k = STORE_CLAIM_MAX;
+        int64_t changed = 0;
+        oa_status rc =
+            store_exec_n(tx, &changed, CLAIM_SQL, "tiiititititititititi", token, lease_until, now,
+                         max_k, ep[0], k[0], ep[1], k[1], ep[2], k[2], ep[3], k[3], ep[4], k[4],
+                         ep[5], k[5], ep[6], k[6], ep[7], k[7]);
+        if (rc != OA_OK)
+            return rc;
+        claimed += changed;
     }
-    return OA_OK;
-fail:
-    for (size_t i = 0; i < *n; i++)
-        oa_send_clear(&(*out)[i]);
-    free(*out);
-    *out = NULL;
-    *n = 0;
-    return rc;
+    if (!claimed)
+        return OA_OK;
+    oa_stmt *s;
+    oa_status rc =
+        store_query(tx, &s,
+                    "SELECT " DL_COLS ", ev.body, ev.type, ev.created_at, e.url, e.secret, "
+                    "CASE WHEN e.old_secret_expires_at > ?2 THEN e.old_secret END "
+                    "FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id "
+                    "JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.lease_token = ?1 "
+                    "ORDER BY d.seq",
+                    "ti", token, now);
+    return rc == OA_OK ? store_read_all(s, sizeof **out, read_send, clear_send, out, n) : rc;
+}
+
+/* The next pending delivery of the chain becomes its head. */
+static oa_status promote(oa_tx *tx, const char *endpoint_id, const char *resource_id)
+{
+    return store_exec(tx,
+                      "UPDATE webhook_deliveries SET ready = 1 WHERE seq = (SELECT seq FROM "
+                      "webhook_deliveries WHERE endpoint_id = ?1 AND resource_id = ?2 AND "
+                      "status = 'pending' ORDER BY event_seq LIMIT 1) AND ready = 0",
+                      "tt", endpoint_id, resource_id);
 }
 
 oa_status store_delivery_settle(oa_tx *tx, const oa_delivery *d, const char *status,
@@ -300,14 +364,17 @@ oa_status store_delivery_settle(oa_tx *tx, const oa_delivery *d, const char *sta
     bool final = strcmp(status, "pending") != 0;
     oa_status rc = store_exec_n(
         tx, &changed,
-        "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, "
-        "lease_until = NULL, lease_token = NULL, last_status_code = ?, last_error = ?, "
-        "updated_at = ?, finished_at = ? WHERE id = ? AND lease_token = ?",
-        "tiiitiitt", status, d->attempts, next_attempt_at, d->last_status_code, d->last_error, now,
-        final ? now : (int64_t)0, d->id, d->lease_token);
+        "UPDATE webhook_deliveries SET status = ?1, attempts = ?2, next_attempt_at = ?3, "
+        "lease_until = NULL, lease_token = NULL, last_status_code = ?4, last_error = ?5, "
+        "updated_at = ?6, finished_at = ?7, ready = CASE WHEN ?8 = 1 THEN 0 ELSE ready END "
+        "WHERE id = ?9 AND lease_token = ?10",
+        "tiiitiibtt", status, d->attempts, next_attempt_at, d->last_status_code, d->last_error, now,
+        final ? now : (int64_t)0, (int) final, d->id, d->lease_token);
     if (rc != OA_OK)
         return rc;
-    return changed == 1 ? OA_OK : OA_NOT_FOUND;
+    if (changed != 1)
+        return OA_NOT_FOUND;
+    return final ? promote(tx, d->endpoint_id, d->resource_id) : OA_OK;
 }
 
 oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_delivery **out, size_t *n)
@@ -321,44 +388,113 @@ oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_deliver
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_dl, clear_dl, out, n) : rc;
 }
 
+/* Puts one finished delivery back to pending with a fresh schedule: the head of its chain
+ * unless an earlier event of the resource is pending; a later head that is not in flight waits
+ * behind it again. */
+static oa_status requeue(oa_tx *tx, const oa_delivery *d, int64_t now)
+{
+    oa_status rc = store_exec(
+        tx,
+        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, "
+        "lease_until = NULL, lease_token = NULL, updated_at = ?1, finished_at = NULL, "
+        "ready = CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = ?3 "
+        "AND p.resource_id = ?4 AND p.status = 'pending' AND p.event_seq < ?5) THEN 0 ELSE 1 END "
+        "WHERE seq = ?2",
+        "iitti", now, d->seq, d->endpoint_id, d->resource_id, d->event_seq);
+    if (rc != OA_OK)
+        return rc;
+    return store_exec(tx,
+                      "UPDATE webhook_deliveries SET ready = 0 WHERE endpoint_id = ?1 AND "
+                      "resource_id = ?2 AND status = 'pending' AND ready = 1 AND event_seq > ?3 "
+                      "AND lease_token IS NULL",
+                      "tti", d->endpoint_id, d->resource_id, d->event_seq);
+}
+
+static oa_status requeue_all(oa_tx *tx, oa_stmt *s, int64_t now, int64_t *n, int64_t *last_seq)
+{
+    oa_delivery *ds = NULL;
+    size_t nd = 0;
+    oa_status rc = store_read_all(s, sizeof *ds, read_dl, clear_dl, &ds, &nd);
+    for (size_t i = 0; rc == OA_OK && i < nd; i++) {
+        rc = requeue(tx, &ds[i], now);
+        if (last_seq)
+            *last_seq = ds[i].seq;
+    }
+    *n = rc == OA_OK ? (int64_t)nd : 0;
+    oa_delivery_list_free(ds, nd);
+    return rc;
+}
+
 oa_status store_deliveries_redeliver(oa_tx *tx, const char *event_id, int64_t now, int64_t *n)
 {
-    return store_exec_n(
-        tx, n,
-        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, "
-        "lease_until = NULL, lease_token = NULL, updated_at = ?1, finished_at = NULL "
-        "WHERE event_id = ?2 AND status IN ('delivered', 'failed') AND endpoint_id IN "
-        "(SELECT id FROM webhook_endpoints WHERE enabled = 1 AND deleted = 0)",
-        "it", now, event_id);
+    oa_stmt *s;
+    oa_status rc = store_query(
+        tx, &s,
+        "SELECT " DL_COLS " FROM webhook_deliveries d WHERE d.event_id = ? AND d.status IN "
+        "('delivered', 'failed') AND d.endpoint_id IN (SELECT id FROM webhook_endpoints WHERE "
+        "enabled = 1 AND deleted = 0) ORDER BY d.seq",
+        "t", event_id);
+    return rc == OA_OK ? requeue_all(tx, s, now, n, NULL) : rc;
 }
 
 oa_status store_deliveries_recover(oa_tx *tx, const char *endpoint_id, int64_t since, int64_t now,
-                                   int64_t *n)
+                                   int64_t after_seq, int limit, int64_t *n, int64_t *last_seq)
 {
-    return store_exec_n(
-        tx, n,
-        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, "
-        "lease_until = NULL, lease_token = NULL, updated_at = ?1, finished_at = NULL "
-        "WHERE endpoint_id = ?2 AND status = 'failed' AND created_at >= ?3",
-        "iti", now, endpoint_id, since);
+    oa_stmt *s;
+    *last_seq = after_seq;
+    oa_status rc = store_query(
+        tx, &s,
+        "SELECT " DL_COLS " FROM webhook_deliveries d WHERE d.endpoint_id = ? AND "
+        "d.status = 'failed' AND d.created_at >= ? AND d.seq > ? ORDER BY d.seq LIMIT ?",
+        "tiii", endpoint_id, since, after_seq, (int64_t)limit);
+    return rc == OA_OK ? requeue_all(tx, s, now, n, last_seq) : rc;
 }
 
-oa_status store_deliveries_release(oa_tx *tx, int64_t *n)
+oa_status store_deliveries_release(oa_tx *tx, int64_t now, int64_t *n)
 {
+    /* A leased delivery's next_attempt_at is its lease expiry: due again at once. */
     return store_exec_n(tx, n,
-                        "UPDATE webhook_deliveries SET lease_until = NULL, lease_token = NULL "
-                        "WHERE lease_token IS NOT NULL AND status = 'pending'",
-                        "");
+                        "UPDATE webhook_deliveries SET lease_until = NULL, lease_token = NULL, "
+                        "next_attempt_at = ?1 WHERE lease_token IS NOT NULL AND status = 'pending'",
+                        "i", now);
 }
 
-oa_status store_delivery_next_due(oa_tx *tx, int64_t *at)
+/* ---- retention ---- */
+
+oa_status store_retention_sweep(oa_tx *tx, int64_t cutoff, int limit, int64_t *deliveries,
+                                int64_t *events)
 {
-    return store_query_int(tx, at,
-                           "SELECT MIN(CASE WHEN d.lease_until IS NOT NULL AND d.lease_until > "
-                           "d.next_attempt_at THEN d.lease_until ELSE d.next_attempt_at END) "
-                           "FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = "
-                           "d.endpoint_id AND e.enabled = 1 WHERE d.status = 'pending'",
-                           "");
+    *deliveries = *events = 0;
+    oa_stmt *s;
+    oa_status rc = store_query(tx, &s,
+                               "SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND "
+                               "finished_at < ? ORDER BY finished_at LIMIT ?",
+                               "ii", cutoff, (int64_t)limit);
+    char **ids = NULL;
+    size_t n = 0;
+    if (rc == OA_OK)
+        rc = store_read_ids(s, &ids, &n);
+    for (size_t i = 0; rc == OA_OK && i < n; i++) {
+        rc = store_exec(tx, "DELETE FROM webhook_attempts WHERE delivery_id = ?", "t", ids[i]);
+        if (rc == OA_OK)
+            rc = store_exec(tx, "DELETE FROM webhook_deliveries WHERE id = ?", "t", ids[i]);
+    }
+    store_ids_free(ids, n);
+    if (rc != OA_OK)
+        return rc;
+    *deliveries = (int64_t)n;
+    /* Events old enough with no delivery left (none pending, the finished ones swept). */
+    return store_exec_n(tx, events,
+                        "DELETE FROM events WHERE seq IN (SELECT ev.seq FROM events ev WHERE "
+                        "ev.created_at < ?1 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d "
+                        "WHERE d.event_id = ev.id) ORDER BY ev.created_at LIMIT ?2)",
+                        "ii", cutoff, (int64_t)limit);
+}
+
+oa_status store_event_oldest(oa_tx *tx, const char *tenant, int64_t *at)
+{
+    return store_query_int(
+        tx, at, "SELECT created_at FROM events WHERE tenant = ? ORDER BY seq LIMIT 1", "t", tenant);
 }
 
 /* ---- attempts ---- */
@@ -407,16 +543,4 @@ oa_status store_attempts_for_event(oa_tx *tx, const char *event_id, oa_attempt *
                     "WHERE event_id = ? ORDER BY seq",
                     "t", event_id);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_attempt, clear_attempt, out, n) : rc;
-}
-
-oa_status store_stats_endpoints(oa_tx *tx, int64_t *enabled, int64_t *disabled)
-{
-    oa_status rc = store_query_int(
-        tx, enabled, "SELECT COUNT(*) FROM webhook_endpoints WHERE deleted = 0 AND enabled = 1",
-        "");
-    if (rc == OA_OK)
-        rc = store_query_int(
-            tx, disabled,
-            "SELECT COUNT(*) FROM webhook_endpoints WHERE deleted = 0 AND enabled = 0", "");
-    return rc;
 }

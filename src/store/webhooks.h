@@ -23,6 +23,7 @@ typedef struct {
     int64_t failing_since; /* 0 when the last attempt succeeded */
     int64_t created_at;
     int64_t updated_at;
+    int64_t rate_limit; /* deliveries per second, 0 = none */
 } oa_endpoint;
 
 typedef struct {
@@ -94,15 +95,40 @@ oa_status store_endpoint_list(oa_tx *tx, const store_page *pg, oa_endpoint **out
 oa_status store_endpoints_subscribed(oa_tx *tx, const char *tenant, const char *type, bool all_ok,
                                      oa_endpoint **out, size_t *n) OA_MUST_CHECK;
 
+/* Inserts a pending delivery, the head of its (endpoint, resource) chain unless an earlier
+ * event of that resource is still pending for the endpoint. */
 oa_status store_delivery_insert(oa_tx *tx, oa_delivery *d) OA_MUST_CHECK;
-/* Claims up to limit due deliveries: pending, due, not leased, endpoint enabled, not in
- * `busy_json` (endpoints at their concurrency bound), at most per_endpoint per endpoint, and
- * only the oldest pending event of each (endpoint, resource): per-resource order. */
-oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int limit,
-                               int per_endpoint, const char *busy_json, oa_send **out,
+
+/* An enabled endpoint and when its earliest claimable delivery is due (0: none; a leased
+ * delivery counts at its lease expiry). */
+typedef struct {
+    char id[OA_ID_SIZE];
+    int64_t rate_limit;
+    int64_t next_due;
+} store_ep_due;
+oa_status store_endpoints_due(oa_tx *tx, store_ep_due **out, size_t *n) OA_MUST_CHECK;
+/* When the endpoint's earliest claimable delivery is due; OA_NOT_FOUND when it has none. */
+oa_status store_endpoint_next_due(oa_tx *tx, const char *endpoint_id, int64_t *at) OA_MUST_CHECK;
+
+/* How many due deliveries to lease from one endpoint. */
+typedef struct {
+    const char *endpoint_id;
+    int limit;
+} store_claim_slot;
+#define STORE_CLAIM_EPS 8  /* endpoints per claim statement */
+#define STORE_CLAIM_MAX 64 /* deliveries per endpoint and claim */
+/* Leases, for each slot, up to `limit` due heads of the endpoint's chains (pending, ready,
+ * next_attempt_at <= now, oldest first) with one lease token, and returns them with what it
+ * takes to send them. Cost: a bounded index range per endpoint, whatever the backlog. */
+/* The claim statement's text (its parameters: token, lease_until, now, max per endpoint, then
+ * STORE_CLAIM_EPS pairs of endpoint id and limit), for plan tests. */
+const char *store_delivery_claim_sql(void);
+oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms,
+                               const store_claim_slot *slots, size_t n_slots, oa_send **out,
                                size_t *n) OA_MUST_CHECK;
 /* Records an attempt's outcome while the lease is ours: status becomes `status`, next attempt
- * time and counters are set; OA_NOT_FOUND when the lease was lost. */
+ * time and counters are set; a final status hands the chain's head on to the next pending
+ * delivery of the same (endpoint, resource). OA_NOT_FOUND when the lease was lost. */
 oa_status store_delivery_settle(oa_tx *tx, const oa_delivery *d, const char *status,
                                 int64_t next_attempt_at, int64_t now) OA_MUST_CHECK;
 oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_delivery **out,
@@ -111,12 +137,22 @@ oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_deliver
  * *n gets how many. */
 oa_status store_deliveries_redeliver(oa_tx *tx, const char *event_id, int64_t now,
                                      int64_t *n) OA_MUST_CHECK;
-/* Puts an endpoint's failed deliveries created at or after since back to pending. */
+/* Puts up to `limit` of an endpoint's failed deliveries created at or after since, with
+ * seq > after_seq, back to pending (in seq order); *n gets how many, *last_seq the last seq
+ * done. Callers loop in small transactions. */
 oa_status store_deliveries_recover(oa_tx *tx, const char *endpoint_id, int64_t since, int64_t now,
-                                   int64_t *n) OA_MUST_CHECK;
-oa_status store_deliveries_release(oa_tx *tx, int64_t *n) OA_MUST_CHECK;
-/* When the next pending delivery of an enabled endpoint becomes due (or its lease expires). */
-oa_status store_delivery_next_due(oa_tx *tx, int64_t *at) OA_MUST_CHECK;
+                                   int64_t after_seq, int limit, int64_t *n,
+                                   int64_t *last_seq) OA_MUST_CHECK;
+/* Releases every lease (one process per database): the deliveries are due at once. */
+oa_status store_deliveries_release(oa_tx *tx, int64_t now, int64_t *n) OA_MUST_CHECK;
+
+/* Deletes up to `limit` finished deliveries (delivered, failed, cancelled) that finished
+ * before cutoff with their attempts, then up to `limit` events created before cutoff that
+ * have no delivery left. Pending deliveries and their events are never deleted. */
+oa_status store_retention_sweep(oa_tx *tx, int64_t cutoff, int limit, int64_t *deliveries,
+                                int64_t *events) OA_MUST_CHECK;
+/* When the tenant's oldest stored event was written; OA_NOT_FOUND when none. */
+oa_status store_event_oldest(oa_tx *tx, const char *tenant, int64_t *at) OA_MUST_CHECK;
 
 oa_status store_attempt_insert(oa_tx *tx, const oa_attempt *a) OA_MUST_CHECK;
 oa_status store_attempts_for_event(oa_tx *tx, const char *event_id, oa_attempt **out,
@@ -127,9 +163,5 @@ oa_status store_event_get(oa_tx *tx, const char *tenant, const char *id,
                           oa_event *out) OA_MUST_CHECK;
 oa_status store_event_list(oa_tx *tx, const store_page *pg, const char *type,
                            const char *resource_id, oa_event **out, size_t *n) OA_MUST_CHECK;
-
-/* Figures for /metrics. */
-oa_status store_stats_deliveries(oa_tx *tx, store_count **out, size_t *n) OA_MUST_CHECK;
-oa_status store_stats_endpoints(oa_tx *tx, int64_t *enabled, int64_t *disabled) OA_MUST_CHECK;
 
 #endif

@@ -31,6 +31,8 @@ typedef struct svc {
     size_t n_wh_retry;
     int64_t wh_disable_after_ms; /* disable an endpoint failing every attempt this long */
     int64_t wh_grace_ms;         /* old secret keeps signing this long after a rotation */
+    int64_t retention_ms;        /* finished deliveries and their events are kept this long */
+    int64_t import_chunk_ms;     /* a feed import's chunk ends after this long (0: default) */
 } svc;
 
 #define SVC_DEFAULT_REFRESH_MS       ((int64_t)6 * 3600 * 1000)
@@ -38,6 +40,7 @@ typedef struct svc {
 #define SVC_DEFAULT_PARSE_LIMIT      5
 #define SVC_DEFAULT_WH_DISABLE_MS    ((int64_t)5 * 86400 * 1000)
 #define SVC_DEFAULT_WH_GRACE_MS      ((int64_t)24 * 3600 * 1000)
+#define SVC_DEFAULT_RETENTION_MS     ((int64_t)30 * 86400 * 1000)
 #define SVC_EVENT_ENDPOINT_DISABLED  "openapply.endpoint.disabled"
 #define SVC_EVENT_DELIVERY_EXHAUSTED "openapply.delivery.exhausted"
 
@@ -156,12 +159,38 @@ typedef struct {
 } svc_import_line;
 
 typedef struct {
-    int64_t created, processed, archived;
+    int64_t created, processed, archived; /* committed: lines processed, postings created and
+                                             archived (REMOVED_FROM_JOB_FEED) */
+    int64_t lines;                        /* lines in the file */
+    bool started;      /* the import ran (took the feed's lease): then a failure status means
+                          it stopped part-way, the counts say how far */
+    bool sweep_ran;    /* every line committed and archive-missing started */
+    bool lease_lost;   /* it stopped because another import took the feed over */
+    int64_t chunks;    /* chunks committed, each a write transaction (taking and giving back
+                          the lease are two more) */
+    int64_t max_tx_ms; /* the longest chunk, from BEGIN to after COMMIT */
 } svc_import_counts;
 
+/* An import commits its lines in chunks, each its own write transaction: at most
+ * SVC_IMPORT_CHUNK lines, fewer once the chunk has worked for the time budget
+ * (svc.import_chunk_ms, default SVC_IMPORT_CHUNK_MS; its commit comes on top). Then it archives
+ * the feed's postings it did not list: at most SVC_SWEEP_CHUNK per transaction (one event
+ * each), within the same budget. Measured on this 2-core VM (RelWithDebInfo, two endpoints,
+ * 20,000-line feeds): a line costs about 0.04 ms unchanged, 0.07 ms new, 0.3 ms revived or
+ * archived (its event and deliveries); a commit 1-7 ms on average. Every chunk held the writer
+ * 8-38 ms, none over 50 ms. */
+#define SVC_IMPORT_CHUNK    200
+#define SVC_SWEEP_CHUNK     50
+#define SVC_IMPORT_CHUNK_MS 10
+
 /* Imports a feed's complete list of postings: creates new ones, updates and revives existing
- * ones, archives the feed's postings not listed (REMOVED_FROM_JOB_FEED). One import per feed
- * at a time: OA_CONFLICT when one is running. OA_NOT_FOUND for an unknown feed. */
+ * ones, archives the feed's postings not listed (REMOVED_FROM_JOB_FEED). It is one logical
+ * import committed in chunks: each listed posting is stamped with the import's generation, and
+ * only once every line is committed are the feed's live postings with an older stamp archived
+ * (also in chunks). The feed's lease is renewed by every chunk; one import per feed at a time:
+ * OA_CONFLICT when one is running (out->started false). OA_NOT_FOUND for an unknown feed.
+ * *out is always filled: on any other failure out->started says whether chunks may have been
+ * committed, and the counts what was; archive-missing never runs after a failed line. */
 oa_status svc_feed_import(svc *s, const char *tenant, const char *feed_id,
                           const svc_import_line *lines, size_t n,
                           svc_import_counts *out) OA_MUST_CHECK;
@@ -179,6 +208,8 @@ typedef struct {
     bool set_event_types;         /* update: event_types_json given (NULL means "all") */
     bool set_description;
     int enabled; /* update: -1 unchanged, 0/1 */
+    bool set_rate_limit;
+    int64_t rate_limit; /* deliveries per second, 0 = none */
 } svc_endpoint_req;
 
 oa_status svc_endpoint_create(svc *s, const char *tenant, const svc_endpoint_req *req,
@@ -191,7 +222,9 @@ oa_status svc_endpoint_delete(svc *s, const char *tenant, const char *id) OA_MUS
 /* New secret; the old one keeps signing for grace_ms (<0: the configured default). */
 oa_status svc_endpoint_rotate(svc *s, const char *tenant, const char *id, int64_t grace_ms,
                               oa_endpoint *out) OA_MUST_CHECK;
-/* Redelivers every failed delivery of the endpoint created at or after since. */
+/* Redelivers every failed delivery of the endpoint created at or after since, in
+ * transactions of SVC_RECOVER_CHUNK deliveries. */
+#define SVC_RECOVER_CHUNK 500
 oa_status svc_endpoint_recover(svc *s, const char *tenant, const char *id, int64_t since,
                                int64_t *count) OA_MUST_CHECK;
 /* Sends an event again to its endpoints (and to subscribed endpoints it never went to). */
@@ -209,13 +242,26 @@ typedef struct {
     int64_t attempted_at;
 } svc_attempt_result;
 
-/* Records attempts of claimed deliveries, all in one transaction: for each, the attempt row,
- * the delivery's next state (delivered, retry at the schedule's next time, or failed when
- * exhausted), the endpoint's failure streak (disabled after wh_disable_after_ms, or at once on
- * 410 Gone) and the operational events these produce. lost[i] is set when the lease was lost
- * (re-leased or cancelled): that attempt is not recorded. */
+/* Records attempts of claimed deliveries inside tx (the dispatcher's round): for each, the
+ * attempt row, the delivery's next state (delivered, retry at the schedule's next time, or
+ * failed when exhausted; a final state hands the resource's chain on to its next delivery),
+ * the endpoint's failure streak (disabled after wh_disable_after_ms, or at once on 410 Gone;
+ * each endpoint read and written once per batch) and the operational events these produce.
+ * lost[i] is set when the lease was lost (re-leased or cancelled): that attempt is not
+ * recorded. */
+oa_status svc_delivery_settle_tx(svc *s, oa_tx *tx, int64_t now, const oa_send *const *sends,
+                                 const svc_attempt_result *res, size_t n, bool *exhausted,
+                                 bool *lost) OA_MUST_CHECK;
+/* The same in a transaction of its own. */
 oa_status svc_delivery_record_batch(svc *s, const oa_send *const *sends,
                                     const svc_attempt_result *res, size_t n, bool *exhausted,
                                     bool *lost) OA_MUST_CHECK;
+
+/* One retention batch at `now`: deletes up to SVC_RETENTION_BATCH finished deliveries older
+ * than retention_ms (with their attempts) and events left without deliveries. *more is set
+ * when a batch was full (call again soon). */
+#define SVC_RETENTION_BATCH 500
+oa_status svc_retention_sweep(svc *s, int64_t now, int64_t *deliveries, int64_t *events,
+                              bool *more) OA_MUST_CHECK;
 
 #endif

@@ -41,6 +41,7 @@ struct ep_ctx {
     int64_t grace_ms;
     int64_t since;
     int64_t count;
+    int64_t after_seq; /* recover: the last delivery done */
     enum { EP_CREATE, EP_UPDATE, EP_GET, EP_DELETE, EP_ROTATE, EP_RECOVER } op;
 };
 
@@ -57,8 +58,13 @@ static oa_status ep_tx(oa_tx *tx, void *arg)
     if (rc != OA_OK || c->op == EP_GET)
         return rc;
     oa_endpoint *e = c->out;
-    if (c->op == EP_RECOVER)
-        return store_deliveries_recover(tx, e->id, c->since, now, &c->count);
+    if (c->op == EP_RECOVER) {
+        int64_t done = 0;
+        rc = store_deliveries_recover(tx, e->id, c->since, now, c->after_seq, SVC_RECOVER_CHUNK,
+                                      &done, &c->after_seq);
+        c->count = done;
+        return rc;
+    }
     if (c->op == EP_ROTATE) {
         char secret[OAW_SECRET_MAX];
         if (oaw_secret_generate(secret) != OAW_OK)
@@ -75,6 +81,8 @@ static oa_status ep_tx(oa_tx *tx, void *arg)
             replace(&e->description, r->description);
         if (r->set_event_types)
             replace(&e->event_types_json, r->event_types_json);
+        if (r->set_rate_limit)
+            e->rate_limit = r->rate_limit;
         if (r->enabled == 1 && !e->enabled) {
             e->enabled = true; /* a fresh start: the failure streak is forgiven */
             replace(&e->disabled_reason, NULL);
@@ -105,6 +113,7 @@ oa_status svc_endpoint_create(svc *s, const char *tenant, const svc_endpoint_req
     out->description = req->description ? xstrdup(req->description) : NULL;
     out->event_types_json = req->event_types_json ? xstrdup(req->event_types_json) : NULL;
     out->enabled = true;
+    out->rate_limit = req->rate_limit;
     out->secret = xstrdup(secret);
     out->created_at = out->updated_at = oa_now_ms();
     struct ep_ctx c = {.s = s, .tenant = tenant, .req = req, .out = out, .op = EP_CREATE};
@@ -163,18 +172,28 @@ oa_status svc_endpoint_rotate(svc *s, const char *tenant, const char *id, int64_
 oa_status svc_endpoint_recover(svc *s, const char *tenant, const char *id, int64_t since,
                                int64_t *count)
 {
-    oa_endpoint e = {0};
-    struct ep_ctx c = {
-        .s = s, .tenant = tenant, .id = id, .out = &e, .op = EP_RECOVER, .since = since};
-    oa_status rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
-    oa_endpoint_clear(&e);
-    *count = c.count;
-    if (rc == OA_OK) {
-        oa_log(OA_LOG_INFO, "webhook.recovered", "tenant=%s endpoint_id=%s deliveries=%lld", tenant,
-               id, (long long)c.count);
+    /* Chunks of SVC_RECOVER_CHUNK, each its own short transaction: a large backlog never holds
+     * the writer for long. Each chunk checks the endpoint again (a delete stops it). */
+    *count = 0;
+    struct ep_ctx c = {.s = s, .tenant = tenant, .id = id, .op = EP_RECOVER, .since = since};
+    oa_status rc;
+    for (;;) {
+        oa_endpoint e = {0};
+        c.out = &e;
+        rc = store_transact(s->store, STORE_WRITE, ep_tx, &c);
+        oa_endpoint_clear(&e);
+        if (rc != OA_OK)
+            break;
+        *count += c.count;
         if (c.count && s->wake_events)
             s->wake_events(s->wake_events_arg);
+        if (c.count < SVC_RECOVER_CHUNK)
+            break;
     }
+    if (rc == OA_OK || *count)
+        oa_log(rc == OA_OK ? OA_LOG_INFO : OA_LOG_WARN, "webhook.recovered",
+               "tenant=%s endpoint_id=%s deliveries=%lld status=%s", tenant, id, (long long)*count,
+               oa_status_str(rc));
     return rc;
 }
 
@@ -277,27 +296,131 @@ static oa_status disable_endpoint(svc *s, oa_tx *tx, oa_endpoint *e, const char 
     return rc;
 }
 
-struct record_ctx {
-    svc *s;
-    const oa_send *send;
-    const svc_attempt_result *res;
-    bool exhausted;
-};
+/* The endpoints of one batch, each read once and written once at the end. */
+typedef struct {
+    oa_endpoint e;
+    bool found, dirty;
+} batch_ep;
+
+typedef struct {
+    batch_ep *l;
+    size_t n;
+} batch_eps;
+
+static oa_status batch_ep_get(oa_tx *tx, batch_eps *b, const char *id, batch_ep **out)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (strcmp(b->l[i].e.id, id) == 0) {
+            *out = &b->l[i];
+            return OA_OK;
+        }
+    }
+    b->l = xrealloc(b->l, (b->n + 1) * sizeof *b->l);
+    batch_ep *x = &b->l[b->n++];
+    memset(x, 0, sizeof *x);
+    oa_status rc = store_endpoint_get(tx, NULL, id, &x->e);
+    if (rc == OA_NOT_FOUND) /* deleted meanwhile: its deliveries were cancelled with it */
+        snprintf(x->e.id, sizeof x->e.id, "%s", id);
+    x->found = rc == OA_OK;
+    *out = x;
+    return rc == OA_NOT_FOUND ? OA_OK : rc;
+}
+
+static void batch_eps_free(batch_eps *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        oa_endpoint_clear(&b->l[i].e);
+    free(b->l);
+}
+
+/* The next attempt's delay after a failure, or -1 once the schedule is used up. Retry-After
+ * wins within [1 s, 24 h]. */
+static int64_t retry_delay(const svc *s, int64_t attempts, int64_t retry_after_ms)
+{
+    if ((size_t)attempts >= s->n_wh_retry)
+        return -1;
+    if (retry_after_ms > 0)
+        return retry_after_ms < 1000 ? 1000 : retry_after_ms > 86400000 ? 86400000 : retry_after_ms;
+    return jitter(s->wh_retry[attempts]);
+}
+
+/* The endpoint's failure streak after one attempt: cleared by a success, started by a first
+ * failure, and the endpoint disabled on 410 Gone or after wh_disable_after_ms of failures. */
+static oa_status streak(svc *s, oa_tx *tx, batch_ep *be, const svc_attempt_result *r, int64_t now)
+{
+    oa_endpoint *e = &be->e;
+    if (!be->found)
+        return OA_OK;
+    if (r->success) {
+        if (e->failing_since) {
+            e->failing_since = 0;
+            be->dirty = true;
+        }
+        return OA_OK;
+    }
+    if (!e->enabled)
+        return OA_OK;
+    if (r->status_code == 410) {
+        be->dirty = false;
+        return disable_endpoint(s, tx, e, "the endpoint answered 410 Gone", now);
+    }
+    if (!e->failing_since) {
+        e->failing_since = r->attempted_at ? r->attempted_at : now;
+        be->dirty = true;
+        return OA_OK;
+    }
+    if (now - e->failing_since < s->wh_disable_after_ms)
+        return OA_OK;
+    char since[OA_TIME_LEN], limit[32];
+    oa_time_fmt(e->failing_since, since);
+    oa_duration_fmt(s->wh_disable_after_ms, limit, sizeof limit);
+    char *why = xasprintf("every delivery attempt failed since %s (the limit is %s)", since, limit);
+    be->dirty = false;
+    oa_status rc = disable_endpoint(s, tx, e, why, now);
+    free(why);
+    return rc;
+}
+
+static oa_status emit_exhausted(svc *s, oa_tx *tx, const oa_send *x, const oa_delivery *d,
+                                const svc_attempt_result *r, int64_t now)
+{
+    json_t *data = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s?}", "delivery_id", d->id, "event_id", d->event_id,
+        "event_type", x->event_type, "endpoint_id", d->endpoint_id, "resource_id", d->resource_id,
+        "attempts", (json_int_t)d->attempts, "last_status_code",
+        r->status_code ? json_integer(r->status_code) : json_null(), "last_error", r->error);
+    oa_status rc = svc__emit(s, tx, d->tenant, SVC_EVENT_DELIVERY_EXHAUSTED, d->id, data, now);
+    json_decref(data);
+    return rc;
+}
 
 /* Records one attempt inside tx. A lost lease (the delivery was re-leased or cancelled) is
  * not an error: *lost is set and nothing of this delivery is written. */
-static oa_status record_one(oa_tx *tx, struct record_ctx *c, bool *lost)
+static oa_status record_one(svc *s, oa_tx *tx, batch_eps *eps, int64_t now, const oa_send *x,
+                            const svc_attempt_result *r, bool *exhausted, bool *lost)
 {
-    const oa_send *x = c->send;
-    const svc_attempt_result *r = c->res;
-    svc *s = c->s;
-    *lost = false;
-    int64_t now = oa_now_ms();
+    *lost = *exhausted = false;
     oa_delivery d = x->d;
-    oa_endpoint e = {0};
     d.attempts = x->d.attempts + 1;
     d.last_status_code = r->status_code;
     d.last_error = (char *)r->error;
+    const char *status = "delivered";
+    int64_t next = d.next_attempt_at;
+    if (!r->success) {
+        int64_t delay = retry_delay(s, d.attempts, r->retry_after_ms);
+        *exhausted = delay < 0;
+        status = *exhausted ? "failed" : "pending";
+        next = *exhausted ? now : now + delay;
+    }
+    /* The settle is fenced by our lease token: a lost lease changes nothing. */
+    oa_status rc = store_delivery_settle(tx, &d, status, next, now);
+    if (rc == OA_NOT_FOUND) {
+        *lost = true;
+        *exhausted = false;
+        return OA_OK;
+    }
+    if (rc != OA_OK)
+        return rc;
     oa_attempt a = {0};
     memcpy(a.delivery_id, d.id, OA_ID_SIZE);
     memcpy(a.event_id, d.event_id, OA_ID_SIZE);
@@ -308,84 +431,34 @@ static oa_status record_one(oa_tx *tx, struct record_ctx *c, bool *lost)
     a.latency_ms = r->latency_ms;
     a.error = (char *)r->error;
     a.excerpt = (char *)r->excerpt;
-    c->exhausted = false;
-    /* Our lease must still be on the row; the transaction keeps it so until commit. */
-    int64_t one = 0;
-    oa_status rc = store_query_int(
-        tx, &one, "SELECT 1 FROM webhook_deliveries WHERE id = ? AND lease_token = ?", "tt", d.id,
-        d.lease_token);
-    if (rc == OA_NOT_FOUND) {
-        *lost = true;
-        return OA_OK;
-    }
+    rc = store_attempt_insert(tx, &a);
+    if (rc == OA_OK && *exhausted && strncmp(x->event_type, "openapply.", 10) != 0)
+        rc = emit_exhausted(s, tx, x, &d, r, now);
+    batch_ep *be = NULL;
     if (rc == OA_OK)
-        rc = store_attempt_insert(tx, &a);
+        rc = batch_ep_get(tx, eps, d.endpoint_id, &be);
     if (rc == OA_OK)
-        rc = store_endpoint_get(tx, NULL, d.endpoint_id, &e);
-    if (rc == OA_NOT_FOUND) { /* deleted meanwhile: the delivery was cancelled with it */
-        rc = OA_OK;
-        goto out;
-    }
-    if (rc != OA_OK)
-        goto out;
-    if (r->success) {
-        rc = store_delivery_settle(tx, &d, "delivered", d.next_attempt_at, now);
-        if (rc == OA_OK && e.failing_since) {
-            e.failing_since = 0;
-            rc = store_endpoint_update(tx, &e);
+        rc = streak(s, tx, be, r, now);
+    return rc;
+}
+
+oa_status svc_delivery_settle_tx(svc *s, oa_tx *tx, int64_t now, const oa_send *const *sends,
+                                 const svc_attempt_result *res, size_t n, bool *exhausted,
+                                 bool *lost)
+{
+    batch_eps eps = {0};
+    oa_status rc = OA_OK;
+    for (size_t i = 0; i < n; i++)
+        exhausted[i] = lost[i] = false;
+    for (size_t i = 0; rc == OA_OK && i < n; i++)
+        rc = record_one(s, tx, &eps, now, sends[i], &res[i], &exhausted[i], &lost[i]);
+    for (size_t i = 0; rc == OA_OK && i < eps.n; i++) {
+        if (eps.l[i].dirty) {
+            eps.l[i].e.updated_at = now;
+            rc = store_endpoint_update(tx, &eps.l[i].e);
         }
-        goto out;
     }
-    /* A failure. Next attempt per schedule (Retry-After wins within [1 s, 24 h]), or failed
-     * once the schedule is used up. */
-    const char *status = "pending";
-    int64_t next = now;
-    if ((size_t)d.attempts >= s->n_wh_retry) {
-        status = "failed";
-        c->exhausted = true;
-    } else {
-        int64_t delay = jitter(s->wh_retry[d.attempts]);
-        if (r->retry_after_ms > 0) {
-            delay = r->retry_after_ms;
-            if (delay < 1000)
-                delay = 1000;
-            if (delay > 86400000)
-                delay = 86400000;
-        }
-        next = now + delay;
-    }
-    rc = store_delivery_settle(tx, &d, status, next, now);
-    if (rc != OA_OK)
-        goto out;
-    if (c->exhausted && strncmp(x->event_type, "openapply.", 10) != 0) {
-        json_t *data = json_pack(
-            "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s?}", "delivery_id", d.id, "event_id",
-            d.event_id, "event_type", x->event_type, "endpoint_id", d.endpoint_id, "resource_id",
-            d.resource_id, "attempts", (json_int_t)d.attempts, "last_status_code",
-            r->status_code ? json_integer(r->status_code) : json_null(), "last_error", r->error);
-        rc = svc__emit(s, tx, d.tenant, SVC_EVENT_DELIVERY_EXHAUSTED, d.id, data, now);
-        json_decref(data);
-        if (rc != OA_OK)
-            goto out;
-    }
-    if (!e.enabled)
-        goto out;
-    if (r->status_code == 410) {
-        rc = disable_endpoint(s, tx, &e, "the endpoint answered 410 Gone", now);
-    } else if (!e.failing_since) {
-        e.failing_since = r->attempted_at ? r->attempted_at : now;
-        rc = store_endpoint_update(tx, &e);
-    } else if (now - e.failing_since >= s->wh_disable_after_ms) {
-        char since[OA_TIME_LEN], limit[32];
-        oa_time_fmt(e.failing_since, since);
-        oa_duration_fmt(s->wh_disable_after_ms, limit, sizeof limit);
-        char *why =
-            xasprintf("every delivery attempt failed since %s (the limit is %s)", since, limit);
-        rc = disable_endpoint(s, tx, &e, why, now);
-        free(why);
-    }
-out:
-    oa_endpoint_clear(&e);
+    batch_eps_free(&eps);
     return rc;
 }
 
@@ -401,14 +474,8 @@ struct batch_ctx {
 static oa_status batch_tx(oa_tx *tx, void *arg)
 {
     struct batch_ctx *b = arg;
-    for (size_t i = 0; i < b->n; i++) {
-        struct record_ctx c = {b->s, b->sends[i], &b->res[i], false};
-        oa_status rc = record_one(tx, &c, &b->lost[i]);
-        if (rc != OA_OK)
-            return rc;
-        b->exhausted[i] = c.exhausted;
-    }
-    return OA_OK;
+    return svc_delivery_settle_tx(b->s, tx, oa_now_ms(), b->sends, b->res, b->n, b->exhausted,
+                                  b->lost);
 }
 
 oa_status svc_delivery_record_batch(svc *s, const oa_send *const *sends,
@@ -416,7 +483,32 @@ oa_status svc_delivery_record_batch(svc *s, const oa_send *const *sends,
                                     bool *lost)
 {
     struct batch_ctx b = {s, sends, res, n, exhausted, lost};
-    for (size_t i = 0; i < n; i++)
-        exhausted[i] = lost[i] = false;
     return store_transact(s->store, STORE_WRITE, batch_tx, &b);
+}
+
+/* ---- retention ---- */
+
+struct sweep_ctx {
+    int64_t cutoff;
+    int64_t deliveries, events;
+};
+
+static oa_status sweep_tx(oa_tx *tx, void *arg)
+{
+    struct sweep_ctx *c = arg;
+    return store_retention_sweep(tx, c->cutoff, SVC_RETENTION_BATCH, &c->deliveries, &c->events);
+}
+
+oa_status svc_retention_sweep(svc *s, int64_t now, int64_t *deliveries, int64_t *events, bool *more)
+{
+    int64_t keep = s->retention_ms > 0 ? s->retention_ms : SVC_DEFAULT_RETENTION_MS;
+    struct sweep_ctx c = {now - keep, 0, 0};
+    oa_status rc = store_transact(s->store, STORE_WRITE, sweep_tx, &c);
+    *deliveries = c.deliveries;
+    *events = c.events;
+    *more = rc == OA_OK && (c.deliveries >= SVC_RETENTION_BATCH || c.events >= SVC_RETENTION_BATCH);
+    if (rc == OA_OK && (c.deliveries || c.events))
+        oa_log(OA_LOG_DEBUG, "webhook.retention", "deliveries=%lld events=%lld",
+               (long long)c.deliveries, (long long)c.events);
+    return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "openapply/webhook.h"
 #include "util/buf.h"
@@ -14,13 +15,20 @@
 #include "util/log.h"
 #include "util/net.h"
 #include "util/text.h"
+#include "webhook/sched.h"
 
 #define EXCERPT_MAX     512
 #define LEASE_MARGIN_MS 30000
+#define WH_HANDLE_POOL  256
+#define ROUND_MAX       256 /* attempts recorded per transaction */
+#define IDLE_POLL_MS    60000
+#define SWEEP_EVERY_MS  60000
 
 const int64_t wh_latency_bounds[WH_LAT_BUCKETS] = {10,   25,   50,    100,   250,   500,   1000,
                                                    2500, 5000, 10000, 30000, 60000, 300000};
 
+/* One attempt: created by the database thread from a claimed delivery, sent by the network
+ * thread, handed back with its outcome. */
 typedef struct xfer {
     CURL *h;
     struct curl_slist *headers;
@@ -31,21 +39,55 @@ typedef struct xfer {
     int64_t t0_mono;
     int64_t attempted_at;
     oa_net_guard guard; /* SSRF guard (refused: it refused the connection) */
+    svc_attempt_result r;
+    char err[256];
     struct xfer *next;
 } xfer;
+
+typedef struct {
+    xfer *head, *tail;
+} xfer_q;
 
 struct wh_dispatcher {
     svc *svc;
     wh_config cfg;
-    pthread_t thread;
+    pthread_t net_thread, db_thread;
     CURLM *multi;
-    xfer *inflight;
-    atomic_bool stopping;
-    atomic_bool woken;
-    int64_t stop_deadline;
-    atomic_bool abandon;
     wh_stats stats;
+    /* Shared between the threads, under mu. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* the database thread waits here */
+    xfer_q to_start;   /* database thread -> network thread */
+    xfer_q done;       /* network thread -> database thread */
+    bool woken;        /* an event was written */
+    bool stopping;
+    bool net_exited;
+    int64_t stop_deadline; /* mono ms */
+    /* Network thread only. */
+    xfer *inflight;
+    CURL *handles[WH_HANDLE_POOL]; /* reused easy handles (keep their connections' state) */
+    int n_handles;
+    /* Database thread only. */
+    wh_sched sched;
+    int64_t next_sweep; /* wall ms of the next retention batch */
 };
+
+static void q_push(xfer_q *q, xfer *x)
+{
+    x->next = NULL;
+    if (q->tail)
+        q->tail->next = x;
+    else
+        q->head = x;
+    q->tail = x;
+}
+
+static xfer *q_take(xfer_q *q)
+{
+    xfer *h = q->head;
+    q->head = q->tail = NULL;
+    return h;
+}
 
 /* ---- curl callbacks ---- */
 
@@ -90,7 +132,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
-/* ---- sending ---- */
+/* ---- the network thread ---- */
 
 static void xfer_free(xfer *x)
 {
@@ -101,14 +143,81 @@ static void xfer_free(xfer *x)
     free(x);
 }
 
-static void start(wh_dispatcher *d, oa_send *send)
+static void xfer_list_free(xfer *x)
 {
-    xfer *x = xcalloc(1, sizeof *x);
-    x->send = *send;
-    memset(send, 0, sizeof *send);
-    x->guard.allow_private = d->cfg.allow_private;
-    x->t0_mono = oa_mono_ms();
-    x->attempted_at = oa_now_ms();
+    while (x) {
+        xfer *n = x->next;
+        xfer_free(x);
+        x = n;
+    }
+}
+
+static CURL *handle_get(wh_dispatcher *d)
+{
+    if (d->n_handles > 0) {
+        CURL *h = d->handles[--d->n_handles];
+        curl_easy_reset(h); /* options go, connections and caches stay */
+        return h;
+    }
+    CURL *h = curl_easy_init();
+    if (!h)
+        abort(); /* allocation failure */
+    return h;
+}
+
+static void handle_put(wh_dispatcher *d, CURL *h)
+{
+    if (d->n_handles < WH_HANDLE_POOL)
+        d->handles[d->n_handles++] = h;
+    else
+        curl_easy_cleanup(h);
+}
+
+/* Keeps the excerpt valid UTF-8 and printable for the JSON attempt log. */
+static void clean_excerpt(char *s, size_t n)
+{
+    if (!oa_utf8_valid(s, n))
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] >= 0x80)
+                s[i] = '?';
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
+            s[i] = ' ';
+}
+
+/* Fills x->r from the finished transfer. */
+static void outcome(const wh_dispatcher *d, xfer *x, CURLcode cc)
+{
+    long code = 0;
+    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
+    svc_attempt_result *r = &x->r;
+    x->err[0] = '\0';
+    memset(r, 0, sizeof *r);
+    r->status_code = cc == CURLE_OK ? code : 0;
+    r->latency_ms = oa_mono_ms() - x->t0_mono;
+    r->attempted_at = x->attempted_at;
+    r->success = cc == CURLE_OK && code >= 200 && code < 300;
+    if (cc != CURLE_OK) {
+        if (x->guard.refused)
+            snprintf(x->err, sizeof x->err,
+                     "refused: the endpoint resolves to a private or reserved address");
+        else if (cc == CURLE_OPERATION_TIMEDOUT)
+            snprintf(x->err, sizeof x->err, "timeout after %lld ms", (long long)d->cfg.timeout_ms);
+        else
+            snprintf(x->err, sizeof x->err, "%s", curl_easy_strerror(cc));
+    } else if (code >= 300 && code < 400) {
+        snprintf(x->err, sizeof x->err, "HTTP %ld: redirects are not followed", code);
+    } else if (!r->success) {
+        snprintf(x->err, sizeof x->err, "HTTP %ld", code);
+    }
+    r->error = r->success ? NULL : x->err;
+    r->retry_after_ms = r->success ? 0 : x->retry_after_ms;
+    clean_excerpt(x->excerpt, x->excerpt_len);
+    r->excerpt = x->excerpt_len ? x->excerpt : NULL;
+}
+
+static bool sign(xfer *x)
+{
     const oa_send *s = &x->send;
     size_t blen = strlen(s->body);
     char kombo[OAW_SIGNATURE_MAX], sig_new[OAW_SIGNATURE_MAX], sig_old[OAW_SIGNATURE_MAX];
@@ -117,11 +226,8 @@ static void start(wh_dispatcher *d, oa_send *send)
     if (oaw_sign_kombo(s->secret, s->body, blen, kombo) != OAW_OK ||
         oaw_sign_standard(s->secret, s->d.event_id, ts, s->body, blen, sig_new) != OAW_OK ||
         (have_old &&
-         oaw_sign_standard(s->old_secret, s->d.event_id, ts, s->body, blen, sig_old) != OAW_OK)) {
-        /* Cannot happen with secrets we generated; record it as a failed attempt. */
-        have_old = false;
-        kombo[0] = sig_new[0] = '\0';
-    }
+         oaw_sign_standard(s->old_secret, s->d.event_id, ts, s->body, blen, sig_old) != OAW_OK))
+        return false;
     char line[256];
     x->headers = curl_slist_append(x->headers, "Content-Type: application/json");
     x->headers = curl_slist_append(x->headers, "Expect:"); /* no 100-continue round trip */
@@ -136,16 +242,33 @@ static void start(wh_dispatcher *d, oa_send *send)
     else
         snprintf(line, sizeof line, "webhook-signature: %s", sig_new);
     x->headers = curl_slist_append(x->headers, line);
+    return true;
+}
 
-    CURL *h = curl_easy_init();
-    if (!h)
-        abort(); /* allocation failure */
+/* Starts x, or, when it cannot be signed, finishes it at once without sending anything: no
+ * request ever goes out without its signatures. Returns false in that case. */
+static bool start(wh_dispatcher *d, xfer *x)
+{
+    x->guard.allow_private = d->cfg.allow_private;
+    x->t0_mono = oa_mono_ms();
+    x->attempted_at = oa_now_ms();
+    if (!sign(x)) {
+        memset(&x->r, 0, sizeof x->r);
+        snprintf(x->err, sizeof x->err, "not sent: the payload could not be signed");
+        x->r.error = x->err;
+        x->r.attempted_at = x->attempted_at;
+        oa_log(OA_LOG_ERROR, "webhook.sign_failed", "delivery_id=%s endpoint_id=%s", x->send.d.id,
+               x->send.d.endpoint_id);
+        return false;
+    }
+    const oa_send *s = &x->send;
+    CURL *h = handle_get(d);
     x->h = h;
     curl_easy_setopt(h, CURLOPT_URL, s->url);
     curl_easy_setopt(h, CURLOPT_PRIVATE, x);
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, s->body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(s->body));
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, x->headers);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "openapply/" OA_VERSION);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -165,81 +288,107 @@ static void start(wh_dispatcher *d, oa_send *send)
     d->inflight = x;
     atomic_fetch_add(&d->stats.inflight, 1);
     curl_multi_add_handle(d->multi, h);
+    return true;
 }
 
-static int endpoint_load(const wh_dispatcher *d, const char *endpoint_id)
+static void unlink_inflight(wh_dispatcher *d, xfer *x)
 {
-    int n = 0;
-    for (const xfer *x = d->inflight; x; x = x->next)
-        n += strcmp(x->send.d.endpoint_id, endpoint_id) == 0;
-    return n;
-}
-
-/* Keeps the excerpt valid UTF-8 and printable for the JSON attempt log. */
-static void clean_excerpt(char *s, size_t n)
-{
-    if (!oa_utf8_valid(s, n))
-        for (size_t i = 0; i < n; i++)
-            if ((unsigned char)s[i] >= 0x80)
-                s[i] = '?';
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
-            s[i] = ' ';
-}
-
-/* A finished transfer and what it came to. */
-typedef struct {
-    xfer *x;
-    svc_attempt_result r;
-    char err[256];
-} done_xfer;
-
-static void outcome(const wh_dispatcher *d, xfer *x, CURLcode cc, done_xfer *o)
-{
-    long code = 0;
-    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
-    svc_attempt_result *r = &o->r;
-    o->x = x;
-    o->err[0] = '\0';
-    memset(r, 0, sizeof *r);
-    r->status_code = cc == CURLE_OK ? code : 0;
-    r->latency_ms = oa_mono_ms() - x->t0_mono;
-    r->attempted_at = x->attempted_at;
-    r->success = cc == CURLE_OK && code >= 200 && code < 300;
-    if (cc != CURLE_OK) {
-        if (x->guard.refused)
-            snprintf(o->err, sizeof o->err,
-                     "refused: the endpoint resolves to a private or reserved address");
-        else if (cc == CURLE_OPERATION_TIMEDOUT)
-            snprintf(o->err, sizeof o->err, "timeout after %lld ms", (long long)d->cfg.timeout_ms);
-        else
-            snprintf(o->err, sizeof o->err, "%s", curl_easy_strerror(cc));
-    } else if (code >= 300 && code < 400) {
-        snprintf(o->err, sizeof o->err, "HTTP %ld: redirects are not followed", code);
-    } else if (!r->success) {
-        snprintf(o->err, sizeof o->err, "HTTP %ld", code);
+    curl_multi_remove_handle(d->multi, x->h);
+    for (xfer **p = &d->inflight; *p; p = &(*p)->next) {
+        if (*p == x) {
+            *p = x->next;
+            break;
+        }
     }
-    r->error = r->success ? NULL : o->err;
-    r->retry_after_ms = r->success ? 0 : x->retry_after_ms;
-    clean_excerpt(x->excerpt, x->excerpt_len);
-    r->excerpt = x->excerpt_len ? x->excerpt : NULL;
+    atomic_fetch_sub(&d->stats.inflight, 1);
+    handle_put(d, x->h);
+    x->h = NULL;
+    curl_slist_free_all(x->headers);
+    x->headers = NULL;
 }
 
-static void account(wh_dispatcher *d, const done_xfer *o, oa_status rc, bool exhausted, bool lost)
+/* Never touches the database: claimed deliveries arrive in to_start, finished ones leave
+ * through done, and the database thread does the rest. */
+static void *net_run(void *arg)
 {
-    const xfer *x = o->x;
-    const svc_attempt_result *r = &o->r;
+    wh_dispatcher *d = arg;
+    for (;;) {
+        xfer_q finished = {0};
+        pthread_mutex_lock(&d->mu);
+        bool stopping = d->stopping;
+        xfer *q = stopping ? NULL : q_take(&d->to_start);
+        pthread_mutex_unlock(&d->mu);
+        while (q) {
+            xfer *n = q->next;
+            if (!start(d, q))
+                q_push(&finished, q);
+            q = n;
+        }
+        if (stopping && (!d->inflight || oa_mono_ms() >= d->stop_deadline))
+            break;
+        if (!finished.head) {
+            long to = -1;
+            curl_multi_timeout(d->multi, &to);
+            int wait_ms = to < 0 || to > 1000 ? 1000 : (int)to;
+            if (stopping && wait_ms > 50)
+                wait_ms = 50;
+            curl_multi_poll(d->multi, NULL, 0, wait_ms, NULL);
+        }
+        int running = 0;
+        curl_multi_perform(d->multi, &running);
+        CURLMsg *m;
+        int left;
+        while ((m = curl_multi_info_read(d->multi, &left))) {
+            if (m->msg != CURLMSG_DONE)
+                continue;
+            xfer *x = NULL;
+            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+            outcome(d, x, m->data.result);
+            unlink_inflight(d, x);
+            q_push(&finished, x);
+        }
+        if (finished.head) {
+            pthread_mutex_lock(&d->mu);
+            if (d->done.tail)
+                d->done.tail->next = finished.head;
+            else
+                d->done.head = finished.head;
+            d->done.tail = finished.tail;
+            pthread_cond_signal(&d->cv);
+            pthread_mutex_unlock(&d->mu);
+        }
+    }
+    /* Abandon what is still in flight: nothing recorded, leases released by wh_stop. */
+    while (d->inflight) {
+        xfer *x = d->inflight;
+        unlink_inflight(d, x);
+        xfer_free(x);
+    }
+    pthread_mutex_lock(&d->mu);
+    d->net_exited = true;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    return NULL;
+}
+
+/* ---- the database thread ---- */
+
+static void account(wh_dispatcher *d, const xfer *x, oa_status rc, bool exhausted, bool lost)
+{
+    const svc_attempt_result *r = &x->r;
     const char *what = lost         ? "lease_lost"
                        : r->success ? "delivered"
                        : exhausted  ? "failed"
                                     : "retry";
-    char q[OA_LOGQ_SIZE];
-    oa_log(r->success ? OA_LOG_INFO : OA_LOG_WARN, "webhook.attempt",
-           "tenant=%s delivery_id=%s event_id=%s endpoint_id=%s attempt=%lld status=%ld ms=%lld "
-           "outcome=%s recorded=%s error=%s",
-           x->send.d.tenant, x->send.d.id, x->send.d.event_id, x->send.d.endpoint_id,
-           (long long)x->send.d.attempts + 1, r->status_code, (long long)r->latency_ms, what,
-           oa_status_str(rc), oa_logq(q, sizeof q, r->error ? r->error : "-"));
+    if (oa_log_enabled(r->success ? OA_LOG_INFO : OA_LOG_WARN)) {
+        char q[OA_LOGQ_SIZE];
+        oa_log(r->success ? OA_LOG_INFO : OA_LOG_WARN, "webhook.attempt",
+               "tenant=%s delivery_id=%s event_id=%s endpoint_id=%s attempt=%lld status=%ld "
+               "ms=%lld outcome=%s recorded=%s error=%s",
+               x->send.d.tenant, x->send.d.id, x->send.d.event_id, x->send.d.endpoint_id,
+               (long long)x->send.d.attempts + 1, r->status_code, (long long)r->latency_ms, what,
+               oa_status_str(rc), oa_logq(q, sizeof q, r->error ? r->error : "-"));
+    }
     if (rc != OA_OK || lost)
         return;
     if (r->success) {
@@ -261,159 +410,216 @@ static void account(wh_dispatcher *d, const done_xfer *o, oa_status rc, bool exh
     }
 }
 
-static void remove_xfer(wh_dispatcher *d, xfer *x)
-{
-    curl_multi_remove_handle(d->multi, x->h);
-    for (xfer **p = &d->inflight; *p; p = &(*p)->next) {
-        if (*p == x) {
-            *p = x->next;
-            break;
-        }
-    }
-    atomic_fetch_sub(&d->stats.inflight, 1);
-    xfer_free(x);
-}
-
-/* ---- claiming ---- */
-
-struct claim_ctx {
+/* One round: record what finished, take a fresh snapshot of the endpoints, claim what the
+ * plan allows; all in one transaction. */
+struct round {
     wh_dispatcher *d;
-    const char *busy;
-    int limit;
-    oa_send *sends;
-    size_t n;
+    bool claim;
+    int64_t now;
+    xfer **fin;
+    size_t nfin;
+    const oa_send **sends;
+    svc_attempt_result *res;
+    bool *exhausted, *lost;
+    store_claim_slot slots[64];
+    size_t nslots;
+    int got[64];
+    int64_t next_due[64];
+    oa_send *claimed;
+    size_t nclaimed;
 };
 
-static oa_status claim_tx(oa_tx *tx, void *arg)
+static void round_reset(struct round *r)
 {
-    struct claim_ctx *c = arg;
-    for (size_t i = 0; i < c->n; i++)
-        oa_send_clear(&c->sends[i]);
-    free(c->sends);
-    c->sends = NULL;
-    c->n = 0;
-    return store_delivery_claim(tx, oa_now_ms(), c->d->cfg.timeout_ms + LEASE_MARGIN_MS, c->limit,
-                                c->d->cfg.per_endpoint, c->busy, &c->sends, &c->n);
+    for (size_t i = 0; i < r->nclaimed; i++)
+        oa_send_clear(&r->claimed[i]);
+    free(r->claimed);
+    r->claimed = NULL;
+    r->nclaimed = 0;
+    r->nslots = 0;
 }
 
-static oa_status unlease_tx(oa_tx *tx, void *arg)
+static oa_status round_tx(oa_tx *tx, void *arg)
 {
-    const oa_send *s = arg;
-    return store_exec(tx,
-                      "UPDATE webhook_deliveries SET lease_until = NULL, lease_token = NULL "
-                      "WHERE id = ? AND lease_token = ?",
-                      "tt", s->d.id, s->d.lease_token);
-}
-
-static void fill(wh_dispatcher *d)
-{
-    int free_slots = d->cfg.max_inflight - atomic_load(&d->stats.inflight);
-    if (free_slots <= 0)
-        return;
-    /* Endpoints at their bound are left out of the claim. */
-    json_t *busy = json_array();
-    for (const xfer *x = d->inflight; x; x = x->next)
-        if (endpoint_load(d, x->send.d.endpoint_id) >= d->cfg.per_endpoint)
-            json_array_append_new(busy, json_string(x->send.d.endpoint_id));
-    char *busy_json = json_dumps(busy, JSON_COMPACT);
-    json_decref(busy);
-    struct claim_ctx c = {d, busy_json, free_slots, NULL, 0};
-    oa_status rc = store_transact(d->svc->store, STORE_WRITE, claim_tx, &c);
-    free(busy_json);
-    if (rc != OA_OK && rc != OA_NOT_FOUND)
-        oa_log(OA_LOG_WARN, "webhook.claim_failed", "status=%s", oa_status_str(rc));
-    if (oa_log_enabled(OA_LOG_DEBUG))
-        oa_log(OA_LOG_DEBUG, "webhook.claimed", "count=%zu free_slots=%d inflight=%d", c.n,
-               free_slots, atomic_load(&d->stats.inflight));
-    for (size_t i = 0; i < c.n; i++) {
-        if (endpoint_load(d, c.sends[i].d.endpoint_id) >= d->cfg.per_endpoint) {
-            /* A partly busy endpoint got more than its bound in this batch: give back. */
-            if (store_transact(d->svc->store, STORE_WRITE, unlease_tx, &c.sends[i]) != OA_OK)
-                oa_log(OA_LOG_WARN, "webhook.unlease_failed", "delivery_id=%s", c.sends[i].d.id);
-            oa_send_clear(&c.sends[i]);
-            continue;
+    struct round *r = arg;
+    wh_dispatcher *d = r->d;
+    round_reset(r);
+    oa_status rc = OA_OK;
+    if (r->nfin)
+        rc = svc_delivery_settle_tx(d->svc, tx, r->now, r->sends, r->res, r->nfin, r->exhausted,
+                                    r->lost);
+    if (rc != OA_OK || !r->claim)
+        return rc;
+    store_ep_due *due = NULL;
+    size_t ndue = 0;
+    rc = store_endpoints_due(tx, &due, &ndue);
+    if (rc != OA_OK)
+        return rc;
+    wh_sched_update(&d->sched, due, ndue, r->now);
+    free(due);
+    r->nslots = wh_sched_plan(&d->sched, r->now, r->slots, OA_ARRAY_LEN(r->slots));
+    if (!r->nslots)
+        return OA_OK;
+    rc = store_delivery_claim(tx, r->now, d->cfg.timeout_ms + LEASE_MARGIN_MS, r->slots, r->nslots,
+                              &r->claimed, &r->nclaimed);
+    for (size_t i = 0; rc == OA_OK && i < r->nslots; i++) {
+        r->got[i] = 0;
+        r->next_due[i] = 0;
+        for (size_t k = 0; k < r->nclaimed; k++)
+            r->got[i] += strcmp(r->claimed[k].d.endpoint_id, r->slots[i].endpoint_id) == 0;
+        /* Everything due was taken: when is the next one due (the claim's own conditions)? */
+        if (r->got[i] < r->slots[i].limit) {
+            rc = store_endpoint_next_due(tx, r->slots[i].endpoint_id, &r->next_due[i]);
+            if (rc == OA_NOT_FOUND) {
+                r->next_due[i] = 0;
+                rc = OA_OK;
+            }
         }
-        start(d, &c.sends[i]);
     }
-    free(c.sends);
+    return rc;
 }
 
-static oa_status next_due_tx(oa_tx *tx, void *arg)
+/* Runs rounds for the finished transfers in fin (any number) and one claim. Returns false
+ * when the store failed. */
+static bool run_round(wh_dispatcher *d, xfer *fin, bool claim)
 {
-    return store_delivery_next_due(tx, (int64_t *)arg);
+    size_t total = 0;
+    for (xfer *x = fin; x; x = x->next)
+        total++;
+    struct round r = {.d = d};
+    size_t cap = total < ROUND_MAX ? total : ROUND_MAX;
+    r.fin = xcalloc(cap ? cap : 1, sizeof *r.fin);
+    r.sends = xcalloc(cap ? cap : 1, sizeof *r.sends);
+    r.res = xcalloc(cap ? cap : 1, sizeof *r.res);
+    r.exhausted = xcalloc(cap ? cap : 1, sizeof *r.exhausted);
+    r.lost = xcalloc(cap ? cap : 1, sizeof *r.lost);
+    bool ok = true;
+    do {
+        r.nfin = 0;
+        while (fin && r.nfin < ROUND_MAX) {
+            xfer *x = fin;
+            fin = x->next;
+            x->next = NULL;
+            wh_sched_settled(&d->sched, x->send.d.endpoint_id);
+            r.fin[r.nfin] = x;
+            r.sends[r.nfin] = &x->send;
+            r.res[r.nfin] = x->r;
+            r.nfin++;
+        }
+        r.claim = claim && !fin; /* claim once, with the last batch */
+        r.now = oa_now_ms();
+        oa_status rc = store_transact(d->svc->store, STORE_WRITE, round_tx, &r);
+        if (rc != OA_OK) {
+            oa_log(OA_LOG_WARN, "webhook.round_failed", "status=%s attempts=%zu", oa_status_str(rc),
+                   r.nfin);
+            round_reset(&r);
+            ok = false;
+        }
+        for (size_t i = 0; i < r.nfin; i++) {
+            account(d, r.fin[i], rc, r.exhausted[i], r.lost[i]);
+            xfer_free(r.fin[i]);
+        }
+    } while (fin);
+    if (ok && r.nslots) {
+        for (size_t i = 0; i < r.nslots; i++)
+            wh_sched_claimed(&d->sched, r.slots[i].endpoint_id, r.got[i], r.slots[i].limit,
+                             r.next_due[i], r.now);
+        if (oa_log_enabled(OA_LOG_DEBUG))
+            oa_log(OA_LOG_DEBUG, "webhook.claimed", "count=%zu endpoints=%zu inflight=%d",
+                   r.nclaimed, r.nslots, d->sched.inflight);
+        if (r.nclaimed) {
+            pthread_mutex_lock(&d->mu);
+            for (size_t i = 0; i < r.nclaimed; i++) {
+                xfer *x = xcalloc(1, sizeof *x);
+                x->send = r.claimed[i];
+                q_push(&d->to_start, x);
+            }
+            pthread_mutex_unlock(&d->mu);
+            free(r.claimed);
+            r.claimed = NULL;
+            r.nclaimed = 0;
+            curl_multi_wakeup(d->multi);
+        }
+    }
+    round_reset(&r);
+    free(r.fin);
+    free(r.sends);
+    free(r.res);
+    free(r.exhausted);
+    free(r.lost);
+    return ok;
 }
 
-static void *run(void *arg)
+static void sweep(wh_dispatcher *d)
+{
+    int64_t now = oa_now_ms();
+    if (now < d->next_sweep)
+        return;
+    int64_t nd = 0, ne = 0;
+    bool more = false;
+    oa_status rc = svc_retention_sweep(d->svc, now, &nd, &ne, &more);
+    if (rc != OA_OK)
+        oa_log(OA_LOG_WARN, "webhook.retention_failed", "status=%s", oa_status_str(rc));
+    /* Every minute, or more often for a short retention (tests, demos). */
+    int64_t every = d->svc->retention_ms / 4;
+    every = every < 1000 ? 1000 : every > SWEEP_EVERY_MS ? SWEEP_EVERY_MS : every;
+    d->next_sweep = now + (more ? 100 : every);
+}
+
+static void *db_run(void *arg)
 {
     wh_dispatcher *d = arg;
-    /* Claim only when something may have changed: a wake-up (an event was written), a
-     * finished transfer (a slot freed, an ordering successor unblocked), or the next due time
-     * passed. Otherwise sleep in curl_multi_poll. */
-    bool claim = true;
-    int64_t next_due = 0;
+    int64_t wake_at = 0; /* wall ms; 0 = at once */
     for (;;) {
-        bool stopping = atomic_load(&d->stopping);
-        if (stopping && (!d->inflight || oa_mono_ms() >= d->stop_deadline))
-            break;
-        if (atomic_exchange(&d->woken, false))
-            claim = true;
-        if (!stopping && (claim || oa_now_ms() >= next_due)) {
-            fill(d);
-            claim = false;
-            if (store_transact(d->svc->store, STORE_READ, next_due_tx, &next_due) != OA_OK)
-                next_due = oa_now_ms() + 30000;
+        pthread_mutex_lock(&d->mu);
+        for (;;) {
+            if (d->done.head || d->woken || d->stopping)
+                break;
+            int64_t now = oa_now_ms();
+            int64_t until = wake_at ? wake_at : now;
+            if (d->next_sweep < until)
+                until = d->next_sweep;
+            if (until <= now)
+                break;
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            int64_t ms = until - now;
+            int64_t ns = ts.tv_nsec + (ms % 1000) * 1000000;
+            ts.tv_sec += ms / 1000 + ns / 1000000000;
+            ts.tv_nsec = ns % 1000000000;
+            pthread_cond_timedwait(&d->cv, &d->mu, &ts);
         }
-        int64_t wait_ms = stopping ? 50 : next_due - oa_now_ms();
-        /* Due but not claimable now (busy endpoint, an earlier event of the resource in
-         * flight): a finished transfer will set `claim`; poll again soon regardless. */
-        if (wait_ms < 1)
-            wait_ms = d->inflight ? 250 : 50;
-        if (wait_ms > 30000)
-            wait_ms = 30000;
-        long curl_to = -1;
-        curl_multi_timeout(d->multi, &curl_to);
-        if (curl_to >= 0 && curl_to < wait_ms)
-            wait_ms = curl_to < 1 ? 1 : curl_to;
-        curl_multi_poll(d->multi, NULL, 0, (int)wait_ms, NULL);
-        int running = 0;
-        curl_multi_perform(d->multi, &running);
-        /* Everything finished in this round is recorded in one transaction. */
-        done_xfer done[64];
-        size_t nd = 0;
-        CURLMsg *m;
-        int left;
-        while (nd < OA_ARRAY_LEN(done) && (m = curl_multi_info_read(d->multi, &left))) {
-            if (m->msg != CURLMSG_DONE)
-                continue;
-            xfer *x = NULL;
-            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-            outcome(d, x, m->data.result, &done[nd++]);
-        }
-        if (nd) {
-            const oa_send *sends[OA_ARRAY_LEN(done)];
-            svc_attempt_result res[OA_ARRAY_LEN(done)];
-            bool exhausted[OA_ARRAY_LEN(done)], lost[OA_ARRAY_LEN(done)];
-            for (size_t i = 0; i < nd; i++) {
-                sends[i] = &done[i].x->send;
-                res[i] = done[i].r;
+        xfer *fin = q_take(&d->done);
+        d->woken = false;
+        bool stopping = d->stopping, net_exited = d->net_exited;
+        pthread_mutex_unlock(&d->mu);
+        if (stopping) {
+            /* Record what finished; claim nothing more. */
+            if (fin)
+                run_round(d, fin, false);
+            else if (net_exited)
+                break;
+            else {
+                pthread_mutex_lock(&d->mu);
+                if (!d->done.head && !d->net_exited)
+                    pthread_cond_wait(&d->cv, &d->mu);
+                pthread_mutex_unlock(&d->mu);
             }
-            oa_status rc = svc_delivery_record_batch(d->svc, sends, res, nd, exhausted, lost);
-            for (size_t i = 0; i < nd; i++) {
-                account(d, &done[i], rc, exhausted[i], lost[i]);
-                remove_xfer(d, done[i].x);
-            }
-            claim = true;
+            continue;
         }
+        bool ok = run_round(d, fin, true);
+        int64_t now = oa_now_ms();
+        int64_t next = ok ? wh_sched_next_wake(&d->sched, now) : now + 1000;
+        /* A bounded fallback: leases of a process that died, clock steps. */
+        wake_at = next && next < now + IDLE_POLL_MS ? next : now + IDLE_POLL_MS;
+        sweep(d);
     }
-    /* Abandon what is still in flight: nothing recorded, leases released by wh_stop. */
-    while (d->inflight)
-        remove_xfer(d, d->inflight);
     return NULL;
 }
 
 static oa_status release_tx(oa_tx *tx, void *arg)
 {
-    return store_deliveries_release(tx, (int64_t *)arg);
+    return store_deliveries_release(tx, oa_now_ms(), (int64_t *)arg);
 }
 
 oa_status wh_start(svc *s, const wh_config *cfg, wh_dispatcher **out)
@@ -425,6 +631,10 @@ oa_status wh_start(svc *s, const wh_config *cfg, wh_dispatcher **out)
         d->cfg.max_inflight = 64;
     if (d->cfg.per_endpoint <= 0)
         d->cfg.per_endpoint = 8;
+    if (d->cfg.per_endpoint > STORE_CLAIM_MAX)
+        d->cfg.per_endpoint = STORE_CLAIM_MAX;
+    if (d->cfg.max_inflight < d->cfg.per_endpoint)
+        d->cfg.max_inflight = d->cfg.per_endpoint;
     if (d->cfg.timeout_ms <= 0)
         d->cfg.timeout_ms = 15000;
     int64_t released = 0;
@@ -441,9 +651,25 @@ oa_status wh_start(svc *s, const wh_config *cfg, wh_dispatcher **out)
         return OA_ERR;
     }
     curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, (long)d->cfg.max_inflight * 2);
+    wh_sched_init(&d->sched, d->cfg.per_endpoint, d->cfg.max_inflight);
+    d->next_sweep = oa_now_ms() + 1000;
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->cv, NULL);
     s->wake_events = wh_wake;
     s->wake_events_arg = d;
-    if (pthread_create(&d->thread, NULL, run, d) != 0) {
+    if (pthread_create(&d->net_thread, NULL, net_run, d) != 0) {
+        s->wake_events = NULL;
+        curl_multi_cleanup(d->multi);
+        free(d);
+        return OA_ERR;
+    }
+    if (pthread_create(&d->db_thread, NULL, db_run, d) != 0) {
+        s->wake_events = NULL;
+        pthread_mutex_lock(&d->mu);
+        d->stopping = true;
+        pthread_mutex_unlock(&d->mu);
+        curl_multi_wakeup(d->multi);
+        pthread_join(d->net_thread, NULL);
         curl_multi_cleanup(d->multi);
         free(d);
         return OA_ERR;
@@ -458,10 +684,12 @@ oa_status wh_start(svc *s, const wh_config *cfg, wh_dispatcher **out)
 void wh_wake(void *arg)
 {
     wh_dispatcher *d = arg;
-    if (d) {
-        atomic_store(&d->woken, true);
-        curl_multi_wakeup(d->multi);
-    }
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    d->woken = true;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
 }
 
 void wh_stop(wh_dispatcher *d, int64_t grace_ms)
@@ -469,14 +697,25 @@ void wh_stop(wh_dispatcher *d, int64_t grace_ms)
     if (!d)
         return;
     d->svc->wake_events = NULL;
+    pthread_mutex_lock(&d->mu);
     d->stop_deadline = oa_mono_ms() + grace_ms;
-    atomic_store(&d->stopping, true);
+    d->stopping = true;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
     curl_multi_wakeup(d->multi);
-    pthread_join(d->thread, NULL);
+    pthread_join(d->net_thread, NULL);
+    pthread_join(d->db_thread, NULL);
+    xfer_list_free(q_take(&d->to_start)); /* claimed, never started */
+    xfer_list_free(q_take(&d->done));
     int64_t released = 0;
     if (store_transact(d->svc->store, STORE_WRITE, release_tx, &released) == OA_OK && released)
         oa_log(OA_LOG_INFO, "webhook.leases_released", "count=%lld", (long long)released);
+    for (int i = 0; i < d->n_handles; i++)
+        curl_easy_cleanup(d->handles[i]);
     curl_multi_cleanup(d->multi);
+    wh_sched_free(&d->sched);
+    pthread_mutex_destroy(&d->mu);
+    pthread_cond_destroy(&d->cv);
     free(d);
 }
 

@@ -1,12 +1,17 @@
 /*
- * dispatch.h - the webhook dispatcher: one thread driving libcurl's multi interface.
+ * dispatch.h - the webhook dispatcher: two threads, so that the network never waits on the
+ * database.
  *
- * It leases due deliveries from the store (oldest pending event per endpoint and resource
- * first, so one resource's events arrive in order), signs and POSTs them, and records each
- * attempt through svc_delivery_record. Connections are kept alive and reused per host by the
- * multi handle's connection cache. A global bound and a per-endpoint bound on transfers in
- * flight keep one slow or hanging endpoint from holding up the others. Writing an event wakes
- * the thread at once (curl_multi_wakeup); timers exist only for retries.
+ * The network thread drives libcurl's multi interface: it signs and POSTs the deliveries it is
+ * handed, on reused easy handles and kept-alive connections, and hands each finished attempt
+ * back. It never touches the store. The database thread runs rounds: one write transaction
+ * records every attempt finished since the last round (svc_delivery_settle_tx), reads which
+ * enabled endpoints have claimable deliveries and when (store_endpoints_due), and claims what
+ * the scheduler (sched.h) allows: each endpoint's free slots, shared round-robin under the
+ * global bound, within its rate limit. Only the head of each (endpoint, resource) chain can be
+ * claimed, so one resource's events arrive in order. It then sleeps until a transfer finishes,
+ * an event is written (wh_wake), or the next due time from the same conditions as the claim;
+ * with nothing due it touches the database once a minute at most (plus a retention batch).
  */
 #ifndef OA_WEBHOOK_DISPATCH_H
 #define OA_WEBHOOK_DISPATCH_H
@@ -37,7 +42,7 @@ typedef struct {
 typedef struct wh_dispatcher wh_dispatcher;
 
 /* Releases leases left by a previous process, registers wh_wake as s->wake_events and starts
- * the thread. */
+ * the threads. */
 oa_status wh_start(svc *s, const wh_config *cfg, wh_dispatcher **out) OA_MUST_CHECK;
 /* Wakes the dispatcher (svc's wake_events hook). Thread-safe. */
 void wh_wake(void *arg);

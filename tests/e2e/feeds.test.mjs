@@ -1,10 +1,12 @@
 // feeds.test.mjs - job feeds and the NDJSON bulk import: career sites created by label,
 // postings parsed, postings left out of a later import archived (REMOVED_FROM_JOB_FEED) and
-// revived when they come back, all-or-nothing validation naming the bad line, and two
-// concurrent imports of one feed.
+// revived when they come back, all-or-nothing validation naming the bad line, an import that
+// fails part-way (it says what it committed and archives nothing), and two concurrent imports
+// of one feed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEngine, startSite, client, sql } from './lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { startEngine, startSite, client, sql, haveSqliteCli } from './lib/harness.mjs';
 import { assertSchema } from './lib/schema.mjs';
 import { resources, events, assertEvent, expectError } from './lib/helpers.mjs';
 
@@ -152,6 +154,41 @@ test('a bad line answers 400 naming its line number and imports nothing', async 
   expectError(await importRaw(f.id, ''), 400, 'no job postings', 'empty body');
   expectError(await importRaw(f.id, '\n\n  \n'), 400, 'no job postings', 'only blank lines');
   expectError(await importRaw('Unknown0Feed000000000000', ndjson([{ url: site.jobUrl('office-manager'), career_site_label: 'X' }])), 404, 'not found', 'unknown feed');
+});
+
+test('an import that fails part-way says what it committed and archives nothing', { skip: !haveSqliteCli() && 'needs the sqlite3 CLI' }, async () => {
+  const f = await createFeed('Failing feed');
+  await site.setJob('office-manager', { page: 'hang' }); // no parse results while it runs
+  const line = (i) => ({ url: `${site.jobUrl('office-manager')}?fail=${i}`, career_site_label: 'Failing Site', job_code: `FAIL-${i}` });
+  const old = await importOk(f.id, [line(-1)]); // in the feed, left out of the next file
+  assert.deepEqual(old, { created: 1, processed: 1, archived: 0 });
+  const N = 1250, BAD = 1210;
+  const lines = Array.from({ length: N }, (_, i) => line(i));
+  // The database refuses the posting of line BAD (as a constraint would).
+  const writeSql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', engine.db, q]);
+  writeSql(`CREATE TRIGGER e2e_refuse BEFORE INSERT ON postings WHEN NEW.url = '${line(BAD).url}' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+  let committed;
+  try {
+    const err = expectError(await importRaw(f.id, ndjson(lines)), 500, 'not archived', 'failed import');
+    const m = err.message.match(/^Import stopped after ([\d,]+) of 1,250 lines \(\1 committed, \1 created\); postings not in the file were not archived: an internal error occurred \(request id [^)]+\)/);
+    assert.ok(m, err.message);
+    assert.match(m[1], /^\d{1,3}(,\d{3})*$/, 'thousands separated');
+    committed = Number(m[1].replaceAll(',', ''));
+    assert.ok(committed > 0 && committed <= BAD, `whole chunks before line ${BAD}: ${committed}`);
+    const rows = sql(engine, `SELECT COUNT(*) AS n, SUM(availability = 'ARCHIVED') AS archived FROM postings WHERE job_feed_id = '${f.id}'`)[0];
+    assert.equal(rows.n, 1 + committed, 'the committed chunks stay');
+    assert.equal(rows.archived, 0, 'nothing archived');
+    assert.ok(engine.stderr.some((l) => l.includes('job_feed.import_failed') && l.includes(`job_feed_id=${f.id}`) &&
+      l.includes(`processed=${committed} `) && l.includes('archive_missing=not_run')), 'logged with the counts');
+  } finally {
+    writeSql('DROP TRIGGER IF EXISTS e2e_refuse');
+  }
+  // The same file again completes it, and only now archives what it does not list.
+  const again = await importOk(f.id, ndjson(lines));
+  assert.equal(again.processed, N);
+  assert.equal(again.created, N - committed, 'creates only what the failed import did not commit');
+  assert.equal(again.archived, 1, 'the posting the file does not list');
+  await site.setJob('office-manager', { page: 'ok' });
 });
 
 test('two concurrent imports of one large feed: one may get 429, none fails otherwise', async () => {

@@ -62,6 +62,29 @@ test('GET /metrics is Prometheus text with postings and applications by state', 
   }
   const evCount = sql(engine, 'SELECT COUNT(*) AS n FROM events')[0].n;
   assert.equal(val(/^openapply_events_total (\d+)$/m), evCount);
+  assert.equal(val(/^openapply_events_stored (\d+)$/m), evCount);
+  // The figures come from trigger-kept counters: they match a fresh count of the tables.
+  const one = (q) => sql(engine, q)[0].n;
+  for (const kind of ['parse', 'apply']) {
+    assert.equal(val(new RegExp(`^openapply_jobs_queued\\{kind="${kind}"\\} (\\d+)$`, 'm')),
+      one(`SELECT COUNT(*) AS n FROM jobs WHERE kind = '${kind}'`), `jobs ${kind}`);
+  }
+  assert.equal(val(/^openapply_review_queue_depth (\d+)$/m),
+    one("SELECT COUNT(*) AS n FROM applications WHERE needs_review = 1 AND status = 'PENDING'"));
+  for (const st of ['pending', 'delivered', 'failed', 'cancelled']) {
+    assert.equal(val(new RegExp(`^openapply_webhook_deliveries\\{status="${st}"\\} (\\d+)$`, 'm')),
+      one(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = '${st}'`), `deliveries ${st}`);
+  }
+  // The store's own work: counters, and a scrape is one read transaction of one statement.
+  for (const name of ['openapply_store_transactions_total', 'openapply_store_statements_total',
+    'openapply_store_slow_write_transactions_total']) {
+    assert.match(text, new RegExp(`^# TYPE ${name} counter$`, 'm'));
+  }
+  const reads = (t) => Number(t.match(/^openapply_store_transactions_total\{mode="read"\} (\d+)$/m)?.[1]);
+  const stmts = (t) => Number(t.match(/^openapply_store_statements_total (\d+)$/m)?.[1]);
+  const again = (await client(engine, null).get('/metrics')).text;
+  assert.ok(reads(again) >= reads(text) + 1 && stmts(again) >= stmts(text) + 1);
+  assert.ok(val(/^openapply_store_transactions_total\{mode="write"\} (\d+)$/m) >= 1);
   // Every sample line is NAME{labels} VALUE or NAME VALUE.
   for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
     assert.match(line, /^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?\d+(\.\d+)?$/, line);

@@ -165,6 +165,8 @@ export async function startReceiver() {
         return { ...x, raw, body: raw.toString(), json };
       });
     },
+    /** { total, ids: {webhook-id: n}, last: {resource id: state} } for hook name. */
+    summary: (name) => admin('GET', `/summary${name ? `?name=${name}` : ''}`),
     clear: () => admin('DELETE', '/received'),
     async stop() { proc.kill('SIGTERM'); await exited; },
   };

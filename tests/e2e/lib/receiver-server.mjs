@@ -8,7 +8,8 @@
 //   ok (200, default) | status (answer `status`) | 500 | 302 | 410 | hang (never answer) |
 //   fail_first (500 to the first `n` requests, for `event_id` only when given) |
 //   slow (answer 200 after `delay_ms`)
-// GET /__admin/received?name=NAME lists what arrived; DELETE /__admin/received clears.
+// GET /__admin/received?name=NAME lists what arrived; GET /__admin/summary?name=NAME counts it
+// (requests per webhook-id, last state per resource); DELETE /__admin/received clears.
 import { createServer } from 'node:http';
 
 const args = process.argv.slice(2);
@@ -34,6 +35,21 @@ const server = createServer((req, res) => {
         const name = url.searchParams.get('name');
         return send(res, 200, { received: received.filter((r) => !name || r.name === name) });
       }
+      if (req.method === 'GET' && url.pathname === '/__admin/summary') {
+        // For large runs: how many requests per webhook-id, and the last payload state per
+        // resource (data.availability or data.status), without the bodies.
+        const name = url.searchParams.get('name');
+        const ids = {}, last = {};
+        let total = 0;
+        for (const r of received) {
+          if (name && r.name !== name) continue;
+          total++;
+          const id = r.headers['webhook-id'];
+          ids[id] = (ids[id] ?? 0) + 1;
+          if (r.resource) last[r.resource] = r.state;
+        }
+        return send(res, 200, { total, ids, last });
+      }
       if (req.method === 'DELETE' && url.pathname === '/__admin/received') {
         received.length = 0;
         failures.clear();
@@ -49,10 +65,15 @@ const server = createServer((req, res) => {
     const m = url.pathname.match(/^\/hook\/([\w.-]+)$/);
     if (!m || req.method !== 'POST') return send(res, 404, { error: 'no such hook' });
     const name = m[1];
-    let eventId = null;
-    try { eventId = JSON.parse(body.toString()).id; } catch { /* recorded as is */ }
+    let eventId = null, resource = null, state = null;
+    try {
+      const ev = JSON.parse(body.toString());
+      eventId = ev.id;
+      resource = ev.data?.id ?? null;
+      state = ev.data?.availability ?? ev.data?.status ?? null;
+    } catch { /* recorded as is */ }
     received.push({ name, at: Date.now(), headers: req.headers, body_b64: body.toString('base64'), event_id: eventId,
-      client_port: req.socket.remotePort });
+      client_port: req.socket.remotePort, resource, state });
     const b = behaviour.get(name) || { mode: 'ok' };
     const extra = b.retry_after !== undefined ? { 'retry-after': String(b.retry_after) } : {};
     switch (b.mode) {
