@@ -278,23 +278,21 @@ oa_status store_endpoint_next_due(oa_tx *tx, const char *endpoint_id, int64_t *a
  * the inner subquery walks webhook_deliveries_ready for one endpoint (a bounded index range, at
  * most STORE_CLAIM_MAX rows), the window keeps each endpoint's first `limit`. Unused arms bind
  * NULL. On PostgreSQL the inner subquery gains FOR UPDATE SKIP LOCKED. */
-#define CLAIM_ARM(e, k) "SELECT CAST(?" #e " AS TEXT) AS ep, CAST(?" #k " AS INTEGER) AS k"
-static const char
-    CLAIM_SQL
-        [] = "UPDATE webhook_deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = "
-             "?2 "
-             "WHERE seq IN (SELECT seq FROM (SELECT x.seq AS seq, c.k AS k, ROW_NUMBER() OVER "
-             "(PARTITION BY c.ep ORDER BY x.next_attempt_at, x.seq) AS rn FROM (" CLAIM_ARM(5, 6) " UNION ALL " CLAIM_ARM(7, 8) " UNION ALL " CLAIM_ARM(9, 10) " UNION ALL " CLAIM_ARM(
-                 11,
-                 12) " UNION ALL " CLAIM_ARM(13,
-                                             14) " UNION ALL " CLAIM_ARM(15,
-                                                                         16) " UNION "
-                                                                             "ALL " CLAIM_ARM(17,
-                                                                                              18) " UNION ALL " CLAIM_ARM(19,
-                                                                                                                          20) ") c "
-                                                                                                                              "JOIN webhook_deliveries x ON x.seq IN (SELECT y.seq FROM webhook_deliveries y "
-                                                                                                                              "WHERE y.endpoint_id = c.ep AND y.status = 'pending' AND y.ready = 1 "
-                                                                                                                              "AND y.next_attempt_at <= ?3 ORDER BY y.next_attempt_at, y.seq LIMIT ?4)) WHERE rn <= k)";
+static const char CLAIM_SQL[] =
+    "UPDATE webhook_deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = ?2 "
+    "WHERE seq IN (SELECT seq FROM (SELECT x.seq AS seq, c.k AS k, ROW_NUMBER() OVER "
+    "(PARTITION BY c.ep ORDER BY x.next_attempt_at, x.seq) AS rn FROM ("
+    "SELECT CAST(?5 AS TEXT) AS ep, CAST(?6 AS INTEGER) AS k "
+    "UNION ALL SELECT CAST(?7 AS TEXT), CAST(?8 AS INTEGER) "
+    "UNION ALL SELECT CAST(?9 AS TEXT), CAST(?10 AS INTEGER) "
+    "UNION ALL SELECT CAST(?11 AS TEXT), CAST(?12 AS INTEGER) "
+    "UNION ALL SELECT CAST(?13 AS TEXT), CAST(?14 AS INTEGER) "
+    "UNION ALL SELECT CAST(?15 AS TEXT), CAST(?16 AS INTEGER) "
+    "UNION ALL SELECT CAST(?17 AS TEXT), CAST(?18 AS INTEGER) "
+    "UNION ALL SELECT CAST(?19 AS TEXT), CAST(?20 AS INTEGER)) c "
+    "JOIN webhook_deliveries x ON x.seq IN (SELECT y.seq FROM webhook_deliveries y "
+    "WHERE y.endpoint_id = c.ep AND y.status = 'pending' AND y.ready = 1 "
+    "AND y.next_attempt_at <= ?3 ORDER BY y.next_attempt_at, y.seq LIMIT ?4)) WHERE rn <= k)";
 _Static_assert(STORE_CLAIM_EPS == 8, "CLAIM_SQL has STORE_CLAIM_EPS arms");
 
 const char *store_delivery_claim_sql(void)
