@@ -17,6 +17,7 @@
 
 #include "store/migrations.h"
 #include "store/store.h"
+#include "util/text.h"
 
 typedef struct {
     char *path;
@@ -52,7 +53,8 @@ static oa_status sq_open(const char *target, void **db, char **why)
     char *lock_path = xasprintf("%s.lock", target);
     int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-        *why = xasprintf("cannot open %s: %s", lock_path, strerror(errno));
+        char eb[128];
+        *why = xasprintf("cannot open %s: %s", lock_path, oa_strerror(errno, eb, sizeof eb));
         free(lock_path);
         return OA_ERR;
     }

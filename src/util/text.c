@@ -213,3 +213,9 @@ bool oa_strlist_has(const oa_strlist *l, const char *s)
             return true;
     return false;
 }
+
+const char *oa_strerror(int err, char *buf, size_t n)
+{
+    /* The GNU strerror_r (we build with _GNU_SOURCE) returns the message, in buf or static. */
+    return strerror_r(err, buf, n);
+}

@@ -13,6 +13,9 @@ oa_status oa_duration_parse(const char *s, int64_t *ms) OA_MUST_CHECK;
 void oa_duration_fmt(int64_t ms, char *out, size_t n);
 /* Parses a whole decimal integer in [min, max]; no sign unless min < 0, no junk. */
 oa_status oa_parse_int(const char *s, int64_t min, int64_t max, int64_t *out) OA_MUST_CHECK;
+/* The text of errno value err, thread-safe (strerror shares one buffer between threads):
+ * returns buf or a static string. */
+const char *oa_strerror(int err, char *buf, size_t n);
 /* Returns a malloc'd copy of s with leading/trailing ASCII whitespace removed and inner runs of
  * whitespace collapsed to one space. */
 char *oa_squash_ws(const char *s);
