@@ -54,7 +54,7 @@ oa_status core_token_verify(const uint8_t *key, size_t klen, const char *token, 
     size_t siglen = 0, plen = 0;
     json_t *p = NULL;
     memset(out, 0, sizeof *out);
-    *why = "submission_token is malformed";
+    *why = CORE_TOKEN_INVALID;
     if (!token || strlen(token) > OA_TOKEN_MAX_LEN)
         goto out;
     const char *d1 = strchr(token, '.');
@@ -71,10 +71,8 @@ oa_status core_token_verify(const uint8_t *key, size_t klen, const char *token, 
         goto out;
     uint8_t mac[32];
     oa_hmac_sha256(key, klen, token, (size_t)(d2 - token), mac);
-    if (!oa_ct_equal(mac, sig, 32)) {
-        *why = "submission_token signature is invalid";
-        goto out;
-    }
+    if (!oa_ct_equal(mac, sig, 32))
+        goto out; /* the same answer as malformed: nothing to learn from the difference */
     if (oa_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &payload, &plen) != OA_OK)
         goto out;
     p = json_loadb((const char *)payload, plen, 0, NULL);

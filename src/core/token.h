@@ -25,7 +25,13 @@ typedef struct {
 
 /* Issues a token; returns malloc'd text. claims->jti is filled in when empty. */
 char *core_token_issue(const uint8_t *key, size_t klen, oa_token_claims *claims);
-/* Verifies signature, shape and expiry at now_ms. On failure *why is a static reason. */
+/* The one answer for every token that does not verify (malformed, altered, forged), which is
+ * also the answer for another tenant's genuine token. */
+#define CORE_TOKEN_INVALID                                                                         \
+    "submission_token is not valid: it is malformed, altered, or was not issued to this API key"
+/* Verifies signature, shape and expiry at now_ms. On failure *why is a static reason
+ * (CORE_TOKEN_INVALID, or that it expired); the claims are filled only once the signature
+ * verified. */
 oa_status core_token_verify(const uint8_t *key, size_t klen, const char *token, int64_t now_ms,
                             oa_token_claims *out, const char **why) OA_MUST_CHECK;
 

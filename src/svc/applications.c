@@ -186,13 +186,16 @@ oa_status svc_apply(svc *s, const char *tenant, const svc_apply_req *req, oa_app
     *bad_qid = NULL;
     oa_token_claims cl;
     const char *terr = NULL;
-    if (core_token_verify(s->token_key, sizeof s->token_key, req->token, oa_now_ms(), &cl, &terr) !=
-        OA_OK) {
-        *why = xstrdup(terr);
+    oa_status vr =
+        core_token_verify(s->token_key, sizeof s->token_key, req->token, oa_now_ms(), &cl, &terr);
+    /* No existence oracle: a genuine token of another tenant (expired or not) gets exactly the
+     * answer a forged one gets. The claims are filled only once the signature verified. */
+    if ((vr != OA_OK && !cl.tenant[0]) || (cl.tenant[0] && strcmp(cl.tenant, tenant) != 0)) {
+        *why = xstrdup(CORE_TOKEN_INVALID);
         return OA_INVALID;
     }
-    if (strcmp(cl.tenant, tenant) != 0) {
-        *why = xstrdup("submission_token was not issued to this API key's tenant");
+    if (vr != OA_OK) {
+        *why = xstrdup(terr);
         return OA_INVALID;
     }
     char *email = oa_ascii_lower(req->email);

@@ -215,7 +215,11 @@ test('submission tokens: single use, signed, bound to the tenant and to an apply
   // A token the other tenant got from inquire does not work with this tenant's key.
   const theirs = await ready('developpeur-web', other);
   const cross = await api.post('/v1/ai-apply/apply', { submission_token: theirs.token, candidate_email: 'tok@example.com', screening_question_answers: fill(theirs.form, 'tok@example.com') });
-  expectError(cross, 400, 'tenant', 'token from another tenant');
+  // Exactly the answer a forged token gets: no way to tell that the token is genuine.
+  const crossErr = expectError(cross, 400, 'submission_token', 'token from another tenant');
+  const tamperedErr = tampered.json.error;
+  assert.deepEqual(crossErr, tamperedErr, 'another tenant\'s token answers like a forged one');
+  assert.deepEqual(garbage.json.error, tamperedErr, 'a malformed token answers like a forged one');
 
   // A token for a posting archived since: 400.
   const fresh = await R.inquire(posting.id);

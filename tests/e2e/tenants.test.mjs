@@ -155,3 +155,55 @@ test('a key answers for its own tenant only; an unknown key is 401', async () =>
   assertSchema('GetAiApplyCareerSitesPositiveResponse', a.json);
   assert.deepEqual(ids(a), [world.acme.site.id]);
 });
+
+test('no existence oracle: the other tenant\'s ids answer exactly like ids that do not exist', async () => {
+  // An endpoint and an event per tenant, besides the postings, applications and feeds above.
+  for (const [api, w] of [[A, world.acme], [B, world.globex]]) {
+    const ep = await api.post('/v1/webhooks/endpoints', { url: 'http://127.0.0.1:1/hook' });
+    assert.equal(ep.status, 200, ep.text);
+    w.endpoint = ep.json.data;
+    const ev = await api.get('/v1/webhooks/events?page_size=1');
+    w.event = ev.json.data.results[0];
+    assert.ok(w.event, 'the tenant has an event');
+  }
+  const fake = (id) => [...id].reverse().join(''); // same shape, exists nowhere
+  const calls = (w) => [
+    ['GET', `/v1/ai-apply/postings?ids=${w.posting.id}`, undefined],
+    ['POST', `/v1/ai-apply/postings/${w.posting.id}/inquire`, {}],
+    ['POST', `/v1/ai-apply/postings/${w.posting.id}/archive`, {}],
+    ['POST', `/v1/ai-apply/applications/${w.reviewApp.id}/review`, { decision: 'FAILED', reason: 'x' }],
+    ['POST', '/v1/ai-apply/postings', { url: 'https://jobs.example.com/x', career_site_id: w.site.id }],
+    ['GET', `/v1/webhooks/endpoints/${w.endpoint.id}`, undefined],
+    ['PATCH', `/v1/webhooks/endpoints/${w.endpoint.id}`, { description: 'x' }],
+    ['DELETE', `/v1/webhooks/endpoints/${w.endpoint.id}`, undefined],
+    ['POST', `/v1/webhooks/endpoints/${w.endpoint.id}/rotate-secret`, {}],
+    ['POST', `/v1/webhooks/endpoints/${w.endpoint.id}/recover`, { since: '2020-01-01T00:00:00Z' }],
+    ['GET', `/v1/webhooks/events/${w.event.id}`, undefined],
+    ['GET', `/v1/webhooks/events/${w.event.id}/attempts`, undefined],
+    ['POST', `/v1/webhooks/events/${w.event.id}/redeliver`, {}],
+  ];
+  const swap = (w) => {
+    const f = structuredClone(w);
+    for (const k of ['posting', 'reviewApp', 'site', 'endpoint', 'event']) f[k].id = fake(w[k].id);
+    return f;
+  };
+  for (const [name, api, , theirs] of pairs()) {
+    const real = calls(theirs), none = calls(swap(theirs));
+    for (let i = 0; i < real.length; i++) {
+      const [method, path, body] = real[i];
+      const a = await api.call(method, path, body);
+      const b = await api.call(...none[i]);
+      const idsA = [theirs.posting.id, theirs.reviewApp.id, theirs.site.id, theirs.endpoint.id, theirs.event.id];
+      const idsB = idsA.map(fake);
+      let na = JSON.stringify({ status: a.status, body: a.json }), nb = JSON.stringify({ status: b.status, body: b.json });
+      for (const id of idsA) na = na.replaceAll(id, 'ID');
+      for (const id of idsB) nb = nb.replaceAll(id, 'ID');
+      assert.equal(na, nb, `${name}: ${method} ${path} tells a foreign id from a missing one`);
+      if (a.status === 200) assert.deepEqual(a.json.data.results, [], `${name}: ${method} ${path} lists a foreign id`);
+    }
+  }
+  // Still the owners'.
+  for (const [api, w] of [[A, world.acme], [B, world.globex]]) {
+    assert.equal((await api.get(`/v1/webhooks/endpoints/${w.endpoint.id}`)).status, 200);
+  }
+});
