@@ -111,6 +111,53 @@ static void too_large(http_req *r, http_resp *resp)
     resp->len = strlen(resp->body);
 }
 
+/* Request line and headers over our limits get Kombo's error shape here (414, 431). The
+ * library's own per-connection memory (HTTP_CONN_MEMORY) is set well above these limits so
+ * that it never answers first with its HTML page; only a request past that memory still does. */
+#define HTTP_URI_MAX     (16 * 1024)
+#define HTTP_HEADERS_MAX (32 * 1024)
+#define HTTP_CONN_MEMORY ((size_t)512 * 1024)
+
+struct sizes {
+    size_t total;
+};
+
+static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    struct sizes *z = cls;
+    z->total += (key ? strlen(key) : 0) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
+static bool too_long(struct MHD_Connection *c, http_req *r, http_resp *resp)
+{
+    struct sizes uri = {strlen(r->path)}, hdr = {0};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_size, &uri);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, add_size, &hdr);
+    const char *what = NULL;
+    size_t limit = 0;
+    if (uri.total > HTTP_URI_MAX) {
+        resp->status = 414;
+        what = "The request URI (path and query string)";
+        limit = HTTP_URI_MAX;
+    } else if (hdr.total > HTTP_HEADERS_MAX) {
+        resp->status = 431;
+        what = "The request headers";
+        limit = HTTP_HEADERS_MAX;
+    } else {
+        return false;
+    }
+    resp->body = xasprintf(
+        "{\"status\":\"error\",\"error\":{\"code\":\"PLATFORM.INPUT_INVALID\","
+        "\"title\":\"%s\",\"message\":\"%s exceed the limit of %zu bytes.\","
+        "\"log_url\":null}}",
+        resp->status == 414 ? "Request URI too long" : "Request headers too large", what, limit);
+    resp->len = strlen(resp->body);
+    return true;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -125,8 +172,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->method = method;
         r->path = url;
         oa_id_new(r->req_id);
-        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, r);
         r->body_limit = 1 << 20;
+        http_resp long_resp = {0};
+        if (too_long(c, r, &long_resp)) {
+            oa_buf_init(&r->body, 0);
+            *con_cls = r;
+            atomic_fetch_add(&s->inflight, 1);
+            return send_resp(c, r, &long_resp);
+        }
+        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, r);
         s->h.prepare(r, s->h.app);
         oa_buf_init(&r->body, r->body_limit);
         *con_cls = r;
@@ -251,7 +305,7 @@ oa_status http_start(const char *listen, int threads, const http_handlers *h, ht
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 4),
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONN_MEMORY,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     int family = ai->ai_family;

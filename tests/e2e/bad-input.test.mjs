@@ -251,3 +251,15 @@ test('the engine is healthy after the whole matrix', async () => {
   assertSchema('PostAiApplyCareerSitesPositiveResponse', again.json);
   assert.equal(engine.proc.exitCode, null, 'still running');
 });
+
+test('oversized headers and URIs get Kombo\'s error shape (431, 414), and the engine serves on', async () => {
+  const api = client(engine);
+  const bigKey = client(engine, 'k'.repeat(200 * 1024));
+  expectError(await bigKey.get('/v1/ai-apply/postings'), 431, 'headers', '200 KiB Authorization header');
+  expectError(await api.get('/v1/ai-apply/postings', { headers: { 'x-filler': 'f'.repeat(40 * 1024) } }), 431, 'headers', '40 KiB of other headers');
+  expectError(await api.get(`/v1/ai-apply/postings?ids=${'a'.repeat(200 * 1024)}`), 414, 'URI', '200 KiB query string');
+  expectError(await api.get(`/v1/ai-apply/${'p'.repeat(20 * 1024)}`), 414, 'URI', '20 KiB path');
+  // Just under the limits: an ordinary answer.
+  const fine = await api.get('/v1/ai-apply/postings', { headers: { 'x-filler': 'f'.repeat(16 * 1024) } });
+  assert.equal(fine.status, 200, fine.text);
+});
