@@ -6,6 +6,7 @@
 #include "store/store.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,8 @@
 #define TX_RETRIES 12
 
 typedef struct {
-    const char *sql; /* identity: statements are string literals */
+    char *sql;     /* identity: the statement's text (a copy) */
+    uint64_t hash; /* of sql, to compare cheaply first */
     void *stmt;
     bool busy;
 } cached_stmt;
@@ -58,8 +60,8 @@ struct oa_tx {
     oa_store *st;
     store_conn *c;
     after_hook *after;
-    int statements;        /* run in this attempt */
-    const char *first_sql; /* the first of them, for the slow write log line */
+    int statements;      /* run in this attempt */
+    char first_sql[256]; /* the first of them, for the slow write log line */
 };
 
 struct oa_stmt {
@@ -114,9 +116,11 @@ static void conn_put(oa_store *st, store_conn *c)
 
 static void conn_free(oa_store *st, store_conn *c)
 {
-    for (int i = 0; i < STMT_CACHE; i++)
+    for (int i = 0; i < STMT_CACHE; i++) {
         if (c->cache[i].stmt)
             st->ops->finalize(c->cache[i].stmt);
+        free(c->cache[i].sql);
+    }
     st->ops->conn_close(c->conn);
     free(c);
 }
@@ -301,7 +305,8 @@ static void note_write(const oa_tx *tx, int64_t held_ms, int attempt, oa_status 
         return;
     atomic_fetch_add(&tx->st->slow_writes, 1);
     char sql[81], q[OA_LOGQ_SIZE];
-    snprintf(sql, sizeof sql, "%s", tx->first_sql ? tx->first_sql : "");
+    memcpy(sql, tx->first_sql, sizeof sql - 1); /* first_sql is NUL-terminated and longer */
+    sql[sizeof sql - 1] = '\0';
     oa_log(OA_LOG_WARN, "store.slow_write",
            "backend=%s held_ms=%lld statements=%d attempt=%d status=%s first_sql=%s",
            tx->st->ops->name, (long long)held_ms, tx->statements, attempt + 1, oa_status_str(rc),
@@ -331,7 +336,7 @@ oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *t
     oa_status rc = OA_ERR;
     bool serialize = mode == STORE_WRITE && st->ops->single_writer;
     for (int attempt = 0; attempt < TX_RETRIES; attempt++) {
-        oa_tx tx = {st, NULL, NULL, 0, NULL};
+        oa_tx tx = {.st = st};
         if (conn_get(st, &tx.c) != OA_OK)
             return OA_ERR;
         /* Writers wait here, woken in turn, rather than sleeping in SQLite's busy handler
@@ -405,16 +410,25 @@ void store_tx_after(oa_tx *tx, void (*fn)(void *arg), void *arg)
 
 /* ---- statements ------------------------------------------------------------------------- */
 
+static uint64_t sql_hash(const char *sql)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
 static oa_status prepare(oa_tx *tx, const char *sql, oa_stmt *out)
 {
     const store_ops *ops = tx->st->ops;
     store_conn *c = tx->c;
     cached_stmt *free_slot = NULL;
+    uint64_t h = sql_hash(sql);
     out->tx = tx;
     out->slot = NULL;
     for (int i = 0; i < STMT_CACHE; i++) {
         cached_stmt *cs = &c->cache[i];
-        if (cs->sql == sql && !cs->busy) {
+        if (cs->sql && cs->hash == h && !cs->busy && strcmp(cs->sql, sql) == 0) {
             cs->busy = true;
             out->stmt = cs->stmt;
             out->slot = cs;
@@ -429,7 +443,8 @@ static oa_status prepare(oa_tx *tx, const char *sql, oa_stmt *out)
         return OA_ERR;
     }
     if (free_slot) {
-        free_slot->sql = sql;
+        free_slot->sql = xstrdup(sql);
+        free_slot->hash = h;
         free_slot->stmt = out->stmt;
         free_slot->busy = true;
         out->slot = free_slot;
@@ -437,41 +452,66 @@ static oa_status prepare(oa_tx *tx, const char *sql, oa_stmt *out)
     return OA_OK;
 }
 
-static void bind_all(oa_stmt *s, const char *sql, const char *types, va_list ap)
+static const char *arg_kind(char tag)
+{
+    return tag == 't'   ? "text (char *)"
+           : tag == 'i' ? "64-bit integer"
+           : tag == 'b' ? "int"
+                        : "nothing";
+}
+
+/* A parameter list that does not match the statement is a bug in our SQL: stop at once, naming
+ * it, rather than bind the wrong values. */
+static void bind_fatal(const char *sql, const char *fmt, ...) OA_PRINTF(2, 3);
+static void bind_fatal(const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "fatal: store: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " in \"%.200s\"\n", sql);
+    va_end(ap);
+    abort();
+}
+
+static void bind_all(oa_stmt *s, const char *sql, const char *types, size_t n,
+                     const store_arg *args)
 {
     const store_ops *ops = s->tx->st->ops;
-    /* A parameter list that does not match the statement is a bug in our SQL: stop at once
-     * rather than read the wrong varargs. */
-    if ((int)strlen(types) != ops->param_count(s->stmt)) {
-        fprintf(stderr, "fatal: store: %d parameter types given for %d parameters in \"%.200s\"\n",
-                (int)strlen(types), ops->param_count(s->stmt), sql);
-        abort();
-    }
+    if ((int)strlen(types) != ops->param_count(s->stmt))
+        bind_fatal(sql, "%d parameter types given for %d parameters", (int)strlen(types),
+                   ops->param_count(s->stmt));
+    size_t k = 0;
     int idx = 1;
     for (const char *t = types; *t; t++, idx++) {
-        switch (*t) {
-        case 't': {
-            const char *v = va_arg(ap, const char *);
-            if (v)
-                ops->bind_text(s->stmt, idx, v, strlen(v));
+        if (*t == 'n') {
+            ops->bind_null(s->stmt, idx);
+            continue;
+        }
+        if (*t != 't' && *t != 'i' && *t != 'b')
+            bind_fatal(sql, "bad parameter type '%c'", *t);
+        if (k >= n)
+            bind_fatal(sql, "parameter %d ('%c') has no argument", idx, *t);
+        const store_arg *a = &args[k++];
+        /* An int for 'i' is widened exactly (its type is known); text for a number, a number
+         * for text, or a 64-bit value for 'b' is a bug. */
+        bool ok = a->tag == *t || (*t == 'i' && a->tag == 'b');
+        if (!ok)
+            bind_fatal(sql, "parameter %d is declared '%c' but given %s", idx, *t,
+                       arg_kind(a->tag));
+        if (*t == 't') {
+            if (a->s)
+                ops->bind_text(s->stmt, idx, a->s, strlen(a->s));
             else
                 ops->bind_null(s->stmt, idx);
-            break;
-        }
-        case 'i':
-            ops->bind_int(s->stmt, idx, va_arg(ap, int64_t));
-            break;
-        case 'b':
-            ops->bind_int(s->stmt, idx, va_arg(ap, int) ? 1 : 0);
-            break;
-        case 'n':
-            ops->bind_null(s->stmt, idx);
-            break;
-        default:
-            fprintf(stderr, "fatal: store: bad parameter type '%c'\n", *t);
-            abort();
+        } else if (*t == 'i') {
+            ops->bind_int(s->stmt, idx, a->i);
+        } else {
+            ops->bind_int(s->stmt, idx, a->i ? 1 : 0);
         }
     }
+    if (k != n)
+        bind_fatal(sql, "%zu arguments given for %zu declared", n, k);
 }
 
 void store_done(oa_stmt *s)
@@ -488,7 +528,8 @@ void store_done(oa_stmt *s)
     free(s);
 }
 
-static oa_status vquery(oa_tx *tx, oa_stmt **out, const char *sql, const char *types, va_list ap)
+oa_status store_query_a(oa_tx *tx, oa_stmt **out, const char *sql, const char *types, size_t n,
+                        const store_arg *args)
 {
     oa_stmt *s = xcalloc(1, sizeof *s);
     if (prepare(tx, sql, s) != OA_OK) {
@@ -496,21 +537,12 @@ static oa_status vquery(oa_tx *tx, oa_stmt **out, const char *sql, const char *t
         *out = NULL;
         return OA_ERR;
     }
-    bind_all(s, sql, types, ap);
+    bind_all(s, sql, types, n, args);
     atomic_fetch_add(&tx->st->statements, 1);
     if (tx->statements++ == 0)
-        tx->first_sql = sql;
+        snprintf(tx->first_sql, sizeof tx->first_sql, "%s", sql);
     *out = s;
     return OA_OK;
-}
-
-oa_status store_query(oa_tx *tx, oa_stmt **out, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    oa_status rc = vquery(tx, out, sql, types, ap);
-    va_end(ap);
-    return rc;
 }
 
 oa_status store_next(oa_stmt *s)
@@ -522,10 +554,11 @@ oa_status store_next(oa_stmt *s)
     return rc;
 }
 
-static oa_status vexec(oa_tx *tx, int64_t *changes, const char *sql, const char *types, va_list ap)
+oa_status store_exec_a(oa_tx *tx, int64_t *changes, const char *sql, const char *types, size_t n,
+                       const store_arg *args)
 {
     oa_stmt *s;
-    oa_status rc = vquery(tx, &s, sql, types, ap);
+    oa_status rc = store_query_a(tx, &s, sql, types, n, args);
     if (rc != OA_OK)
         return rc;
     do {
@@ -537,31 +570,13 @@ static oa_status vexec(oa_tx *tx, int64_t *changes, const char *sql, const char 
     return rc;
 }
 
-oa_status store_exec(oa_tx *tx, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    oa_status rc = vexec(tx, NULL, sql, types, ap);
-    va_end(ap);
-    return rc;
-}
-
-oa_status store_exec_n(oa_tx *tx, int64_t *changes, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    oa_status rc = vexec(tx, changes, sql, types, ap);
-    va_end(ap);
-    return rc;
-}
-
 /* One value of a single-row query, as an integer or a malloc'd string; a missing row or a NULL
  * value is OA_NOT_FOUND. */
 static oa_status query_scalar(oa_tx *tx, int64_t *i, char **t, const char *sql, const char *types,
-                              va_list ap)
+                              size_t n, const store_arg *args)
 {
     oa_stmt *s;
-    oa_status rc = vquery(tx, &s, sql, types, ap);
+    oa_status rc = store_query_a(tx, &s, sql, types, n, args);
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);
@@ -578,22 +593,16 @@ static oa_status query_scalar(oa_tx *tx, int64_t *i, char **t, const char *sql, 
     return rc;
 }
 
-oa_status store_query_int(oa_tx *tx, int64_t *out, const char *sql, const char *types, ...)
+oa_status store_query_int_a(oa_tx *tx, int64_t *out, const char *sql, const char *types, size_t n,
+                            const store_arg *args)
 {
-    va_list ap;
-    va_start(ap, types);
-    oa_status rc = query_scalar(tx, out, NULL, sql, types, ap);
-    va_end(ap);
-    return rc;
+    return query_scalar(tx, out, NULL, sql, types, n, args);
 }
 
-oa_status store_query_text(oa_tx *tx, char **out, const char *sql, const char *types, ...)
+oa_status store_query_text_a(oa_tx *tx, char **out, const char *sql, const char *types, size_t n,
+                             const store_arg *args)
 {
-    va_list ap;
-    va_start(ap, types);
-    oa_status rc = query_scalar(tx, NULL, out, sql, types, ap);
-    va_end(ap);
-    return rc;
+    return query_scalar(tx, NULL, out, sql, types, n, args);
 }
 
 const char *store_text(oa_stmt *s, int col)

@@ -101,17 +101,93 @@ void store_tx_after(oa_tx *tx, void (*fn)(void *arg), void *arg);
 /*
  * Statements. `types` describes the parameters that follow, one letter each:
  *   t  const char *   text (NULL binds SQL NULL)
- *   i  int64_t        integer
- *   b  int            boolean as 0/1
+ *   i  int64_t        integer (long or long long; an int is widened exactly)
+ *   b  int or bool    boolean as 0/1
  *   n  (no argument)  SQL NULL
+ *
+ * Binding is type-checked: each argument is wrapped by STORE_ARG, whose _Generic makes any
+ * other C type (size_t, double, a struct, ...) a compile error and records the type it was
+ * given; store.c then checks each letter against it and stops with a message naming the
+ * statement and the parameter on a mismatch (a number given for text or the reverse, a missing
+ * or extra argument) instead of reading the wrong bytes, as untyped varargs would. Statements are
+ * cached per connection by their SQL text, so a string built at run time never meets another
+ * statement's cache entry.
  */
-oa_status store_exec(oa_tx *tx, const char *sql, const char *types, ...) OA_MUST_CHECK;
+typedef struct {
+    char tag; /* 't' text, 'i' 64-bit integer, 'b' int or bool, 0 end */
+    const char *s;
+    int64_t i;
+} store_arg;
+
+#define STORE_ARG(x)                                                                               \
+    ((store_arg){.tag = _Generic((x), char *: 't', const char *: 't', void *: 't', long: 'i',      \
+                     long long: 'i', int: 'b', bool: 'b'),                                         \
+                 .s = _Generic((x), char *: (x), const char *: (x), void *: (x), default: NULL),   \
+                 .i = _Generic((x), long: (x), long long: (x), int: (x), bool: (x), default: 0)})
+/* clang-format off */
+#define STORE_NARGS_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, n, ...) n
+#define STORE_NARGS(...) STORE_NARGS_(__VA_ARGS__ __VA_OPT__(, ) 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define STORE_ARGS_0(...)
+#define STORE_ARGS_1(a) STORE_ARG(a)
+#define STORE_ARGS_2(a, ...) STORE_ARG(a), STORE_ARGS_1(__VA_ARGS__)
+#define STORE_ARGS_3(a, ...) STORE_ARG(a), STORE_ARGS_2(__VA_ARGS__)
+#define STORE_ARGS_4(a, ...) STORE_ARG(a), STORE_ARGS_3(__VA_ARGS__)
+#define STORE_ARGS_5(a, ...) STORE_ARG(a), STORE_ARGS_4(__VA_ARGS__)
+#define STORE_ARGS_6(a, ...) STORE_ARG(a), STORE_ARGS_5(__VA_ARGS__)
+#define STORE_ARGS_7(a, ...) STORE_ARG(a), STORE_ARGS_6(__VA_ARGS__)
+#define STORE_ARGS_8(a, ...) STORE_ARG(a), STORE_ARGS_7(__VA_ARGS__)
+#define STORE_ARGS_9(a, ...) STORE_ARG(a), STORE_ARGS_8(__VA_ARGS__)
+#define STORE_ARGS_10(a, ...) STORE_ARG(a), STORE_ARGS_9(__VA_ARGS__)
+#define STORE_ARGS_11(a, ...) STORE_ARG(a), STORE_ARGS_10(__VA_ARGS__)
+#define STORE_ARGS_12(a, ...) STORE_ARG(a), STORE_ARGS_11(__VA_ARGS__)
+#define STORE_ARGS_13(a, ...) STORE_ARG(a), STORE_ARGS_12(__VA_ARGS__)
+#define STORE_ARGS_14(a, ...) STORE_ARG(a), STORE_ARGS_13(__VA_ARGS__)
+#define STORE_ARGS_15(a, ...) STORE_ARG(a), STORE_ARGS_14(__VA_ARGS__)
+#define STORE_ARGS_16(a, ...) STORE_ARG(a), STORE_ARGS_15(__VA_ARGS__)
+#define STORE_ARGS_17(a, ...) STORE_ARG(a), STORE_ARGS_16(__VA_ARGS__)
+#define STORE_ARGS_18(a, ...) STORE_ARG(a), STORE_ARGS_17(__VA_ARGS__)
+#define STORE_ARGS_19(a, ...) STORE_ARG(a), STORE_ARGS_18(__VA_ARGS__)
+#define STORE_ARGS_20(a, ...) STORE_ARG(a), STORE_ARGS_19(__VA_ARGS__)
+#define STORE_ARGS_21(a, ...) STORE_ARG(a), STORE_ARGS_20(__VA_ARGS__)
+#define STORE_ARGS_22(a, ...) STORE_ARG(a), STORE_ARGS_21(__VA_ARGS__)
+#define STORE_ARGS_23(a, ...) STORE_ARG(a), STORE_ARGS_22(__VA_ARGS__)
+#define STORE_ARGS_24(a, ...) STORE_ARG(a), STORE_ARGS_23(__VA_ARGS__)
+#define STORE_ARGS_25(a, ...) STORE_ARG(a), STORE_ARGS_24(__VA_ARGS__)
+#define STORE_ARGS_26(a, ...) STORE_ARG(a), STORE_ARGS_25(__VA_ARGS__)
+#define STORE_ARGS_27(a, ...) STORE_ARG(a), STORE_ARGS_26(__VA_ARGS__)
+#define STORE_ARGS_28(a, ...) STORE_ARG(a), STORE_ARGS_27(__VA_ARGS__)
+#define STORE_ARGS_29(a, ...) STORE_ARG(a), STORE_ARGS_28(__VA_ARGS__)
+#define STORE_ARGS_30(a, ...) STORE_ARG(a), STORE_ARGS_29(__VA_ARGS__)
+#define STORE_ARGS_31(a, ...) STORE_ARG(a), STORE_ARGS_30(__VA_ARGS__)
+#define STORE_ARGS_32(a, ...) STORE_ARG(a), STORE_ARGS_31(__VA_ARGS__)
+/* clang-format on */
+#define STORE_CAT_(a, b) a##b
+#define STORE_CAT(a, b)  STORE_CAT_(a, b)
+#define STORE_ARGV(...)                                                                            \
+    STORE_NARGS(__VA_ARGS__), (const store_arg[])                                                  \
+    {                                                                                              \
+        __VA_OPT__(STORE_CAT(STORE_ARGS_, STORE_NARGS(__VA_ARGS__))(__VA_ARGS__), )                \
+        {                                                                                          \
+            .tag = 0                                                                               \
+        }                                                                                          \
+    }
+
+oa_status store_exec_a(oa_tx *tx, int64_t *changes, const char *sql, const char *types, size_t n,
+                       const store_arg *args) OA_MUST_CHECK;
+oa_status store_query_a(oa_tx *tx, oa_stmt **out, const char *sql, const char *types, size_t n,
+                        const store_arg *args) OA_MUST_CHECK;
+oa_status store_query_int_a(oa_tx *tx, int64_t *out, const char *sql, const char *types, size_t n,
+                            const store_arg *args) OA_MUST_CHECK;
+oa_status store_query_text_a(oa_tx *tx, char **out, const char *sql, const char *types, size_t n,
+                             const store_arg *args) OA_MUST_CHECK;
+
+#define store_exec(tx, sql, types, ...) store_exec_a(tx, NULL, sql, types, STORE_ARGV(__VA_ARGS__))
 /* Like store_exec, and *changes gets the number of rows changed. */
-oa_status store_exec_n(oa_tx *tx, int64_t *changes, const char *sql, const char *types,
-                       ...) OA_MUST_CHECK;
+#define store_exec_n(tx, changes, sql, types, ...)                                                 \
+    store_exec_a(tx, changes, sql, types, STORE_ARGV(__VA_ARGS__))
 /* Prepares and binds a query; read rows with store_next, then store_done (always). */
-oa_status store_query(oa_tx *tx, oa_stmt **out, const char *sql, const char *types,
-                      ...) OA_MUST_CHECK;
+#define store_query(tx, out, sql, types, ...)                                                      \
+    store_query_a(tx, out, sql, types, STORE_ARGV(__VA_ARGS__))
 oa_status store_next(oa_stmt *s) OA_MUST_CHECK; /* OA_ROW, OA_OK at the end, or an error */
 void store_done(oa_stmt *s);
 const char *store_text(oa_stmt *s, int col); /* NULL for NULL */
@@ -134,9 +210,9 @@ void store_ids_free(char **ids, size_t n);
 
 /* Reads one value from a single-row query (an integer, or a malloc'd string);
  * OA_NOT_FOUND when there is no row or the value is NULL. */
-oa_status store_query_int(oa_tx *tx, int64_t *out, const char *sql, const char *types,
-                          ...) OA_MUST_CHECK;
-oa_status store_query_text(oa_tx *tx, char **out, const char *sql, const char *types,
-                           ...) OA_MUST_CHECK;
+#define store_query_int(tx, out, sql, types, ...)                                                  \
+    store_query_int_a(tx, out, sql, types, STORE_ARGV(__VA_ARGS__))
+#define store_query_text(tx, out, sql, types, ...)                                                 \
+    store_query_text_a(tx, out, sql, types, STORE_ARGV(__VA_ARGS__))
 
 #endif

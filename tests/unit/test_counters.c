@@ -90,7 +90,8 @@ struct q_ctx {
 static oa_status count_tx(oa_tx *tx, void *arg)
 {
     struct q_ctx *q = arg;
-    return store_query_int(tx, &q->n, q->sql, q->arg ? "t" : "", q->arg);
+    return q->arg ? store_query_int(tx, &q->n, q->sql, "t", q->arg)
+                  : store_query_int(tx, &q->n, q->sql, "");
 }
 
 static int64_t count(fixture *f, const char *sql, const char *arg)
@@ -110,7 +111,8 @@ struct x_ctx {
 static oa_status exec_tx(oa_tx *tx, void *arg)
 {
     struct x_ctx *x = arg;
-    return store_exec_n(tx, &x->changes, x->sql, x->arg ? "t" : "", x->arg);
+    return x->arg ? store_exec_n(tx, &x->changes, x->sql, "t", x->arg)
+                  : store_exec_n(tx, &x->changes, x->sql, "");
 }
 
 static int64_t exec_sql(fixture *f, const char *sql, const char *arg)
@@ -530,7 +532,7 @@ static oa_status total_changes_tx(oa_tx *tx, void *arg)
     int64_t before = 0, after = 0;
     oa_status rc = store_query_int(tx, &before, "SELECT total_changes()", "");
     if (rc == OA_OK)
-        rc = store_exec(tx, c->sql, c->arg ? "t" : "", c->arg);
+        rc = c->arg ? store_exec(tx, c->sql, "t", c->arg) : store_exec(tx, c->sql, "");
     if (rc == OA_OK)
         rc = store_query_int(tx, &after, "SELECT total_changes()", "");
     c->delta = after - before;

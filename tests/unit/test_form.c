@@ -319,7 +319,8 @@ static void test_token(void **state)
     uint8_t other[32] = {9};
     assert_int_equal(core_token_verify(other, sizeof other, tok, c.issued_at, &out, &why),
                      OA_INVALID);
-    assert_non_null(strstr(why, "signature"));
+    assert_string_equal(why, CORE_TOKEN_INVALID); /* the same answer as malformed */
+    assert_int_equal(out.tenant[0], '\0');        /* no claims from an unverified token */
     char *t2 = strdup(tok);
     char *dot = strchr(t2, '.');
     dot[3] = dot[3] == 'A' ? 'B' : 'A';

@@ -71,7 +71,8 @@ struct q_ctx {
 static oa_status count_tx(oa_tx *tx, void *arg)
 {
     struct q_ctx *q = arg;
-    return store_query_int(tx, &q->n, q->sql, q->arg ? "t" : "", q->arg);
+    return q->arg ? store_query_int(tx, &q->n, q->sql, "t", q->arg)
+                  : store_query_int(tx, &q->n, q->sql, "");
 }
 
 static int64_t count_in(oa_store *st, const char *sql, const char *arg)

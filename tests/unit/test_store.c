@@ -1,0 +1,157 @@
+/*
+ * test_store.c - the statement layer: the cache is keyed by the SQL text (a statement built at
+ * run time in a reused buffer never runs another statement's cached plan), binding checks
+ * each argument's C type against its declared letter and stops with a message on a mismatch,
+ * and an int given for an integer is widened exactly.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+typedef struct {
+    char dir[64];
+    oa_store *st;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/oa-test-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    char url[128], *why = NULL;
+    snprintf(url, sizeof url, "sqlite:%s/t.db", f->dir);
+    assert_int_equal(store_open(url, NULL, &f->st, &why), OA_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->st);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+struct q {
+    char *sql;
+    int64_t v;
+};
+
+static oa_status run_tx(oa_tx *tx, void *arg)
+{
+    struct q *q = arg;
+    return store_query_int(tx, &q->v, q->sql, "");
+}
+
+static void test_cache_keyed_by_text(void **state)
+{
+    fixture *f = *state;
+    char buf[64];
+    struct q q = {buf, 0};
+    for (int i = 1; i <= 5; i++) {
+        /* The same buffer, other text each time. */
+        snprintf(buf, sizeof buf, "SELECT %d", i * 11);
+        assert_int_equal(store_transact(f->st, STORE_READ, run_tx, &q), OA_OK);
+        assert_int_equal(q.v, i * 11);
+    }
+    /* And a heap copy of a cached statement's text finds it again. */
+    q.sql = strdup("SELECT 11");
+    assert_int_equal(store_transact(f->st, STORE_READ, run_tx, &q), OA_OK);
+    assert_int_equal(q.v, 11);
+    free(q.sql);
+}
+
+struct bind {
+    int which;
+    int64_t v;
+};
+
+static oa_status bind_tx(oa_tx *tx, void *arg)
+{
+    struct bind *b = arg;
+    const char *text = "x";
+    int small = -7;
+    int64_t big = (int64_t)1 << 40;
+    switch (b->which) {
+    case 0: /* an int for 'i': widened exactly */
+        return store_query_int(tx, &b->v, "SELECT ? + ?", "ii", small, big);
+    case 1: /* text for an integer */
+        return store_query_int(tx, &b->v, "SELECT ?", "i", text);
+    case 2: /* an integer for text */
+        return store_query_int(tx, &b->v, "SELECT ?", "t", big);
+    case 3: /* one argument short */
+        return store_query_int(tx, &b->v, "SELECT ? + ?", "ii", big);
+    default: /* one too many */
+        return store_query_int(tx, &b->v, "SELECT ?", "i", big, big);
+    }
+}
+
+/* Runs case `which` in a child; returns its wait status and what it printed on stderr. */
+static int run_child(fixture *f, int which, char *err, size_t n)
+{
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        struct bind b = {which, 0};
+        oa_status rc = store_transact(f->st, STORE_READ, bind_tx, &b);
+        _exit(rc == OA_OK ? 0 : 1);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    ssize_t got;
+    while (len < n - 1 && (got = read(fds[0], err + len, n - 1 - len)) > 0)
+        len += (size_t)got;
+    err[len] = '\0';
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+static void test_binding_is_checked(void **state)
+{
+    fixture *f = *state;
+    struct bind b = {0, 0};
+    assert_int_equal(store_transact(f->st, STORE_READ, bind_tx, &b), OA_OK);
+    assert_int_equal(b.v, ((int64_t)1 << 40) - 7);
+    static const char *const want[] = {"", "parameter 1 is declared 'i' but given text",
+                                       "parameter 1 is declared 't' but given 64-bit integer",
+                                       "parameter 2 ('i') has no argument",
+                                       "2 arguments given for 1 declared"};
+    for (int i = 1; i <= 4; i++) {
+        char err[1024];
+        int status = run_child(f, i, err, sizeof err);
+        assert_true(WIFSIGNALED(status));
+        assert_int_equal(WTERMSIG(status), SIGABRT);
+        if (!strstr(err, want[i])) {
+            print_error("case %d printed: %s\n", i, err);
+            fail();
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_cache_keyed_by_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_binding_is_checked, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
