@@ -44,6 +44,7 @@ typedef struct {
     int64_t disable_after_ms;
     int64_t secret_grace_ms;
     int64_t retention_ms;
+    int64_t job_lease_ms;
     int endpoint_concurrency;
     int workers;
     int http_threads;
@@ -78,8 +79,11 @@ static void usage(FILE *f)
         "  --apply-retry-schedule LIST delays before retrying a submission that failed\n"
         "                              transiently [30s,2m,10m,30m] "
         "(OPENAPPLY_APPLY_RETRY_SCHEDULE)\n"
-        "  --fetch-timeout DURATION    timeout of one career-site request [30s]\n"
+        "  --fetch-timeout DURATION    timeout of one career-site request, at most 2m [30s]\n"
         "                              (OPENAPPLY_FETCH_TIMEOUT)\n"
+        "  --job-lease DURATION        lease of a running parse/apply job, renewed every third\n"
+        "                              of it while the job runs; a testing knob [5m]\n"
+        "                              (OPENAPPLY_JOB_LEASE)\n"
         "  --webhook-timeout DURATION  timeout of one webhook attempt [15s]\n"
         "                              (OPENAPPLY_WEBHOOK_TIMEOUT)\n"
         "  --endpoint-disable-after DURATION\n"
@@ -197,8 +201,13 @@ static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
                              MAX_SCHEDULE);
         return 0;
     case 't':
-        if (oa_duration_parse(arg, &o->fetch_timeout_ms) != OA_OK || o->fetch_timeout_ms < 100)
-            return die_usage("%s: \"%s\" is not a duration of at least 100ms", src, arg);
+        if (oa_duration_parse(arg, &o->fetch_timeout_ms) != OA_OK || o->fetch_timeout_ms < 100 ||
+            o->fetch_timeout_ms > JOBS_MAX_FETCH_TIMEOUT_MS)
+            return die_usage("%s: \"%s\" is not a duration from 100ms to 2m", src, arg);
+        return 0;
+    case 'J':
+        if (oa_duration_parse(arg, &o->job_lease_ms) != OA_OK || o->job_lease_ms < 300)
+            return die_usage("%s: \"%s\" is not a duration of at least 300ms", src, arg);
         return 0;
     case 'W':
         if (oa_duration_parse(arg, &o->webhook_timeout_ms) != OA_OK || o->webhook_timeout_ms < 100)
@@ -257,6 +266,7 @@ static const struct option SERVE_OPTS[] = {
     {"secret-grace", required_argument, NULL, 'G'},
     {"endpoint-concurrency", required_argument, NULL, 'C'},
     {"retention", required_argument, NULL, 'R'},
+    {"job-lease", required_argument, NULL, 'J'},
     {"workers", required_argument, NULL, 'w'},
     {"http-threads", required_argument, NULL, 'T'},
     {"log-level", required_argument, NULL, 'L'},
@@ -300,6 +310,7 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
                 {"OPENAPPLY_SECRET_GRACE", 'G'},
                 {"OPENAPPLY_ENDPOINT_CONCURRENCY", 'C'},
                 {"OPENAPPLY_RETENTION", 'R'},
+                {"OPENAPPLY_JOB_LEASE", 'J'},
                 {"OPENAPPLY_WORKERS", 'w'},
                 {"OPENAPPLY_HTTP_THREADS", 'T'},
                 {"OPENAPPLY_LOG_LEVEL", 'L'}};
@@ -419,6 +430,7 @@ static int serve(int argc, char **argv)
         goto out;
     }
     jobs_config jc = {.workers = o.workers,
+                      .lease_ms = o.job_lease_ms,
                       .fetch_timeout_ms = o.fetch_timeout_ms,
                       .allow_private = o.allow_private};
     memcpy(jc.apply_retry, o.apply_retry, sizeof o.apply_retry);

@@ -397,6 +397,8 @@ async function serveSubmission(req, res, slug, url, ctx) {
   if (s.offline === '404' || s.offline === '410') return answer(Number(s.offline), () => sendError(res, Number(s.offline)));
   if (s.offline === 'closed') return answer(200, () => sendHtml(res, 200, renderClosed(slug)));
   if (s.submit === 'hang') return hang(res);
+  // The body was read (and recorded); the connection is dropped without an answer.
+  if (s.submit === 'drop') { record.errors.push({ problem: 'dropped' }); req.socket.destroy(); return undefined; }
   if (s.submit === '500') return answer(500, () => sendError(res, 500));
   if (s.submit === 'fail_first_n' && st.failures_left > 0) {
     st.failures_left--;
@@ -408,6 +410,7 @@ async function serveSubmission(req, res, slug, url, ctx) {
 
   const origin = originOf(req, ctx.hostPort);
   const problems = validate(job.fields[st.settings.form_variant], parsed.fields, parsed.files);
+  if (s.submit === 'slow') await new Promise((r) => setTimeout(r, s.delay_ms ?? 2000));
   if (problems.length > 0 || s.submit === '422') {
     record.errors.push(...problems);
     if (problems.length === 0) record.errors.push({ problem: 'forced_422' });
@@ -424,7 +427,7 @@ async function serveSubmission(req, res, slug, url, ctx) {
 const SETTING_VALUES = {
   offline: [false, '404', '410', 'closed'],
   form_variant: ['v1', 'v2'],
-  submit: ['ok', '500', '422', 'hang', 'fail_first_n'],
+  submit: ['ok', '500', '422', 'hang', 'fail_first_n', 'drop', 'slow'],
   page: ['ok', '500', 'hang'],
 };
 
@@ -437,6 +440,11 @@ function applySettings(slug, patch) {
     if (key === 'n') {
       if (!Number.isInteger(value) || value < 0) throw new Error('"n" must be a non-negative integer');
       next.n = value;
+      continue;
+    }
+    if (key === 'delay_ms') {
+      if (!Number.isInteger(value) || value < 0 || value > 600000) throw new Error('"delay_ms" must be an integer from 0 to 600000');
+      next.delay_ms = value;
       continue;
     }
     if (!Object.hasOwn(SETTING_VALUES, key)) throw new Error(`unknown setting "${key}"`);

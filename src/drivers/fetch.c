@@ -220,7 +220,18 @@ oa_status fetch_post(fetch_session *s, const char *url, const drv_fields *fields
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(form));
     }
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
     oa_status rc = perform(s, url, out, why);
+    if (rc != OA_OK && rc != OA_INVALID) {
+        /* Bytes of the request left us: the site may have it. A refused or failed connect
+         * sent nothing and is safe to retry. */
+        long sent = 0;
+        curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent);
+        out->outcome_unknown = sent > 0;
+    }
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 0L);
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 0L);
     curl_easy_setopt(h, CURLOPT_MIMEPOST, NULL);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
     curl_mime_free(mime);

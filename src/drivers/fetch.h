@@ -30,6 +30,10 @@ typedef struct {
     char *final_url;    /* owned: URL after redirects */
     char *location;     /* owned: Location of a 3xx answer (POST), NULL otherwise */
     oa_buf body;
+    /* fetch_post only: the request went out (at least in part) but no complete answer came
+     * back (timeout, reset, connection closed). The site may have acted on it: never send it
+     * again on your own. */
+    bool outcome_unknown;
 } fetch_result;
 
 typedef struct fetch_session fetch_session;
@@ -45,7 +49,9 @@ void fetch_session_free(fetch_session *s);
  */
 oa_status fetch_get(fetch_session *s, const char *url, fetch_result *out, char **why) OA_MUST_CHECK;
 /* POSTs fields as multipart/form-data (multipart true) or urlencoded. Redirects are not
- * followed. `referer` may be NULL. */
+ * followed. `referer` may be NULL. The POST goes out on a fresh connection that is closed
+ * afterwards, so libcurl never resends it by itself (it does so when a reused connection turns
+ * out dead); a failure after the request was sent sets out->outcome_unknown. */
 oa_status fetch_post(fetch_session *s, const char *url, const drv_fields *fields, bool multipart,
                      const char *referer, fetch_result *out, char **why) OA_MUST_CHECK;
 void fetch_result_free(fetch_result *r);

@@ -22,6 +22,8 @@
 typedef struct {
     svc_apply_kind kind;
     char *reason;
+    bool lease_lost; /* another worker may hold the job now: record nothing */
+    bool unknown;    /* sent without a complete answer: recorded (review) even when stopping */
 } outcome;
 
 static void set(outcome *o, svc_apply_kind k, char *reason_take)
@@ -60,7 +62,7 @@ static bool transient_status(long st)
     return st == 408 || st == 425 || st == 429 || st >= 500;
 }
 
-static void attempt(const jobs_env *env, svc_apply_work *w, outcome *o)
+static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, outcome *o)
 {
     fetch_opts fo = {env->cfg->allow_private, env->cfg->fetch_timeout_ms, DRV_MAX_PAGE_BYTES,
                      env->abort};
@@ -76,11 +78,15 @@ static void attempt(const jobs_env *env, svc_apply_work *w, outcome *o)
         set(o, SVC_APPLY_REVIEW, xstrdup("the posting URL cannot be parsed"));
         goto out;
     }
-    for (int64_t i = 0; i < w->app.additional_clicks; i++) {
+    /* At most JOBS_MAX_FETCHES requests per attempt: the extra views, the page, the POST. */
+    int64_t clicks = w->app.additional_clicks;
+    if (clicks > JOBS_MAX_FETCHES - 2)
+        clicks = JOBS_MAX_FETCHES - 2;
+    for (int64_t i = 0; i < clicks; i++) {
         fetch_result extra = {0};
         char *ewhy = NULL;
         if (fetch_get(fs, page_url, &extra, &ewhy) != OA_OK)
-            i = w->app.additional_clicks; /* the real visit below reports the problem */
+            i = clicks; /* the real visit below reports the problem */
         fetch_result_free(&extra);
         free(ewhy);
     }
@@ -143,7 +149,24 @@ static void attempt(const jobs_env *env, svc_apply_work *w, outcome *o)
         multipart = true;
     for (size_t i = 0; i < fields.n; i++)
         multipart |= fields.items[i].is_file;
+    /* From here on the application may reach the site: mark it under our lease first, so that
+     * it is never sent twice (a lost lease means another worker may have it: do not send). */
+    if (env->abort && atomic_load(env->abort))
+        goto out;
+    rc = svc_apply_sending(env->svc, j);
+    if (rc != OA_OK) {
+        o->lease_lost = true;
+        goto out;
+    }
     rc = fetch_post(fs, target, &fields, multipart, page.final_url, &post, &why);
+    if (post.outcome_unknown) {
+        set(o, SVC_APPLY_REVIEW,
+            xasprintf("the submission was sent but no complete answer came back (%s); whether "
+                      "the career site received it is unknown, so it is not sent again",
+                      why ? why : "?"));
+        o->unknown = true;
+        goto out;
+    }
     if (env->abort && atomic_load(env->abort))
         goto out;
     if (rc == OA_AGAIN || rc == OA_ERR) {
@@ -200,9 +223,9 @@ void jobs_run_apply(const jobs_env *env, const store_job *j)
                oa_status_str(rc));
         return; /* the lease runs out and the job comes back */
     }
-    outcome o = {SVC_APPLY_REVIEW, NULL};
-    attempt(env, &w, &o);
-    if (env->abort && atomic_load(env->abort)) {
+    outcome o = {SVC_APPLY_REVIEW, NULL, false, false};
+    attempt(env, j, &w, &o);
+    if (o.lease_lost || (!o.unknown && env->abort && atomic_load(env->abort))) {
         free(o.reason);
         svc_apply_work_free(&w);
         return; /* shutting down mid-attempt: nothing recorded, the lease goes back */

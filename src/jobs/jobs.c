@@ -1,4 +1,9 @@
-/* jobs.c - the worker pool: claim, run, sleep until the next due time or a wake-up. */
+/*
+ * jobs.c - the worker pool: claim, run, sleep until the next due time or a wake-up; and the
+ * lease keeper, a thread that renews the lease of every running job every third of the lease,
+ * so that a long attempt (many slow requests) never loses its job to another worker. A lease
+ * that cannot be renewed because it is no longer ours stops that worker's transfers at once.
+ */
 #include "jobs/jobs.h"
 
 #include <errno.h>
@@ -10,18 +15,30 @@
 #include "util/clock.h"
 #include "util/log.h"
 
+typedef struct {
+    struct jobs *j;
+    jobs_env env;
+    atomic_bool abort; /* this worker's: shutdown or a lost lease */
+    /* Under j->mu: the job it runs, for the keeper. */
+    bool running;
+    store_job job;
+} worker_state;
+
 struct jobs {
     svc *svc;
     jobs_config cfg;
     pthread_t *threads;
+    worker_state *ws;
     int n;
+    pthread_t keeper;
+    bool keeper_started;
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    pthread_cond_t keeper_cv;
     uint64_t wake_gen; /* bumped by every wake-up; a worker sleeps only if it saw no new one */
     atomic_bool stopping;
     atomic_bool abort; /* set after the grace period: running transfers stop */
     jobs_stats stats;
-    jobs_env env;
 };
 
 struct claim_ctx {
@@ -49,9 +66,82 @@ void jobs_wake(void *arg)
     pthread_mutex_unlock(&j->mu);
 }
 
-static void *worker(void *arg)
+static void set_running(worker_state *w, const store_job *job)
+{
+    pthread_mutex_lock(&w->j->mu);
+    w->running = job != NULL;
+    if (job)
+        w->job = *job;
+    pthread_mutex_unlock(&w->j->mu);
+}
+
+struct renew_ctx {
+    const store_job *jobs;
+    size_t n;
+    int64_t until;
+    bool *owned;
+};
+
+static oa_status renew_tx(oa_tx *tx, void *arg)
+{
+    struct renew_ctx *c = arg;
+    oa_status rc = OA_OK;
+    for (size_t i = 0; rc == OA_OK && i < c->n; i++)
+        rc = store_job_renew(tx, &c->jobs[i], c->until, &c->owned[i]);
+    return rc;
+}
+
+static void *keeper(void *arg)
 {
     jobs *j = arg;
+    int64_t every = j->cfg.lease_ms / 3 > 0 ? j->cfg.lease_ms / 3 : 1;
+    store_job *held = xcalloc((size_t)j->n, sizeof *held);
+    int *who = xcalloc((size_t)j->n, sizeof *who);
+    bool *owned = xcalloc((size_t)j->n, sizeof *owned);
+    pthread_mutex_lock(&j->mu);
+    while (!atomic_load(&j->stopping) || atomic_load(&j->stats.busy) > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t ns = ts.tv_nsec + (every % 1000) * 1000000;
+        ts.tv_sec += every / 1000 + ns / 1000000000;
+        ts.tv_nsec = ns % 1000000000;
+        pthread_cond_timedwait(&j->keeper_cv, &j->mu, &ts);
+        size_t n = 0;
+        for (int i = 0; i < j->n; i++) {
+            if (j->ws[i].running) {
+                held[n] = j->ws[i].job;
+                who[n++] = i;
+            }
+        }
+        if (!n)
+            continue;
+        pthread_mutex_unlock(&j->mu);
+        struct renew_ctx c = {held, n, oa_now_ms() + j->cfg.lease_ms, owned};
+        oa_status rc = store_transact(j->svc->store, STORE_WRITE, renew_tx, &c);
+        pthread_mutex_lock(&j->mu);
+        for (size_t k = 0; rc == OA_OK && k < n; k++) {
+            worker_state *w = &j->ws[who[k]];
+            /* Still the same job (it may have finished meanwhile)? */
+            if (owned[k] || !w->running || w->job.id != held[k].id)
+                continue;
+            oa_log(OA_LOG_WARN, "jobs.lease_lost", "kind=%s ref_id=%s", held[k].kind,
+                   held[k].ref_id);
+            atomic_store(&w->abort, true);
+        }
+        if (rc != OA_OK)
+            oa_log(OA_LOG_WARN, "jobs.renew_failed", "status=%s", oa_status_str(rc));
+    }
+    pthread_mutex_unlock(&j->mu);
+    free(held);
+    free(who);
+    free(owned);
+    return NULL;
+}
+
+static void *worker(void *arg)
+{
+    worker_state *w = arg;
+    jobs *j = w->j;
     while (!atomic_load(&j->stopping)) {
         pthread_mutex_lock(&j->mu);
         uint64_t gen = j->wake_gen;
@@ -61,10 +151,14 @@ static void *worker(void *arg)
         oa_status rc = store_transact(j->svc->store, STORE_WRITE, claim_tx, &c);
         if (rc == OA_OK) {
             atomic_fetch_add(&j->stats.busy, 1);
+            set_running(w, &c.job);
             if (strcmp(c.job.kind, "apply") == 0)
-                jobs_run_apply(&j->env, &c.job);
+                jobs_run_apply(&w->env, &c.job);
             else
-                jobs_run_parse(&j->env, &c.job);
+                jobs_run_parse(&w->env, &c.job);
+            set_running(w, NULL);
+            /* A lost lease stopped that job only; a shutdown stops them all. */
+            atomic_store(&w->abort, atomic_load(&j->abort));
             atomic_fetch_sub(&j->stats.busy, 1);
             continue;
         }
@@ -115,12 +209,9 @@ oa_status jobs_start(svc *s, const jobs_config *cfg, jobs **out)
         j->cfg.lease_ms = 5 * 60 * 1000;
     if (j->cfg.fetch_timeout_ms <= 0)
         j->cfg.fetch_timeout_ms = 30000;
-    j->env.svc = s;
-    j->env.cfg = &j->cfg;
-    j->env.abort = &j->abort;
-    j->env.stats = &j->stats;
     pthread_mutex_init(&j->mu, NULL);
     pthread_cond_init(&j->cv, NULL);
+    pthread_cond_init(&j->keeper_cv, NULL);
     int64_t released = 0;
     oa_status rc = store_transact(s->store, STORE_WRITE, release_tx, &released);
     if (rc != OA_OK) {
@@ -133,14 +224,27 @@ oa_status jobs_start(svc *s, const jobs_config *cfg, jobs **out)
     s->wake_jobs = jobs_wake;
     s->wake_jobs_arg = j;
     j->threads = xcalloc((size_t)j->cfg.workers, sizeof *j->threads);
+    j->ws = xcalloc((size_t)j->cfg.workers, sizeof *j->ws);
     for (int i = 0; i < j->cfg.workers; i++) {
-        if (pthread_create(&j->threads[i], NULL, worker, j) != 0) {
+        worker_state *w = &j->ws[i];
+        w->j = j;
+        w->env.svc = s;
+        w->env.cfg = &j->cfg;
+        w->env.abort = &w->abort;
+        w->env.stats = &j->stats;
+    }
+    for (int i = 0; i < j->cfg.workers; i++) {
+        if (pthread_create(&j->threads[i], NULL, worker, &j->ws[i]) != 0) {
             oa_log(OA_LOG_ERROR, "jobs.thread_failed", "index=%d", i);
             break;
         }
         j->n++;
     }
-    oa_log(OA_LOG_INFO, "jobs.started", "workers=%d", j->n);
+    j->keeper_started = pthread_create(&j->keeper, NULL, keeper, j) == 0;
+    if (!j->keeper_started)
+        oa_log(OA_LOG_ERROR, "jobs.keeper_failed", "workers=%d", j->n);
+    oa_log(OA_LOG_INFO, "jobs.started", "workers=%d lease_ms=%lld", j->n,
+           (long long)j->cfg.lease_ms);
     *out = j;
     return OA_OK;
 }
@@ -160,16 +264,26 @@ void jobs_stop(jobs *j, int64_t grace_ms)
     if (atomic_load(&j->stats.busy) > 0) {
         oa_log(OA_LOG_WARN, "jobs.aborting", "busy=%d", atomic_load(&j->stats.busy));
         atomic_store(&j->abort, true);
+        for (int i = 0; i < j->n; i++)
+            atomic_store(&j->ws[i].abort, true);
     }
     for (int i = 0; i < j->n; i++)
         pthread_join(j->threads[i], NULL);
+    if (j->keeper_started) {
+        pthread_mutex_lock(&j->mu);
+        pthread_cond_signal(&j->keeper_cv);
+        pthread_mutex_unlock(&j->mu);
+        pthread_join(j->keeper, NULL);
+    }
     /* Jobs aborted mid-way kept their leases: give them back so a restart picks them up. */
     int64_t released = 0;
     if (store_transact(j->svc->store, STORE_WRITE, release_tx, &released) == OA_OK && released)
         oa_log(OA_LOG_INFO, "jobs.leases_released", "count=%lld", (long long)released);
     pthread_mutex_destroy(&j->mu);
     pthread_cond_destroy(&j->cv);
+    pthread_cond_destroy(&j->keeper_cv);
     free(j->threads);
+    free(j->ws);
     free(j);
 }
 

@@ -14,11 +14,13 @@
 
 #include "svc/svc.h"
 
-#define JOBS_MAX_RETRIES 16
+#define JOBS_MAX_RETRIES          16
+#define JOBS_MAX_FETCHES          32     /* career-site requests per apply attempt */
+#define JOBS_MAX_FETCH_TIMEOUT_MS 120000 /* the longest --fetch-timeout */
 
 typedef struct {
     int workers;              /* worker threads (default 8) */
-    int64_t lease_ms;         /* how long a claimed job is ours (default 5 min) */
+    int64_t lease_ms;         /* a claimed job's lease, renewed while it runs (default 5 min) */
     int64_t fetch_timeout_ms; /* per career-site request (default 30 s) */
     bool allow_private;
     /* Delays before each retry of a transiently failed submission; after the last, the
@@ -51,6 +53,8 @@ const jobs_stats *jobs_get_stats(const jobs *j);
 typedef struct {
     svc *svc;
     const jobs_config *cfg;
+    /* This worker's stop flag: set at shutdown after the grace period, or when the lease of
+     * its job was lost (another worker may hold it); transfers stop at once. */
     const atomic_bool *abort;
     jobs_stats *stats;
 } jobs_env;

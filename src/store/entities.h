@@ -137,6 +137,13 @@ oa_status store_job_finish(oa_tx *tx, const store_job *j) OA_MUST_CHECK;
 oa_status store_job_retry(oa_tx *tx, const store_job *j, int64_t run_at,
                           int64_t attempts) OA_MUST_CHECK;
 /* Deletes queued work of a resource (any lease holder's result will then be dropped). */
+/* Extends a held lease to `until`; *owned is false when it is no longer ours (nothing done). */
+oa_status store_job_renew(oa_tx *tx, const store_job *j, int64_t until, bool *owned) OA_MUST_CHECK;
+/* Records, under the lease, that the submission is about to be sent; *owned as above. */
+oa_status store_job_mark_sent(oa_tx *tx, const store_job *j, int64_t now,
+                              bool *owned) OA_MUST_CHECK;
+/* When the job's submission was last started and not answered (0 when never). */
+oa_status store_job_sent_at(oa_tx *tx, const store_job *j, int64_t *at) OA_MUST_CHECK;
 oa_status store_job_cancel(oa_tx *tx, const char *kind, const char *ref_id) OA_MUST_CHECK;
 /* Returns every leased job to the queue (startup after a crash; shutdown). owner_token NULL
  * releases all leases. */

@@ -79,9 +79,36 @@ oa_status store_job_retry(oa_tx *tx, const store_job *j, int64_t run_at, int64_t
 {
     return store_exec(
         tx,
-        "UPDATE jobs SET run_at = ?, attempts = ?, lease_until = NULL, lease_token = NULL "
-        "WHERE id = ? AND lease_token = ?",
+        "UPDATE jobs SET run_at = ?, attempts = ?, lease_until = NULL, lease_token = NULL, "
+        "sent_at = NULL WHERE id = ? AND lease_token = ?",
         "iiit", run_at, attempts, j->id, j->lease_token);
+}
+
+oa_status store_job_renew(oa_tx *tx, const store_job *j, int64_t until, bool *owned)
+{
+    int64_t n = 0;
+    oa_status rc =
+        store_exec_n(tx, &n, "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_token = ?",
+                     "iit", until, j->id, j->lease_token);
+    *owned = rc == OA_OK && n == 1;
+    return rc;
+}
+
+oa_status store_job_mark_sent(oa_tx *tx, const store_job *j, int64_t now, bool *owned)
+{
+    int64_t n = 0;
+    oa_status rc =
+        store_exec_n(tx, &n, "UPDATE jobs SET sent_at = ? WHERE id = ? AND lease_token = ?", "iit",
+                     now, j->id, j->lease_token);
+    *owned = rc == OA_OK && n == 1;
+    return rc;
+}
+
+oa_status store_job_sent_at(oa_tx *tx, const store_job *j, int64_t *at)
+{
+    *at = 0;
+    oa_status rc = store_query_int(tx, at, "SELECT sent_at FROM jobs WHERE id = ?", "i", j->id);
+    return rc == OA_NOT_FOUND ? OA_OK : rc;
 }
 
 oa_status store_job_cancel(oa_tx *tx, const char *kind, const char *ref_id)

@@ -282,6 +282,18 @@ static oa_status begin_tx(oa_tx *tx, void *arg)
         return svc__app_step(c->s, tx, &w->app, OA_AI_DUPLICATE_FOUND,
                              "an earlier application with the same email exists for this posting",
                              oa_now_ms(), NULL);
+    /* At most once: a previous holder started sending and never recorded an answer (it
+     * stopped, crashed or lost its lease). The site may have it: a human decides. */
+    int64_t sent_at = 0;
+    rc = store_job_sent_at(tx, c->j, &sent_at);
+    if (rc != OA_OK)
+        return rc;
+    if (sent_at) {
+        w->app.attempts++;
+        rc = svc__app_step(c->s, tx, &w->app, OA_AI_NEEDS_REVIEW, SVC_UNKNOWN_OUTCOME, oa_now_ms(),
+                           NULL);
+        return rc == OA_OK ? store_job_finish(tx, c->j) : rc;
+    }
     c->settled = false;
     rc = store_posting_get(tx, NULL, w->app.posting_id, &w->posting);
     if (rc == OA_OK)
@@ -309,6 +321,26 @@ oa_status svc_apply_begin(svc *s, const store_job *j, svc_apply_work *w)
     free(c.form_json);
     if (rc != OA_OK)
         svc_apply_work_free(w);
+    return rc;
+}
+
+struct sending_ctx {
+    const store_job *j;
+    bool owned;
+};
+
+static oa_status sending_tx(oa_tx *tx, void *arg)
+{
+    struct sending_ctx *c = arg;
+    return store_job_mark_sent(tx, c->j, oa_now_ms(), &c->owned);
+}
+
+oa_status svc_apply_sending(svc *s, const store_job *j)
+{
+    struct sending_ctx c = {j, false};
+    oa_status rc = store_transact(s->store, STORE_WRITE, sending_tx, &c);
+    if (rc == OA_OK && !c.owned)
+        rc = OA_NOT_FOUND;
     return rc;
 }
 

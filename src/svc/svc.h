@@ -140,6 +140,14 @@ typedef enum {
     SVC_APPLY_OFFLINE,       /* the posting is gone: archive it (fails the application) */
 } svc_apply_kind;
 
+/* Records, under the job's lease, that the submission is about to be sent: from then on the
+ * application is never sent again unless an answer is recorded (a transient one: retry). A job
+ * claimed with the mark still set goes to the review queue (SVC_UNKNOWN_OUTCOME).
+ * OA_NOT_FOUND when the lease is no longer ours: do not send. */
+oa_status svc_apply_sending(svc *s, const store_job *j) OA_MUST_CHECK;
+#define SVC_UNKNOWN_OUTCOME                                                                        \
+    "the submission may have reached the career site, but no answer was recorded (the engine "     \
+    "stopped or lost its lease while sending); it is not sent again automatically"
 oa_status svc_apply_result(svc *s, const store_job *j, svc_apply_kind kind, const char *reason,
                            int64_t retry_at) OA_MUST_CHECK;
 
