@@ -45,6 +45,7 @@ typedef struct {
     int64_t secret_grace_ms;
     int64_t retention_ms;
     int64_t job_lease_ms;
+    rl_config rate_limit;
     int endpoint_concurrency;
     int workers;
     int http_threads;
@@ -81,6 +82,9 @@ static void usage(FILE *f)
         "(OPENAPPLY_APPLY_RETRY_SCHEDULE)\n"
         "  --fetch-timeout DURATION    timeout of one career-site request, at most 2m [30s]\n"
         "                              (OPENAPPLY_FETCH_TIMEOUT)\n"
+        "  --rate-limit RATE[,BURST]   API write requests per key: RATE per second (N, N/s or\n"
+        "                              N/m), bursts up to BURST; off to disable [100/s,200]\n"
+        "                              (OPENAPPLY_RATE_LIMIT)\n"
         "  --job-lease DURATION        lease of a running parse/apply job, renewed every third\n"
         "                              of it while the job runs; a testing knob [5m]\n"
         "                              (OPENAPPLY_JOB_LEASE)\n"
@@ -205,6 +209,11 @@ static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
             o->fetch_timeout_ms > JOBS_MAX_FETCH_TIMEOUT_MS)
             return die_usage("%s: \"%s\" is not a duration from 100ms to 2m", src, arg);
         return 0;
+    case 'Q':
+        if (rl_parse(arg, &o->rate_limit) != OA_OK)
+            return die_usage("%s: \"%s\" is not RATE[,BURST] (e.g. 100/s,200, 600/m) or off", src,
+                             arg);
+        return 0;
     case 'J':
         if (oa_duration_parse(arg, &o->job_lease_ms) != OA_OK || o->job_lease_ms < 300)
             return die_usage("%s: \"%s\" is not a duration of at least 300ms", src, arg);
@@ -267,6 +276,7 @@ static const struct option SERVE_OPTS[] = {
     {"endpoint-concurrency", required_argument, NULL, 'C'},
     {"retention", required_argument, NULL, 'R'},
     {"job-lease", required_argument, NULL, 'J'},
+    {"rate-limit", required_argument, NULL, 'Q'},
     {"workers", required_argument, NULL, 'w'},
     {"http-threads", required_argument, NULL, 'T'},
     {"log-level", required_argument, NULL, 'L'},
@@ -284,6 +294,7 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     o->disable_after_ms = SVC_DEFAULT_WH_DISABLE_MS;
     o->secret_grace_ms = SVC_DEFAULT_WH_GRACE_MS;
     o->retention_ms = SVC_DEFAULT_RETENTION_MS;
+    o->rate_limit = (rl_config){.rate = 100, .burst = 200};
     o->endpoint_concurrency = 8;
     o->workers = 8;
     o->http_threads = 8;
@@ -311,6 +322,7 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
                 {"OPENAPPLY_ENDPOINT_CONCURRENCY", 'C'},
                 {"OPENAPPLY_RETENTION", 'R'},
                 {"OPENAPPLY_JOB_LEASE", 'J'},
+                {"OPENAPPLY_RATE_LIMIT", 'Q'},
                 {"OPENAPPLY_WORKERS", 'w'},
                 {"OPENAPPLY_HTTP_THREADS", 'T'},
                 {"OPENAPPLY_LOG_LEVEL", 'L'}};
@@ -448,7 +460,7 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "openapply: cannot start the background workers\n");
         goto out;
     }
-    api_init(&api, &s);
+    api_init(&api, &s, &o.rate_limit);
     api_ready = true;
     api.wh_stats = wh_get_stats(wh);
     api.jobs_stats = jobs_get_stats(jb);

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <pthread.h>
 
+#include "api/ratelimit.h"
 #include "http/http.h"
 #include "svc/svc.h"
 
@@ -30,9 +31,11 @@ typedef struct api_ctx {
     void *inflight_arg;
     const void *wh_stats;   /* const wh_stats * (webhook/dispatch.h) */
     const void *jobs_stats; /* const jobs_stats * (jobs/jobs.h) */
+    rl_limiter limiter;     /* --rate-limit, per tenant */
 } api_ctx;
 
-void api_init(api_ctx *a, svc *s);
+/* rl may be NULL: no limit. */
+void api_init(api_ctx *a, svc *s, const rl_config *rl);
 void api_free(api_ctx *a);
 /* http_handlers callbacks. */
 void api_prepare(http_req *r, void *app);

@@ -100,18 +100,43 @@ void api_prepare(http_req *r, void *app)
     }
 }
 
-void api_init(api_ctx *a, svc *s)
+void api_init(api_ctx *a, svc *s, const rl_config *rl)
 {
     memset(a, 0, sizeof *a);
     a->svc = s;
     a->started_at = oa_now_ms();
     a->version = OA_VERSION;
     pthread_mutex_init(&a->key_mu, NULL);
+    rl_config off = {0};
+    rl_init(&a->limiter, rl ? rl : &off);
 }
 
 void api_free(api_ctx *a)
 {
     pthread_mutex_destroy(&a->key_mu);
+    rl_free(&a->limiter);
+}
+
+/* The tenant's rate limit: writes take a token, every answer says where the tenant stands.
+ * False (429 answered) when over the limit. */
+static bool rate_limited_ok(api_ctx *a, http_req *r, http_resp *resp)
+{
+    bool write = strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+    rl_verdict v = rl_check(&a->limiter, r->tenant, write, oa_mono_ms());
+    if (!v.limit)
+        return true; /* off */
+    resp->ratelimit = true;
+    resp->rl_limit = v.limit;
+    resp->rl_remaining = v.remaining;
+    resp->rl_reset = v.reset_s;
+    if (v.allowed)
+        return true;
+    snprintf(resp->retry_after_buf, sizeof resp->retry_after_buf, "%lld", (long long)v.retry_after);
+    api_error(resp, 429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Rate limit exceeded",
+              "Too many requests for this API key: at most %lld write requests in a burst, "
+              "refilled at the configured rate; retry after %lld s.",
+              (long long)v.limit, (long long)v.retry_after);
+    return false;
 }
 
 /* Resolves the bearer key to a tenant, through a small cache (keys are only ever added). */
@@ -206,6 +231,8 @@ void api_handle(http_req *r, http_resp *resp, void *app)
         return;
     }
     if (rt->auth && !authenticate(a, r, resp))
+        return;
+    if (rt->auth && !rate_limited_ok(a, r, resp))
         return;
     rt->fn(a, r, resp);
 }

@@ -89,6 +89,17 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, http_req *r, http_res
         MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, resp->allow);
     if (resp->retry_after)
         MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, resp->retry_after);
+    else if (resp->retry_after_buf[0])
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, resp->retry_after_buf);
+    if (resp->ratelimit) {
+        char v[24];
+        snprintf(v, sizeof v, "%lld", (long long)resp->rl_limit);
+        MHD_add_response_header(mr, "RateLimit-Limit", v);
+        snprintf(v, sizeof v, "%lld", (long long)resp->rl_remaining);
+        MHD_add_response_header(mr, "RateLimit-Remaining", v);
+        snprintf(v, sizeof v, "%lld", (long long)resp->rl_reset);
+        MHD_add_response_header(mr, "RateLimit-Reset", v);
+    }
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)resp->status, mr);
     MHD_destroy_response(mr);
     char q[OA_LOGQ_SIZE], t[OA_LOGQ_SIZE];

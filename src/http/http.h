@@ -44,6 +44,9 @@ typedef struct {
     const char *content_type; /* static */
     char allow[64];           /* Allow header for 405 ("" = none) */
     const char *retry_after;  /* static: Retry-After for 429 */
+    char retry_after_buf[24]; /* or this, when set ("" = none) */
+    bool ratelimit;           /* send the RateLimit-* headers below */
+    int64_t rl_limit, rl_remaining, rl_reset;
 } http_resp;
 
 typedef struct {

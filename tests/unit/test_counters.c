@@ -43,7 +43,7 @@ static void open_store(fixture *f)
     f->s.store = f->st;
     f->s.refresh_interval_ms = 3600 * 1000;
     assert_int_equal(svc_init(&f->s), OA_OK);
-    api_init(&f->api, &f->s);
+    api_init(&f->api, &f->s, NULL);
 }
 
 static void close_store(fixture *f)

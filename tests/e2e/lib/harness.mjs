@@ -39,6 +39,9 @@ export async function startEngine(opts = {}) {
   const args = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${db}`,
     ...(opts.noPrivate ? [] : ['--allow-private-networks']), '--workers', '4', '--http-threads', '4',
     '--fetch-timeout', '3s', '--apply-retry-schedule', '200ms,200ms',
+    // Tests and benchmarks write in bursts; the rate limit has its own test (opts.args can
+    // set it: the last --rate-limit wins).
+    '--rate-limit', 'off',
     ...(opts.keys ?? ['default:test-key-default']).flatMap((k) => ['--api-key', k]),
     ...(opts.args ?? [])];
   const env = { ...process.env, ...(opts.env ?? {}) };
