@@ -81,18 +81,34 @@ static void clear_app(void *row)
     oa_application_clear(row);
 }
 
+#define AL_IDS   "(CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3)))"
+#define AL_POSTS "(CAST(?4 AS TEXT) IS NULL OR posting_id IN (SELECT value FROM json_each(?4)))"
+const char store_app_list_ids[] = "SELECT " APP_COLS " FROM applications WHERE id IN (SELECT "
+                                  "value FROM json_each(?3)) AND +tenant = ?1 AND +seq > ?2 "
+                                  "AND " AL_POSTS " ORDER BY seq LIMIT ?5";
+const char store_app_list_postings[] =
+    "SELECT " APP_COLS " FROM applications WHERE posting_id IN (SELECT value FROM json_each(?4)) "
+    "AND +tenant = ?1 AND +seq > ?2 AND " AL_IDS " ORDER BY seq LIMIT ?5";
+const char store_app_list_all[] = "SELECT " APP_COLS " FROM applications WHERE tenant = ?1 AND "
+                                  "seq > ?2 AND " AL_IDS " AND " AL_POSTS " ORDER BY seq LIMIT ?5";
+const char store_app_review_all[] = "SELECT " APP_COLS " FROM applications WHERE tenant = ?1 AND "
+                                    "needs_review = 1 AND status = 'PENDING' AND seq > ?2 AND "
+                                    "CAST(?3 AS TEXT) IS NULL ORDER BY seq LIMIT ?4";
+const char store_app_review_postings[] =
+    "SELECT " APP_COLS " FROM applications WHERE posting_id IN (SELECT value FROM json_each(?3)) "
+    "AND +tenant = ?1 AND needs_review = 1 AND status = 'PENDING' AND +seq > ?2 "
+    "ORDER BY seq LIMIT ?4";
+
 oa_status store_app_list(oa_tx *tx, const store_page *pg, oa_application **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
+    const char *sql = pg->ids_json      ? store_app_list_ids
+                      : pg->parent_json ? store_app_list_postings
+                                        : store_app_list_all;
     oa_stmt *s;
-    oa_status rc = store_query(
-        tx, &s,
-        "SELECT " APP_COLS " FROM applications WHERE tenant = ?1 AND seq > ?2 "
-        "AND (CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3))) "
-        "AND (CAST(?4 AS TEXT) IS NULL OR posting_id IN (SELECT value FROM json_each(?4))) "
-        "ORDER BY seq LIMIT ?5",
-        "titti", pg->tenant, pg->after, pg->ids_json, pg->parent_json, (int64_t)pg->limit);
+    oa_status rc = store_query(tx, &s, sql, "titti", pg->tenant, pg->after, pg->ids_json,
+                               pg->parent_json, (int64_t)pg->limit);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_app, clear_app, out, n) : rc;
 }
 
@@ -101,13 +117,9 @@ oa_status store_app_review_list(oa_tx *tx, const store_page *pg, oa_application 
     *out = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc = store_query(
-        tx, &s,
-        "SELECT " APP_COLS " FROM applications WHERE tenant = ?1 AND needs_review = 1 "
-        "AND status = 'PENDING' AND seq > ?2 "
-        "AND (CAST(?3 AS TEXT) IS NULL OR posting_id IN (SELECT value FROM json_each(?3))) "
-        "ORDER BY seq LIMIT ?4",
-        "titi", pg->tenant, pg->after, pg->parent_json, (int64_t)pg->limit);
+    oa_status rc =
+        store_query(tx, &s, pg->parent_json ? store_app_review_postings : store_app_review_all,
+                    "titi", pg->tenant, pg->after, pg->parent_json, (int64_t)pg->limit);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_app, clear_app, out, n) : rc;
 }
 

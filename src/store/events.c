@@ -59,18 +59,27 @@ oa_status store_event_get(oa_tx *tx, const char *tenant, const char *id, oa_even
     return rc == OA_OK ? store_read_one(s, read_ev, out) : rc;
 }
 
+const char store_event_list_resource_sql[] =
+    "SELECT " EV_COLS " FROM events WHERE resource_id = ?4 AND +tenant = ?1 AND seq > ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) ORDER BY seq LIMIT ?5";
+const char store_event_list_type_sql[] =
+    "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND type = ?3 AND seq > ?2 "
+    "AND CAST(?4 AS TEXT) IS NULL ORDER BY seq LIMIT ?5";
+const char store_event_list_all_sql[] =
+    "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND seq > ?2 AND CAST(?3 AS TEXT) IS NULL "
+    "AND CAST(?4 AS TEXT) IS NULL ORDER BY seq LIMIT ?5";
+
 oa_status store_event_list(oa_tx *tx, const store_page *pg, const char *type,
                            const char *resource_id, oa_event **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
+    const char *sql = resource_id ? store_event_list_resource_sql
+                      : type      ? store_event_list_type_sql
+                                  : store_event_list_all_sql;
     oa_stmt *s;
-    oa_status rc =
-        store_query(tx, &s,
-                    "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND seq > ?2 "
-                    "AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) "
-                    "AND (CAST(?4 AS TEXT) IS NULL OR resource_id = ?4) ORDER BY seq LIMIT ?5",
-                    "titti", pg->tenant, pg->after, type, resource_id, (int64_t)pg->limit);
+    oa_status rc = store_query(tx, &s, sql, "titti", pg->tenant, pg->after, type, resource_id,
+                               (int64_t)pg->limit);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_ev, clear_ev, out, n) : rc;
 }
 

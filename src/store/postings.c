@@ -115,20 +115,36 @@ void oa_posting_list_free(oa_posting *l, size_t n)
     free(l);
 }
 
+#define PL_IDS "(CAST(?3 AS TEXT) IS NULL OR p.id IN (SELECT value FROM json_each(?3)))"
+#define PL_SITES                                                                                   \
+    "(CAST(?4 AS TEXT) IS NULL OR p.career_site_id IN (SELECT value FROM json_each(?4)))"
+#define PL_CODES "(CAST(?5 AS TEXT) IS NULL OR p.job_code IN (SELECT value FROM json_each(?5)))"
+#define PL_TAIL  " ORDER BY p.seq LIMIT ?6"
+const char store_posting_list_ids[] =
+    "SELECT " POSTING_COLS POSTING_FROM "WHERE p.id IN (SELECT value FROM json_each(?3)) "
+    "AND +p.tenant = ?1 AND +p.seq > ?2 AND " PL_SITES " AND " PL_CODES PL_TAIL;
+const char store_posting_list_sites[] =
+    "SELECT " POSTING_COLS POSTING_FROM "WHERE p.career_site_id IN (SELECT value FROM "
+    "json_each(?4)) AND +p.tenant = ?1 AND p.seq > ?2 AND " PL_IDS " AND " PL_CODES PL_TAIL;
+const char store_posting_list_codes[] =
+    "SELECT " POSTING_COLS POSTING_FROM "WHERE (p.tenant, p.job_code) IN (SELECT ?1, value FROM "
+    "json_each(?5)) AND +p.seq > ?2 AND " PL_IDS " AND " PL_SITES PL_TAIL;
+const char store_posting_list_all[] =
+    "SELECT " POSTING_COLS POSTING_FROM "WHERE p.tenant = ?1 AND p.seq > ?2 AND " PL_IDS
+    " AND " PL_SITES " AND " PL_CODES PL_TAIL;
+
 oa_status store_posting_list(oa_tx *tx, const store_page *pg, oa_posting **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
+    /* Driven by the most selective filter given (see store/plans.h). */
+    const char *sql = pg->ids_json         ? store_posting_list_ids
+                      : pg->parent_json    ? store_posting_list_sites
+                      : pg->job_codes_json ? store_posting_list_codes
+                                           : store_posting_list_all;
     oa_stmt *s;
-    oa_status rc = store_query(
-        tx, &s,
-        "SELECT " POSTING_COLS POSTING_FROM "WHERE p.tenant = ?1 AND p.seq > ?2 "
-        "AND (CAST(?3 AS TEXT) IS NULL OR p.id IN (SELECT value FROM json_each(?3))) "
-        "AND (CAST(?4 AS TEXT) IS NULL OR p.career_site_id IN (SELECT value FROM json_each(?4))) "
-        "AND (CAST(?5 AS TEXT) IS NULL OR p.job_code IN (SELECT value FROM json_each(?5))) "
-        "ORDER BY p.seq LIMIT ?6",
-        "tittti", pg->tenant, pg->after, pg->ids_json, pg->parent_json, pg->job_codes_json,
-        (int64_t)pg->limit);
+    oa_status rc = store_query(tx, &s, sql, "tittti", pg->tenant, pg->after, pg->ids_json,
+                               pg->parent_json, pg->job_codes_json, (int64_t)pg->limit);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_posting, clear_posting, out, n) : rc;
 }
 

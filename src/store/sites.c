@@ -73,17 +73,19 @@ void oa_site_list_free(oa_site *l, size_t n)
     free(l);
 }
 
+const char store_site_list_ids[] = "SELECT " SITE_COLS " FROM career_sites WHERE id IN (SELECT "
+                                   "value FROM json_each(?3)) AND +tenant = ?1 AND +seq > ?2 "
+                                   "ORDER BY seq LIMIT ?4";
+const char store_site_list_all[] = "SELECT " SITE_COLS " FROM career_sites WHERE tenant = ?1 AND "
+                                   "seq > ?2 AND CAST(?3 AS TEXT) IS NULL ORDER BY seq LIMIT ?4";
+
 oa_status store_site_list(oa_tx *tx, const store_page *pg, oa_site **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc =
-        store_query(tx, &s,
-                    "SELECT " SITE_COLS " FROM career_sites WHERE tenant = ?1 AND seq > ?2 "
-                    "AND (CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3))) "
-                    "ORDER BY seq LIMIT ?4",
-                    "titi", pg->tenant, pg->after, pg->ids_json, (int64_t)pg->limit);
+    oa_status rc = store_query(tx, &s, pg->ids_json ? store_site_list_ids : store_site_list_all,
+                               "titi", pg->tenant, pg->after, pg->ids_json, (int64_t)pg->limit);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_site, clear_site, out, n) : rc;
 }
 
@@ -116,18 +118,20 @@ void oa_feed_list_free(oa_feed *l, size_t n)
     free(l);
 }
 
+const char store_feed_list_ids[] =
+    "SELECT seq, id, tenant, label, created_at FROM job_feeds WHERE id IN (SELECT value FROM "
+    "json_each(?3)) AND +tenant = ?1 AND +seq > ?2 ORDER BY seq LIMIT ?4";
+const char store_feed_list_all[] =
+    "SELECT seq, id, tenant, label, created_at FROM job_feeds WHERE tenant = ?1 AND seq > ?2 "
+    "AND CAST(?3 AS TEXT) IS NULL ORDER BY seq LIMIT ?4";
+
 oa_status store_feed_list(oa_tx *tx, const store_page *pg, oa_feed **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     oa_stmt *s;
-    oa_status rc =
-        store_query(tx, &s,
-                    "SELECT seq, id, tenant, label, created_at FROM job_feeds "
-                    "WHERE tenant = ?1 AND seq > ?2 "
-                    "AND (CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3))) "
-                    "ORDER BY seq LIMIT ?4",
-                    "titi", pg->tenant, pg->after, pg->ids_json, (int64_t)pg->limit);
+    oa_status rc = store_query(tx, &s, pg->ids_json ? store_feed_list_ids : store_feed_list_all,
+                               "titi", pg->tenant, pg->after, pg->ids_json, (int64_t)pg->limit);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_feed, clear_feed, out, n) : rc;
 }
 

@@ -1,0 +1,104 @@
+/*
+ * test_plans.c - no API read path scans a growing table: EXPLAIN QUERY PLAN of every list
+ * statement (store/plans.h) names the index it must be served by and no SCAN of a table (the
+ * json_each list of the filter's values is the only thing scanned).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/plans.h"
+#include "store/store.h"
+
+/* The index each plan must use, in store_read_plans order. */
+static const char *const EXPECT[] = {
+    "USING INDEX sqlite_autoindex_postings_1 (id=?)",
+    "USING INDEX postings_site (career_site_id=?",
+    "USING INDEX postings_job_code (tenant=? AND job_code=?)",
+    "USING INDEX postings_tenant (tenant=? AND seq>?)",
+    "USING INDEX sqlite_autoindex_applications_1 (id=?)",
+    "USING INDEX applications_posting (posting_id=?)",
+    "USING INDEX applications_tenant (tenant=? AND seq>?)",
+    "USING INDEX applications_review (tenant=? AND needs_review=? AND seq>?)",
+    "USING INDEX applications_posting (posting_id=?)",
+    "USING INDEX sqlite_autoindex_career_sites_1 (id=?)",
+    "USING INDEX career_sites_tenant (tenant=? AND seq>?)",
+    "USING INDEX sqlite_autoindex_job_feeds_1 (id=?)",
+    "USING INDEX job_feeds_tenant (tenant=? AND seq>?)",
+    "USING INDEX events_resource (resource_id=? AND seq>?)",
+    "USING INDEX events_type (tenant=? AND type=? AND seq>?)",
+    "USING INDEX events_tenant (tenant=? AND seq>?)",
+};
+
+struct plan_ctx {
+    const store_plan *p;
+    char detail[4096];
+};
+
+static oa_status plan_tx(oa_tx *tx, void *arg)
+{
+    struct plan_ctx *c = arg;
+    char *sql = xasprintf("EXPLAIN QUERY PLAN %s", c->p->sql);
+    char types[16] = {0};
+    for (size_t i = 0; c->p->types[i] && i < sizeof types - 1; i++)
+        types[i] = 'n'; /* the plan does not depend on the values */
+    oa_stmt *s;
+    oa_status rc = store_query(tx, &s, sql, types);
+    free(sql);
+    if (rc != OA_OK)
+        return rc;
+    size_t len = 0;
+    while ((rc = store_next(s)) == OA_ROW) {
+        int w = snprintf(c->detail + len, sizeof c->detail - len, "%s\n", store_text(s, 3));
+        if (w > 0 && (size_t)w < sizeof c->detail - len)
+            len += (size_t)w;
+    }
+    store_done(s);
+    return rc;
+}
+
+static void test_every_list_is_served_by_an_index(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/oa-test-plans-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char url[128], *why = NULL;
+    snprintf(url, sizeof url, "sqlite:%s/t.db", dir);
+    oa_store *st;
+    assert_int_equal(store_open(url, NULL, &st, &why), OA_OK);
+    assert_int_equal(store_read_plans_n, sizeof EXPECT / sizeof *EXPECT);
+    for (size_t i = 0; i < store_read_plans_n; i++) {
+        struct plan_ctx c = {&store_read_plans[i], {0}};
+        assert_int_equal(store_transact(st, STORE_READ, plan_tx, &c), OA_OK);
+        bool scan = false;
+        for (char *l = c.detail; *l;) {
+            char *e = strchr(l, '\n');
+            if (strstr(l, "SCAN ") && !strstr(l, "json_each") && !strstr(l, "CONSTANT ROW") &&
+                (!e || strstr(l, "SCAN ") < e))
+                scan = true;
+            l = e ? e + 1 : l + strlen(l);
+        }
+        if (scan || !strstr(c.detail, EXPECT[i])) {
+            print_error("%s: expected %s, no SCAN; the plan is:\n%s", store_read_plans[i].name,
+                        EXPECT[i], c.detail);
+            fail();
+        }
+    }
+    store_close(st);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_list_is_served_by_an_index)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
