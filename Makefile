@@ -18,7 +18,7 @@ DEB_PKGS := build-essential cmake pkg-config git ca-certificates \
             libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev \
             libssl-dev libgumbo-dev libcmocka-dev sqlite3 curl jq clang-format
 
-.PHONY: all deps deps-debian deps-node build build-asan run test test-unit test-e2e \
+.PHONY: all deps deps-debian deps-node deps-bench build build-asan run test test-unit test-e2e \
         test-asan format format-check clean bench fuzz
 
 all: build
@@ -53,13 +53,26 @@ build-asan: deps-debian
 
 # Starts the sample career site in the background and the engine in the foreground; Ctrl-C
 # stops both. Private networks are allowed so the engine may fetch the local sample site.
+# Every OPENAPPLY_* variable reaches the engine: --listen and --db are passed only when LISTEN
+# or DB are given to make (`make run LISTEN=...`, which wins) or the variable is not set.
+RUN_LISTEN := $(if $(filter command line,$(origin LISTEN)),$(LISTEN),$(or $(OPENAPPLY_LISTEN),$(LISTEN)))
+RUN_FLAGS  := $(if $(and $(OPENAPPLY_LISTEN),$(filter-out command line,$(origin LISTEN))),,--listen $(LISTEN)) \
+              $(if $(and $(OPENAPPLY_DB),$(filter-out command line,$(origin DB))),,--db $(DB)) \
+              --allow-private-networks
 run: build deps-node
-	@node examples/career-site/server.mjs --host 127.0.0.1 --port $(SITE_PORT) & site=$$!; \
+	@in_use() { (exec 3<>"/dev/tcp/$${1%:*}/$${1##*:}") 2>/dev/null; }; \
+	if in_use "$(RUN_LISTEN)"; then \
+	  echo "make run: $(RUN_LISTEN) is already in use: another engine (or another program) is running there."; \
+	  echo "          Stop it, or pick another address: make run LISTEN=127.0.0.1:8090"; exit 2; fi; \
+	if in_use "127.0.0.1:$(SITE_PORT)"; then \
+	  echo "make run: port $(SITE_PORT) for the sample career site is already in use (another make run?)."; \
+	  echo "          Stop it, or pick another port: make run SITE_PORT=8091"; exit 2; fi; \
+	node examples/career-site/server.mjs --host 127.0.0.1 --port $(SITE_PORT) & site=$$!; \
 	trap 'kill $$site 2>/dev/null' EXIT INT TERM; \
 	sleep 0.3; \
 	echo "==> sample career site: http://127.0.0.1:$(SITE_PORT)/  (jobs under /jobs/...)"; \
-	echo "==> engine: http://$(LISTEN)  (store $(DB)); Ctrl-C to stop"; \
-	$(BUILD)/openapply serve --listen $(LISTEN) --db $(DB) --allow-private-networks
+	echo "==> engine: http://$(RUN_LISTEN); Ctrl-C to stop"; \
+	$(BUILD)/openapply serve $(RUN_FLAGS)
 
 test: deps build build-asan
 	@$(MAKE) --no-print-directory test-unit test-e2e BIN_DIR=$(BUILD)
@@ -67,6 +80,7 @@ test: deps build build-asan
 	@$(MAKE) --no-print-directory test-unit test-e2e BIN_DIR=$(ASAN_BUILD) SANITIZED=1
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory format-check
+	@tools/checksrc.sh
 	@echo "==> all tests passed"
 
 BIN_DIR ?= $(BUILD)
@@ -119,7 +133,23 @@ format-check:
 	@bad=$$(for f in $$(git ls-files '*.c' '*.h'); do clang-format --dry-run -Werror $$f >/dev/null 2>&1 || echo $$f; done); \
 	if [ -n "$$bad" ]; then echo "clang-format disagrees with: $$bad (run make format)"; exit 1; fi
 
-bench: build deps-node
+# Benchmark tools from Debian: nginx (the fast local webhook receiver of bench/drain.mjs, run on
+# a free loopback port with its own temporary prefix and config) and wrk (the HTTP load generator
+# the drain rate is compared with). Where services may start on install, Debian's nginx package
+# starts a system nginx on port 80 with the default site; the benchmarks do not use it, so right
+# after installing we stop it again (never a system nginx that was already there).
+BENCH_PKGS := nginx wrk
+
+deps-bench: deps-debian
+	@missing=""; for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "==> installing Debian packages for the benchmarks:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing && \
+	  case "$$missing" in *nginx*) $(SUDO) service nginx stop >/dev/null 2>&1 || true ;; esac; \
+	fi
+
+bench: build deps-node deps-bench
 	@bench/run.sh
 
 clean:

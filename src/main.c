@@ -428,6 +428,11 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "openapply: cannot initialise the store's secrets\n");
         goto out;
     }
+    int64_t moved = 0;
+    if (svc_refresh_cap(&s, &moved) != OA_OK) {
+        fprintf(stderr, "openapply: cannot reschedule the re-checks\n");
+        goto out;
+    }
     for (size_t i = 0; i < o.n_keys; i++) {
         char *colon = strchr(o.keys[i], ':');
         *colon = '\0';

@@ -16,7 +16,9 @@
  * stderr carries rejections, duplicates and forward failures as key=value log lines.
  */
 #include <curl/curl.h>
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -49,6 +51,7 @@ typedef struct {
 typedef struct {
     const char *secret;     /* borrowed from argv/environ */
     const char *forward_to; /* borrowed; NULL = no forwarding */
+    const char *save_dir;   /* borrowed; NULL = do not save */
     bool json;
     int tolerance_s;
     int64_t forward_timeout_ms;
@@ -242,6 +245,50 @@ static bool forward(const listener *l, const header_list *hl, const char *body, 
     return ok;
 }
 
+/* ---- saving (--save DIR) ---- */
+
+/* Writes DIR/NAME.headers (the signature headers, one "Name: value" a line, as
+ * `openapply verify --headers-file` reads them) and DIR/NAME.body (the exact bytes). Returns
+ * the base path (malloc'd) or NULL, having said why on stderr. */
+static char *save_event(const listener *l, const header_list *hl, const char *body, size_t len,
+                        const char *wid)
+{
+    static const char *const KEEP[] = {"webhook-id", "webhook-timestamp", "webhook-signature",
+                                       "X-Kombo-Signature", "Content-Type"};
+    char name[96];
+    size_t k = 0;
+    for (const char *p = wid ? wid : ""; *p && k < sizeof name - 1; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_')
+            name[k++] = *p;
+    name[k] = '\0';
+    if (!k)
+        snprintf(name, sizeof name, "event-%lu", l->n_events + 1);
+    char *base = xasprintf("%s/%s", l->save_dir, name);
+    char *hp = xasprintf("%s.headers", base), *bp = xasprintf("%s.body", base);
+    FILE *hf = fopen(hp, "w"), *bf = fopen(bp, "wb");
+    bool ok = hf && bf;
+    for (size_t i = 0; ok && i < hl->n; i++)
+        for (size_t j = 0; j < OA_ARRAY_LEN(KEEP); j++)
+            if (strcasecmp(hl->h[i].name, KEEP[j]) == 0)
+                ok = fprintf(hf, "%s: %s\n", hl->h[i].name, hl->h[i].value) > 0;
+    ok = ok && fwrite(body, 1, len, bf) == len;
+    if (hf && fclose(hf) != 0)
+        ok = false;
+    if (bf && fclose(bf) != 0)
+        ok = false;
+    if (!ok) {
+        char eb[128];
+        fprintf(stderr, "openapply listen: cannot save %s.{headers,body}: %s\n", base,
+                oa_strerror(errno, eb, sizeof eb));
+        free(base);
+        base = NULL;
+    }
+    free(hp);
+    free(bp);
+    return base;
+}
+
 /* ---- printing (caller holds mu) ---- */
 
 static void print_line(const listener *l, const oaw_event *ev, oaw_result pr,
@@ -390,6 +437,15 @@ static void handle(http_req *r, http_resp *resp, void *app)
         print_json(l, body, len, key, &fr);
     else
         print_line(l, &ev, pr, &pe, body, len, wid, &fr);
+    if (l->save_dir) {
+        char *base = save_event(l, &hl, body, len, key);
+        /* A command to check it again, without the secret's value. */
+        if (base)
+            printf("  saved: openapply verify --secret \"$SECRET\" --headers-file %s.headers "
+                   "< %s.body\n",
+                   base, base);
+        free(base);
+    }
     fflush(stdout);
     pthread_mutex_unlock(&l->mu);
     reply(resp, 200, NULL, NULL);
@@ -416,6 +472,9 @@ static void usage(FILE *f)
             "                              webhook-*, X-Kombo-Signature, Content-Type and\n"
             "                              User-Agent headers\n"
             "  --json                      print each event as pretty JSON instead of one line\n"
+            "  --save DIR                  also write each event to DIR/ID.headers and\n"
+            "                              DIR/ID.body, and print the `openapply verify` command\n"
+            "                              that checks it\n"
             "  --tolerance SECONDS         accepted webhook-timestamp age [300]\n"
             "  --forward-timeout DURATION  timeout of one forward [10s]\n"
             "  --log-level LEVEL           stderr log level: debug|info|warn|error [warn]\n"
@@ -438,6 +497,7 @@ static const struct option OPTS[] = {
     {"tolerance", required_argument, NULL, 't'},
     {"forward-timeout", required_argument, NULL, 'T'},
     {"log-level", required_argument, NULL, 'L'},
+    {"save", required_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -465,6 +525,13 @@ static int parse(int argc, char **argv, listener *l, const char **addr)
         case 'j':
             l->json = true;
             break;
+        case 'S': {
+            struct stat st;
+            if (stat(optarg, &st) != 0 || !S_ISDIR(st.st_mode))
+                return bad_usage("--save needs an existing directory, got", optarg);
+            l->save_dir = optarg;
+            break;
+        }
         case 't':
             if (oa_parse_int(optarg, 1, 10LL * 365 * 86400, &v) != OA_OK)
                 return bad_usage("--tolerance must be a number of seconds (1 or more), got",

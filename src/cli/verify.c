@@ -7,6 +7,7 @@
  * usage error.
  */
 #include <getopt.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ static void usage(FILE *f)
                "\n"
                "  --secret SECRET       the endpoint's whsec_ secret (or $" CLI_SECRET_ENV ")\n"
                "  --header, -H 'N: v'   a received header; repeatable\n"
+               "  --headers-file FILE   headers, one 'Name: value' a line (as listen --save\n"
+               "                        writes them)\n"
                "  --tolerance SECONDS   accepted webhook-timestamp age [300]\n");
 }
 
@@ -87,6 +90,7 @@ static oa_status read_all(FILE *f, oa_buf *b)
 static const struct option OPTS[] = {
     {"secret", required_argument, NULL, 's'},
     {"header", required_argument, NULL, 'H'},
+    {"headers-file", required_argument, NULL, 'F'},
     {"tolerance", required_argument, NULL, 't'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -123,6 +127,38 @@ int cli_verify(int argc, char **argv)
             n_headers++;
             break;
         }
+        case 'F': {
+            /* One "Name: value" a line, as `openapply listen --save` writes them. */
+            FILE *f = fopen(optarg, "r");
+            if (!f) {
+                rc = bad_usage("cannot read --headers-file", optarg);
+                goto out;
+            }
+            char line[8192];
+            bool bad = false;
+            while (!bad && fgets(line, sizeof line, f)) {
+                size_t ll = strlen(line);
+                while (ll && (line[ll - 1] == '\n' || line[ll - 1] == '\r'))
+                    line[--ll] = '\0';
+                if (!ll)
+                    continue;
+                char *name, *value;
+                if (n_headers >= MAX_HEADERS || !split_header(line, &name, &value)) {
+                    bad = true;
+                    break;
+                }
+                headers[n_headers].name = name;
+                headers[n_headers].value = value;
+                n_headers++;
+            }
+            fclose(f);
+            if (bad) {
+                rc =
+                    bad_usage("--headers-file must hold 'Name: value' lines (at most 64):", optarg);
+                goto out;
+            }
+            break;
+        }
         case 't':
             if (oa_parse_int(optarg, 1, 10LL * 365 * 86400, &tolerance) != OA_OK) {
                 rc = bad_usage("--tolerance must be a number of seconds (1 or more), got", optarg);
@@ -147,6 +183,17 @@ int cli_verify(int argc, char **argv)
     }
     if (!secret || !*secret) {
         rc = bad_usage("--secret is required (or set $" CLI_SECRET_ENV ")", NULL);
+        goto out;
+    }
+    bool signed_given = false;
+    for (size_t i = 0; i < n_headers; i++)
+        signed_given |= strcasecmp(headers[i].name, "webhook-signature") == 0 ||
+                        strcasecmp(headers[i].name, "X-Kombo-Signature") == 0;
+    if (!signed_given) {
+        rc = bad_usage("no signature header given: pass --header 'webhook-signature: ...' (with "
+                       "webhook-id and webhook-timestamp), --header 'X-Kombo-Signature: ...', or "
+                       "--headers-file",
+                       NULL);
         goto out;
     }
     if (isatty(STDIN_FILENO))

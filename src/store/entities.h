@@ -144,6 +144,9 @@ oa_status store_job_mark_sent(oa_tx *tx, const store_job *j, int64_t now,
                               bool *owned) OA_MUST_CHECK;
 /* When the job's submission was last started and not answered (0 when never). */
 oa_status store_job_sent_at(oa_tx *tx, const store_job *j, int64_t *at) OA_MUST_CHECK;
+/* Pulls up to `limit` parse jobs due later than now + within into [now, now + within). */
+oa_status store_jobs_cap_parse(oa_tx *tx, int64_t now, int64_t within, int limit,
+                               int64_t *n) OA_MUST_CHECK;
 oa_status store_job_cancel(oa_tx *tx, const char *kind, const char *ref_id) OA_MUST_CHECK;
 /* Returns every leased job to the queue (startup after a crash; shutdown). owner_token NULL
  * releases all leases. */

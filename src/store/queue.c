@@ -137,3 +137,14 @@ oa_status store_job_next_due(oa_tx *tx, int64_t *at)
                            "ORDER BY lease_until LIMIT 1))",
                            "");
 }
+
+oa_status store_jobs_cap_parse(oa_tx *tx, int64_t now, int64_t within, int limit, int64_t *n)
+{
+    /* Spread over the interval by id, so that the pulled-in checks do not all fall due at
+     * once. Walks jobs_kind_due from the far end: only rows beyond the cap are touched. */
+    return store_exec_n(tx, n,
+                        "UPDATE jobs SET run_at = ?1 + (id % ?2) WHERE id IN (SELECT id FROM jobs "
+                        "WHERE kind = 'parse' AND run_at > ?1 + ?2 AND lease_token IS NULL "
+                        "LIMIT ?3)",
+                        "iii", now, within, (int64_t)limit);
+}

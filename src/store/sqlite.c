@@ -9,10 +9,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/migrations.h"
@@ -50,6 +52,28 @@ static oa_status sq_open(const char *target, void **db, char **why)
         *why = xstrdup("this SQLite library was built without thread support");
         return OA_ERR;
     }
+    /* Name the real problem: a missing or unusable folder, not the lock file inside it. */
+    char *dir = xstrdup(target);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    else
+        snprintf(dir, strlen(dir) + 1, ".");
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        char eb[128];
+        *why = xasprintf("the folder %s of the database %s does not exist (%s): create it, or "
+                         "choose another path",
+                         dir, target, oa_strerror(errno, eb, sizeof eb));
+        free(dir);
+        return OA_INVALID;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        *why = xasprintf("the folder %s of the database %s is not writable", dir, target);
+        free(dir);
+        return OA_INVALID;
+    }
+    free(dir);
     char *lock_path = xasprintf("%s.lock", target);
     int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {

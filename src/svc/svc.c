@@ -373,3 +373,30 @@ oa_status svc__posting_effect(svc *s, oa_tx *tx, oa_posting *p, const oa_posting
     }
     return rc;
 }
+
+struct cap_ctx {
+    svc *s;
+    int64_t n;
+};
+
+static oa_status cap_tx(oa_tx *tx, void *arg)
+{
+    struct cap_ctx *c = arg;
+    return store_jobs_cap_parse(tx, oa_now_ms(), c->s->refresh_interval_ms, 1000, &c->n);
+}
+
+oa_status svc_refresh_cap(svc *s, int64_t *moved)
+{
+    *moved = 0;
+    struct cap_ctx c = {s, 0};
+    oa_status rc;
+    do {
+        rc = store_transact(s->store, STORE_WRITE, cap_tx, &c);
+        if (rc == OA_OK)
+            *moved += c.n;
+    } while (rc == OA_OK && c.n == 1000);
+    if (rc == OA_OK && *moved)
+        oa_log(OA_LOG_INFO, "jobs.rescheduled", "count=%lld refresh_ms=%lld", (long long)*moved,
+               (long long)s->refresh_interval_ms);
+    return rc;
+}

@@ -46,6 +46,9 @@ typedef struct svc {
 
 /* Loads (creating on first start) the server secrets. */
 oa_status svc_init(svc *s) OA_MUST_CHECK;
+/* Pulls re-checks scheduled further out than refresh_interval_ms (under a longer interval of
+ * an earlier run) into the next interval, spread over it; in small transactions. */
+oa_status svc_refresh_cap(svc *s, int64_t *moved) OA_MUST_CHECK;
 
 /* ---- API keys ---- */
 /* Stores a key given on the command line for tenant. */
