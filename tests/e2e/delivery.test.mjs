@@ -7,6 +7,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEngine, startReceiver, client, waitFor } from './lib/harness.mjs';
 import { expectError } from './lib/helpers.mjs';
+import { execFileSync } from 'node:child_process';
 
 const engines = [];
 let rcv;
@@ -161,5 +162,27 @@ describe('no busy work', () => {
     console.log(`# statements in 5 s with a resource blocked behind a retry in 1 h: ${idle}`);
     assert.ok(idle <= 6, `at most about one statement per second while nothing is due (${idle} in 5 s)`);
     assert.equal((await rcv.received('blocked')).length, 1, 'the blocked event was not sent');
+  });
+});
+
+describe('never an unsigned webhook', () => {
+  test('a secret that cannot sign fails the attempt with a reason, and nothing is sent', async () => {
+    const { engine, api } = await engineWith(['--retry-schedule', '0']);
+    const ep = await api.post('/v1/webhooks/endpoints', { url: rcv.hook('unsigned') });
+    assert.equal(ep.status, 200, ep.text);
+    // Damage the stored secret behind the engine's back (sqlite3 CLI, WAL lets it write).
+    execFileSync('sqlite3', [engine.db, `UPDATE webhook_endpoints SET secret = 'whsec_!!' WHERE id = '${ep.json.data.id}'`]);
+    const [id] = await events(api, 1);
+    const ev = await waitFor(async () => {
+      const l = await api.get(`/v1/webhooks/events?resource_id=${id}`);
+      const e = l.json.data.results[0];
+      if (!e) return false;
+      const a = await api.get(`/v1/webhooks/events/${e.id}/attempts`);
+      return a.json.data.results?.length ? a.json.data : false;
+    }, { what: 'the attempt recorded' });
+    assert.match(ev.results[0].error, /could not be signed/);
+    assert.equal(ev.results[0].status_code, null);
+    await sleep(300);
+    assert.equal((await rcv.received('unsigned')).length, 0, 'no request went out');
   });
 });
