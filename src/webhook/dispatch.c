@@ -20,6 +20,7 @@
 #define EXCERPT_MAX     512
 #define LEASE_MARGIN_MS 30000
 #define WH_HANDLE_POOL  256
+#define WH_PREFETCH     4   /* claimed deliveries per in-flight slot (see wh_start) */
 #define ROUND_MAX       256 /* attempts recorded per transaction */
 #define IDLE_POLL_MS    60000
 #define SWEEP_EVERY_MS  60000
@@ -65,6 +66,7 @@ struct wh_dispatcher {
     int64_t stop_deadline; /* mono ms */
     /* Network thread only. */
     xfer *inflight;
+    xfer_q waiting; /* claimed, held until their endpoint (and the global bound) has a slot */
     CURL *handles[WH_HANDLE_POOL]; /* reused easy handles (keep their connections' state) */
     int n_handles;
     /* Database thread only. */
@@ -307,6 +309,34 @@ static void unlink_inflight(wh_dispatcher *d, xfer *x)
     x->headers = NULL;
 }
 
+static int endpoint_inflight(const wh_dispatcher *d, const char *endpoint_id)
+{
+    int n = 0;
+    for (const xfer *x = d->inflight; x; x = x->next)
+        n += strcmp(x->send.d.endpoint_id, endpoint_id) == 0;
+    return n;
+}
+
+/* Starts the waiting deliveries whose endpoint has a free slot, in claim order, within the
+ * global bound. */
+static void start_waiting(wh_dispatcher *d, xfer_q *finished)
+{
+    xfer_q keep = {0};
+    xfer *x = q_take(&d->waiting);
+    while (x) {
+        xfer *n = x->next;
+        if (atomic_load(&d->stats.inflight) < d->cfg.max_inflight &&
+            endpoint_inflight(d, x->send.d.endpoint_id) < d->cfg.per_endpoint) {
+            if (!start(d, x))
+                q_push(finished, x);
+        } else {
+            q_push(&keep, x);
+        }
+        x = n;
+    }
+    d->waiting = keep;
+}
+
 /* Never touches the database: claimed deliveries arrive in to_start, finished ones leave
  * through done, and the database thread does the rest. */
 static void *net_run(void *arg)
@@ -320,10 +350,11 @@ static void *net_run(void *arg)
         pthread_mutex_unlock(&d->mu);
         while (q) {
             xfer *n = q->next;
-            if (!start(d, q))
-                q_push(&finished, q);
+            q_push(&d->waiting, q);
             q = n;
         }
+        if (!stopping)
+            start_waiting(d, &finished);
         if (stopping && (!d->inflight || oa_mono_ms() >= d->stop_deadline))
             break;
         if (!finished.head) {
@@ -347,6 +378,9 @@ static void *net_run(void *arg)
             unlink_inflight(d, x);
             q_push(&finished, x);
         }
+        /* Slots freed: the held deliveries go now, not after the next database round. */
+        if (finished.head && !stopping)
+            start_waiting(d, &finished);
         if (finished.head) {
             pthread_mutex_lock(&d->mu);
             if (d->done.tail)
@@ -358,7 +392,8 @@ static void *net_run(void *arg)
             pthread_mutex_unlock(&d->mu);
         }
     }
-    /* Abandon what is still in flight: nothing recorded, leases released by wh_stop. */
+    /* Abandon what is still in flight or held: nothing recorded, leases released by wh_stop. */
+    xfer_list_free(q_take(&d->waiting));
     while (d->inflight) {
         xfer *x = d->inflight;
         unlink_inflight(d, x);
@@ -460,8 +495,10 @@ static oa_status round_tx(oa_tx *tx, void *arg)
     r->nslots = wh_sched_plan(&d->sched, r->now, r->slots, OA_ARRAY_LEN(r->slots));
     if (!r->nslots)
         return OA_OK;
-    rc = store_delivery_claim(tx, r->now, d->cfg.timeout_ms + LEASE_MARGIN_MS, r->slots, r->nslots,
-                              &r->claimed, &r->nclaimed);
+    /* A claimed delivery may wait for WH_PREFETCH - 1 transfers of its endpoint before its own:
+     * the lease covers them all. */
+    rc = store_delivery_claim(tx, r->now, d->cfg.timeout_ms * WH_PREFETCH + LEASE_MARGIN_MS,
+                              r->slots, r->nslots, &r->claimed, &r->nclaimed);
     for (size_t i = 0; rc == OA_OK && i < r->nslots; i++) {
         r->got[i] = 0;
         r->next_due[i] = 0;
@@ -651,7 +688,10 @@ oa_status wh_start(svc *s, const wh_config *cfg, wh_dispatcher **out)
         return OA_ERR;
     }
     curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, (long)d->cfg.max_inflight * 2);
-    wh_sched_init(&d->sched, d->cfg.per_endpoint, d->cfg.max_inflight);
+    /* The scheduler bounds what is claimed and not yet settled at WH_PREFETCH x the in-flight
+     * bounds; the network thread holds the extra ones until a slot frees, so a transfer that
+     * finishes is replaced at once instead of after the next database round. */
+    wh_sched_init(&d->sched, d->cfg.per_endpoint * WH_PREFETCH, d->cfg.max_inflight * WH_PREFETCH);
     d->next_sweep = oa_now_ms() + 1000;
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->cv, NULL);

@@ -4,7 +4,9 @@
  *
  * The network thread drives libcurl's multi interface: it signs and POSTs the deliveries it is
  * handed, on reused easy handles and kept-alive connections, and hands each finished attempt
- * back. It never touches the store. The database thread runs rounds: one write transaction
+ * back. It never touches the store. It holds claimed deliveries until their endpoint has a
+ * free slot (WH_PREFETCH claims per slot), so a finished transfer is replaced at once, not after
+ * the next database round. The database thread runs rounds: one write transaction
  * records every attempt finished since the last round (svc_delivery_settle_tx), reads which
  * enabled endpoints have claimable deliveries and when (store_endpoints_due), and claims what
  * the scheduler (sched.h) allows: each endpoint's free slots, shared round-robin under the
