@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -21,10 +23,64 @@
 #include "store/store.h"
 #include "util/text.h"
 
+/* Checkpoints run on a thread of their own (PASSIVE: they never block readers or the writer)
+ * instead of inside whichever commit crosses SQLite's automatic threshold, which would hold the
+ * single writer while it copies pages back into the database file. */
+#define CHECKPOINT_FRAMES 1000
+
 typedef struct {
     char *path;
     int lock_fd;
+    pthread_t ck_thread;
+    bool ck_started;
+    pthread_mutex_t ck_mu;
+    pthread_cond_t ck_cv;
+    bool ck_due, ck_stop;
 } sq_db;
+
+static void *checkpointer(void *arg)
+{
+    sq_db *d = arg;
+    sqlite3 *h = NULL;
+    if (sqlite3_open_v2(d->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        sqlite3_close(h);
+        return NULL;
+    }
+    sqlite3_busy_timeout(h, 1000);
+    pthread_mutex_lock(&d->ck_mu);
+    while (!d->ck_stop) {
+        if (!d->ck_due) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += 1; /* and once a second regardless */
+            pthread_cond_timedwait(&d->ck_cv, &d->ck_mu, &ts);
+        }
+        d->ck_due = false;
+        if (d->ck_stop)
+            break;
+        pthread_mutex_unlock(&d->ck_mu);
+        sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&d->ck_mu);
+    }
+    pthread_mutex_unlock(&d->ck_mu);
+    sqlite3_close(h);
+    return NULL;
+}
+
+static int on_wal(void *arg, sqlite3 *h, const char *name, int frames)
+{
+    (void)h;
+    (void)name;
+    sq_db *d = arg;
+    if (frames >= CHECKPOINT_FRAMES) {
+        pthread_mutex_lock(&d->ck_mu);
+        d->ck_due = true;
+        pthread_cond_signal(&d->ck_cv);
+        pthread_mutex_unlock(&d->ck_mu);
+    }
+    return SQLITE_OK;
+}
 
 static oa_status map_rc(int rc)
 {
@@ -94,6 +150,8 @@ static oa_status sq_open(const char *target, void **db, char **why)
     sq_db *d = xcalloc(1, sizeof *d);
     d->path = xstrdup(target);
     d->lock_fd = fd;
+    pthread_mutex_init(&d->ck_mu, NULL);
+    pthread_cond_init(&d->ck_cv, NULL);
     *db = d;
     return OA_OK;
 }
@@ -103,6 +161,15 @@ static void sq_close(void *db)
     sq_db *d = db;
     if (!d)
         return;
+    if (d->ck_started) {
+        pthread_mutex_lock(&d->ck_mu);
+        d->ck_stop = true;
+        pthread_cond_signal(&d->ck_cv);
+        pthread_mutex_unlock(&d->ck_mu);
+        pthread_join(d->ck_thread, NULL);
+    }
+    pthread_mutex_destroy(&d->ck_mu);
+    pthread_cond_destroy(&d->ck_cv);
     close(d->lock_fd); /* releases the flock */
     free(d->path);
     free(d);
@@ -132,6 +199,13 @@ static oa_status sq_conn_open(void *db, void **conn, char **why)
         sqlite3_close(h);
         return OA_ERR;
     }
+    sqlite3_exec(h, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
+    sqlite3_wal_hook(h, on_wal, d);
+    /* The checkpointer starts with the first connection (the database file exists then). */
+    pthread_mutex_lock(&d->ck_mu);
+    if (!d->ck_started)
+        d->ck_started = pthread_create(&d->ck_thread, NULL, checkpointer, d) == 0;
+    pthread_mutex_unlock(&d->ck_mu);
     *conn = h;
     return OA_OK;
 }
