@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <time.h>
 #include <stdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -23,7 +22,7 @@
 #include "store/store.h"
 #include "util/text.h"
 
-/* Checkpoints run on a thread of their own (PASSIVE: they never block readers or the writer)
+/* Checkpoints run on a thread of their own (PASSIVE: they never block readers or the writer),
  * instead of inside whichever commit crosses SQLite's automatic threshold, which would hold the
  * single writer while it copies pages back into the database file. */
 #define CHECKPOINT_FRAMES 1000
@@ -50,12 +49,10 @@ static void *checkpointer(void *arg)
     sqlite3_busy_timeout(h, 1000);
     pthread_mutex_lock(&d->ck_mu);
     while (!d->ck_stop) {
-        if (!d->ck_due) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_sec += 1; /* and once a second regardless */
-            pthread_cond_timedwait(&d->ck_cv, &d->ck_mu, &ts);
-        }
+        /* Only when a commit left the WAL past CHECKPOINT_FRAMES: an idle engine's database is
+         * left alone (a WAL below that is checkpointed at close). */
+        while (!d->ck_due && !d->ck_stop)
+            pthread_cond_wait(&d->ck_cv, &d->ck_mu);
         d->ck_due = false;
         if (d->ck_stop)
             break;

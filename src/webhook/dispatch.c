@@ -524,12 +524,12 @@ static bool run_round(wh_dispatcher *d, xfer *fin, bool claim)
     for (xfer *x = fin; x; x = x->next)
         total++;
     struct round r = {.d = d};
-    size_t cap = total < ROUND_MAX ? total : ROUND_MAX;
-    r.fin = xcalloc(cap ? cap : 1, sizeof *r.fin);
-    r.sends = xcalloc(cap ? cap : 1, sizeof *r.sends);
-    r.res = xcalloc(cap ? cap : 1, sizeof *r.res);
-    r.exhausted = xcalloc(cap ? cap : 1, sizeof *r.exhausted);
-    r.lost = xcalloc(cap ? cap : 1, sizeof *r.lost);
+    size_t cap = total < ROUND_MAX ? (total ? total : 1) : ROUND_MAX;
+    r.fin = xcalloc(cap, sizeof *r.fin);
+    r.sends = xcalloc(cap, sizeof *r.sends);
+    r.res = xcalloc(cap, sizeof *r.res);
+    r.exhausted = xcalloc(cap, sizeof *r.exhausted);
+    r.lost = xcalloc(cap, sizeof *r.lost);
     bool ok = true;
     do {
         r.nfin = 0;

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "store_test.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,33 +74,16 @@ static int teardown(void **state)
     oa_site_clear(&f->site);
     if (f->st)
         close_store(f);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    test_rmdir(f->dir);
     free(f);
     return 0;
 }
 
 /* ---- reading counts ---- */
 
-struct q_ctx {
-    const char *sql;
-    const char *arg;
-    int64_t n;
-};
-
-static oa_status count_tx(oa_tx *tx, void *arg)
-{
-    struct q_ctx *q = arg;
-    return q->arg ? store_query_int(tx, &q->n, q->sql, "t", q->arg)
-                  : store_query_int(tx, &q->n, q->sql, "");
-}
-
 static int64_t count(fixture *f, const char *sql, const char *arg)
 {
-    struct q_ctx q = {sql, arg, -1};
-    assert_int_equal(store_transact(f->st, STORE_READ, count_tx, &q), OA_OK);
-    return q.n;
+    return test_count(f->st, sql, arg);
 }
 
 /* Runs one statement (a string literal) in a write transaction; *changes gets its rows. */

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "store_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +43,7 @@ static int setup(void **state)
     if (env && *env) {
         snprintf(f->url, sizeof f->url, "%s", env);
     } else {
-        snprintf(f->dir, sizeof f->dir, "/tmp/oa-test-dl-XXXXXX");
-        assert_non_null(mkdtemp(f->dir));
-        snprintf(f->url, sizeof f->url, "sqlite:%s/t.db", f->dir);
+        test_tmp_store_url(f->dir, sizeof f->dir, "oa-test-dl", f->url, sizeof f->url);
     }
     char *why = NULL;
     assert_int_equal(store_open(f->url, NULL, &f->st, &why), OA_OK);
@@ -67,11 +67,8 @@ static int teardown(void **state)
     fixture *f = *state;
     oa_endpoint_clear(&f->ep);
     store_close(f->st);
-    if (f->dir[0]) {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-        assert_int_equal(system(cmd), 0);
-    }
+    if (f->dir[0])
+        test_rmdir(f->dir);
     free(f);
     return 0;
 }
@@ -164,36 +161,26 @@ static void settle(fixture *f, const oa_send *x, long code, int64_t now, bool *e
         *lost = c.lost[0];
 }
 
-struct q_ctx {
+static int64_t count(fixture *f, const char *sql, const char *arg)
+{
+    return test_count(f->st, sql, arg);
+}
+
+struct text_ctx {
     const char *sql;
     const char *arg;
-    int64_t n;
     char *text;
 };
 
-static oa_status count_tx(oa_tx *tx, void *arg)
-{
-    struct q_ctx *q = arg;
-    return q->arg ? store_query_int(tx, &q->n, q->sql, "t", q->arg)
-                  : store_query_int(tx, &q->n, q->sql, "");
-}
-
-static int64_t count(fixture *f, const char *sql, const char *arg)
-{
-    struct q_ctx q = {sql, arg, -1, NULL};
-    assert_int_equal(store_transact(f->st, STORE_READ, count_tx, &q), OA_OK);
-    return q.n;
-}
-
 static oa_status text_tx(oa_tx *tx, void *arg)
 {
-    struct q_ctx *q = arg;
+    struct text_ctx *q = arg;
     return store_query_text(tx, &q->text, q->sql, "t", q->arg);
 }
 
 static char *text(fixture *f, const char *sql, const char *arg)
 {
-    struct q_ctx q = {sql, arg, 0, NULL};
+    struct text_ctx q = {sql, arg, NULL};
     assert_int_equal(store_transact(f->st, STORE_READ, text_tx, &q), OA_OK);
     return q.text;
 }
@@ -553,45 +540,15 @@ static void test_retention(void **state)
 
 /* ---- plans: nothing on the claim path scans the backlog ---- */
 
-struct plan_ctx {
-    const char *sql;
-    const char *types;
-    char detail[4096];
-};
-
-static oa_status plan_tx(oa_tx *tx, void *arg)
-{
-    struct plan_ctx *c = arg;
-    char *sql = xasprintf("EXPLAIN QUERY PLAN %s", c->sql);
-    oa_stmt *s;
-    /* Every parameter bound to NULL: the plan does not depend on the values. */
-    char types[32] = {0};
-    for (size_t i = 0; i < strlen(c->types) && i < sizeof types - 1; i++)
-        types[i] = 'n';
-    oa_status rc = store_query(tx, &s, sql, types);
-    free(sql);
-    if (rc != OA_OK)
-        return rc;
-    size_t len = 0;
-    while ((rc = store_next(s)) == OA_ROW) {
-        const char *d = store_text(s, 3);
-        int w = snprintf(c->detail + len, sizeof c->detail - len, "%s\n", d ? d : "");
-        if (w > 0 && (size_t)w < sizeof c->detail - len)
-            len += (size_t)w;
-    }
-    store_done(s);
-    return rc;
-}
-
 static void assert_no_scan(fixture *f, const char *sql, const char *types)
 {
     if (strcmp(store_backend(f->st), "sqlite") != 0)
         skip(); /* EXPLAIN QUERY PLAN is SQLite's */
-    struct plan_ctx c = {sql, types, {0}};
-    assert_int_equal(store_transact(f->st, STORE_READ, plan_tx, &c), OA_OK);
-    if (strstr(c.detail, "SCAN webhook_deliveries") || strstr(c.detail, "SCAN d ") ||
-        strstr(c.detail, "SCAN x") || strstr(c.detail, "SCAN y")) {
-        print_error("plan scans the deliveries:\n%s", c.detail);
+    char detail[4096];
+    test_plan(f->st, sql, strlen(types), detail, sizeof detail);
+    if (strstr(detail, "SCAN webhook_deliveries") || strstr(detail, "SCAN d ") ||
+        strstr(detail, "SCAN x") || strstr(detail, "SCAN y")) {
+        print_error("plan scans the deliveries:\n%s", detail);
         fail();
     }
 }

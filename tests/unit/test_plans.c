@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "store_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,64 +39,34 @@ static const char *const EXPECT[] = {
     "USING INDEX events_tenant (tenant=? AND seq>?)",
 };
 
-struct plan_ctx {
-    const store_plan *p;
-    char detail[4096];
-};
-
-static oa_status plan_tx(oa_tx *tx, void *arg)
-{
-    struct plan_ctx *c = arg;
-    char *sql = xasprintf("EXPLAIN QUERY PLAN %s", c->p->sql);
-    char types[16] = {0};
-    for (size_t i = 0; c->p->types[i] && i < sizeof types - 1; i++)
-        types[i] = 'n'; /* the plan does not depend on the values */
-    oa_stmt *s;
-    oa_status rc = store_query(tx, &s, sql, types);
-    free(sql);
-    if (rc != OA_OK)
-        return rc;
-    size_t len = 0;
-    while ((rc = store_next(s)) == OA_ROW) {
-        int w = snprintf(c->detail + len, sizeof c->detail - len, "%s\n", store_text(s, 3));
-        if (w > 0 && (size_t)w < sizeof c->detail - len)
-            len += (size_t)w;
-    }
-    store_done(s);
-    return rc;
-}
-
 static void test_every_list_is_served_by_an_index(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/oa-test-plans-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char url[128], *why = NULL;
-    snprintf(url, sizeof url, "sqlite:%s/t.db", dir);
+    char dir[64], url[128], *why = NULL;
+    test_tmp_store_url(dir, sizeof dir, "oa-test-plans", url, sizeof url);
     oa_store *st;
     assert_int_equal(store_open(url, NULL, &st, &why), OA_OK);
     assert_int_equal(store_read_plans_n, sizeof EXPECT / sizeof *EXPECT);
     for (size_t i = 0; i < store_read_plans_n; i++) {
-        struct plan_ctx c = {&store_read_plans[i], {0}};
-        assert_int_equal(store_transact(st, STORE_READ, plan_tx, &c), OA_OK);
+        char detail[4096];
+        test_plan(st, store_read_plans[i].sql, strlen(store_read_plans[i].types), detail,
+                  sizeof detail);
         bool scan = false;
-        for (char *l = c.detail; *l;) {
+        for (char *l = detail; *l;) {
             char *e = strchr(l, '\n');
             if (strstr(l, "SCAN ") && !strstr(l, "json_each") && !strstr(l, "CONSTANT ROW") &&
                 (!e || strstr(l, "SCAN ") < e))
                 scan = true;
             l = e ? e + 1 : l + strlen(l);
         }
-        if (scan || !strstr(c.detail, EXPECT[i])) {
+        if (scan || !strstr(detail, EXPECT[i])) {
             print_error("%s: expected %s, no SCAN; the plan is:\n%s", store_read_plans[i].name,
-                        EXPECT[i], c.detail);
+                        EXPECT[i], detail);
             fail();
         }
     }
     store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    test_rmdir(dir);
 }
 
 int main(void)

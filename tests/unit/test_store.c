@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "store_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +28,8 @@ typedef struct {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/oa-test-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
     char url[128], *why = NULL;
-    snprintf(url, sizeof url, "sqlite:%s/t.db", f->dir);
+    test_tmp_store_url(f->dir, sizeof f->dir, "oa-test-store", url, sizeof url);
     assert_int_equal(store_open(url, NULL, &f->st, &why), OA_OK);
     *state = f;
     return 0;
@@ -39,9 +39,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     store_close(f->st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    test_rmdir(f->dir);
     free(f);
     return 0;
 }

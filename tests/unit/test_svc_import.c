@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "store_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +34,7 @@ typedef struct {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/oa-test-import-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->url, sizeof f->url, "sqlite:%s/t.db", f->dir);
+    test_tmp_store_url(f->dir, sizeof f->dir, "oa-test-import", f->url, sizeof f->url);
     char *why = NULL;
     assert_int_equal(store_open(f->url, NULL, &f->st, &why), OA_OK);
     f->s.store = f->st;
@@ -53,33 +53,16 @@ static int teardown(void **state)
     fixture *f = *state;
     oa_feed_clear(&f->feed);
     store_close(f->st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    test_rmdir(f->dir);
     free(f);
     return 0;
 }
 
 /* ---- helpers ---- */
 
-struct q_ctx {
-    const char *sql;
-    const char *arg;
-    int64_t n;
-};
-
-static oa_status count_tx(oa_tx *tx, void *arg)
-{
-    struct q_ctx *q = arg;
-    return q->arg ? store_query_int(tx, &q->n, q->sql, "t", q->arg)
-                  : store_query_int(tx, &q->n, q->sql, "");
-}
-
 static int64_t count_in(oa_store *st, const char *sql, const char *arg)
 {
-    struct q_ctx q = {sql, arg, -1};
-    assert_int_equal(store_transact(st, STORE_READ, count_tx, &q), OA_OK);
-    return q.n;
+    return test_count(st, sql, arg);
 }
 
 static int64_t count(fixture *f, const char *sql, const char *arg)
