@@ -22,9 +22,14 @@
 #include "store/store.h"
 #include "util/text.h"
 
-/* Checkpoints run on a thread of their own (PASSIVE: they never block readers or the writer),
- * instead of inside whichever commit crosses SQLite's automatic threshold, which would hold the
- * single writer while it copies pages back into the database file. */
+/* Checkpoints run on a thread of their own instead of inside whichever commit crosses SQLite's
+ * automatic threshold. The thread queues for the store's writer lock (the write gate) like a
+ * write transaction and checkpoints while no transaction writes: a checkpoint racing a busy
+ * writer never catches up with it, so the WAL could never start over and grew by gigabytes
+ * during a long drain (every page read then searched a longer WAL index). With the writer
+ * held, the checkpoint copies every frame no reader still needs, and the next write starts the
+ * WAL from its beginning: it stays near CHECKPOINT_FRAMES pages. PASSIVE still: it never waits
+ * for readers. */
 #define CHECKPOINT_FRAMES 1000
 
 typedef struct {
@@ -35,6 +40,8 @@ typedef struct {
     pthread_mutex_t ck_mu;
     pthread_cond_t ck_cv;
     bool ck_due, ck_stop;
+    void (*gate_lock)(void *), (*gate_unlock)(void *);
+    void *gate_arg;
 } sq_db;
 
 static void *checkpointer(void *arg)
@@ -47,6 +54,9 @@ static void *checkpointer(void *arg)
         return NULL;
     }
     sqlite3_busy_timeout(h, 1000);
+    /* A new connection opens the file lazily: until it has read it, it does not know the
+     * database is in WAL mode and a checkpoint through it does nothing at all. */
+    sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     pthread_mutex_lock(&d->ck_mu);
     while (!d->ck_stop) {
         /* Only when a commit left the WAL past CHECKPOINT_FRAMES: an idle engine's database is
@@ -56,8 +66,17 @@ static void *checkpointer(void *arg)
         d->ck_due = false;
         if (d->ck_stop)
             break;
+        void (*lock)(void *) = d->gate_lock, (*unlock)(void *) = d->gate_unlock;
+        void *gate = d->gate_arg;
         pthread_mutex_unlock(&d->ck_mu);
+        /* First while writers go on (copies most frames and syncs them), then with the writer
+         * held for the few frames committed meanwhile: the second pass is short. */
         sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        if (lock) {
+            lock(gate);
+            sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+            unlock(gate);
+        }
         pthread_mutex_lock(&d->ck_mu);
     }
     pthread_mutex_unlock(&d->ck_mu);
@@ -313,6 +332,21 @@ static const char *sq_errmsg(void *conn)
     return sqlite3_errmsg(conn);
 }
 
+static void sq_set_write_gate(void *db, void (*lock)(void *), void (*unlock)(void *), void *arg)
+{
+    sq_db *d = db;
+    pthread_mutex_lock(&d->ck_mu);
+    d->gate_lock = lock;
+    d->gate_unlock = unlock;
+    d->gate_arg = arg;
+    pthread_mutex_unlock(&d->ck_mu);
+}
+
+static bool sq_in_tx(void *conn)
+{
+    return !sqlite3_get_autocommit(conn);
+}
+
 static const void *sq_migrations(size_t *n)
 {
     *n = oa_sqlite_migrations_n;
@@ -344,4 +378,6 @@ const store_ops store_sqlite_ops = {
     .param_count = sq_param_count,
     .single_writer = true,
     .migrations = sq_migrations,
+    .set_write_gate = sq_set_write_gate,
+    .in_tx = sq_in_tx,
 };

@@ -70,6 +70,17 @@ struct oa_stmt {
     cached_stmt *slot; /* NULL when not cached: finalize in store_done */
 };
 
+static void write_lock(oa_store *st);
+static void write_unlock(oa_store *st);
+static void gate_lock(void *st)
+{
+    write_lock(st);
+}
+static void gate_unlock(void *st)
+{
+    write_unlock(st);
+}
+
 /* ---- pool ------------------------------------------------------------------------------- */
 
 static oa_status conn_get(oa_store *st, store_conn **out)
@@ -248,6 +259,8 @@ oa_status store_open(const char *url, const store_options *opt, oa_store **out, 
         free(st);
         return rc;
     }
+    if (ops->single_writer && ops->set_write_gate)
+        ops->set_write_gate(st->db, gate_lock, gate_unlock, st);
     rc = migrate(st, why);
     if (rc != OA_OK) {
         store_close(st);

@@ -54,6 +54,12 @@ typedef struct store_ops {
     const char *(*errmsg)(void *conn);
     /* The backend's numbered migrations (const oa_migration[], see migrations.h). */
     const void *(*migrations)(size_t *n);
+    /* single_writer backends: the store hands the backend its writer lock, so that background
+     * maintenance that needs the writer to itself (SQLite's WAL checkpoint) queues for it like
+     * any write transaction. Optional. */
+    void (*set_write_gate)(void *db, void (*lock)(void *arg), void (*unlock)(void *arg), void *arg);
+    /* True while conn is inside a transaction (a statement error may have ended it). */
+    bool (*in_tx)(void *conn);
 } store_ops;
 
 extern const store_ops store_sqlite_ops;

@@ -223,11 +223,6 @@ static void read_send(oa_stmt *s, void *row)
     x->old_secret = store_dup(s, 21);
 }
 
-static void clear_send(void *row)
-{
-    oa_send_clear(row);
-}
-
 oa_status store_delivery_insert(oa_tx *tx, oa_delivery *d)
 {
     /* The head of its chain unless an earlier event of the same resource is still pending for
@@ -274,6 +269,12 @@ oa_status store_endpoint_next_due(oa_tx *tx, const char *endpoint_id, int64_t *a
                            "t", endpoint_id);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* One statement leases the due heads of up to STORE_CLAIM_EPS endpoints, at most `limit` each:
  * the inner subquery walks webhook_deliveries_ready for one endpoint (a bounded index range, at
  * most STORE_CLAIM_MAX rows), the window keeps each endpoint's first `limit`. Unused arms bind
@@ -292,7 +293,8 @@ static const char CLAIM_SQL[] =
     "UNION ALL SELECT CAST(?19 AS TEXT), CAST(?20 AS INTEGER)) c "
     "JOIN webhook_deliveries x ON x.seq IN (SELECT y.seq FROM webhook_deliveries y "
     "WHERE y.endpoint_id = c.ep AND y.status = 'pending' AND y.ready = 1 "
-    "AND y.next_attempt_at <= ?3 ORDER BY y.next_attempt_at, y.seq LIMIT ?4)) WHERE rn <= k)";
+    "AND y.next_attempt_at <= ?3 ORDER BY y.next_attempt_at, y.seq LIMIT ?4)) WHERE rn <= k) "
+    "RETURNING seq";
 _Static_assert(STORE_CLAIM_EPS == 8, "CLAIM_SQL has STORE_CLAIM_EPS arms");
 
 const char *store_delivery_claim_sql(void)
@@ -309,8 +311,10 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms,
     char token[OA_ID_SIZE];
     oa_id_new(token);
     int64_t lease_until = now + lease_ms;
-    int64_t claimed = 0;
-    for (size_t at = 0; at < n_slots; at += STORE_CLAIM_EPS) {
+    int64_t *seqs = NULL;
+    size_t n_seqs = 0, cap = 0;
+    oa_status rc = OA_OK;
+    for (size_t at = 0; rc == OA_OK && at < n_slots; at += STORE_CLAIM_EPS) {
         const char *ep[STORE_CLAIM_EPS] = {0};
         int64_t k[STORE_CLAIM_EPS] = {0};
         int64_t max_k = 0;
@@ -322,27 +326,49 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms,
         }
         if (max_k > STORE_CLAIM_MAX)
             max_k = STORE_CLAIM_MAX;
-        int64_t changed = 0;
-        oa_status rc =
-            store_exec_n(tx, &changed, CLAIM_SQL, "tiiititititititititi", token, lease_until, now,
-                         max_k, ep[0], k[0], ep[1], k[1], ep[2], k[2], ep[3], k[3], ep[4], k[4],
-                         ep[5], k[5], ep[6], k[6], ep[7], k[7]);
-        if (rc != OA_OK)
-            return rc;
-        claimed += changed;
+        oa_stmt *s = NULL;
+        rc = store_query(tx, &s, CLAIM_SQL, "tiiititititititititi", token, lease_until, now, max_k,
+                         ep[0], k[0], ep[1], k[1], ep[2], k[2], ep[3], k[3], ep[4], k[4], ep[5],
+                         k[5], ep[6], k[6], ep[7], k[7]);
+        while (rc == OA_OK && (rc = store_next(s)) == OA_ROW) {
+            if (n_seqs == cap) {
+                cap = cap ? cap * 2 : 64;
+                seqs = xrealloc(seqs, cap * sizeof *seqs);
+            }
+            seqs[n_seqs++] = store_int(s, 0);
+            rc = OA_OK;
+        }
+        if (s) /* a failed store_query leaves it NULL */
+            store_done(s);
     }
-    if (!claimed)
-        return OA_OK;
-    oa_stmt *s;
-    oa_status rc =
-        store_query(tx, &s,
-                    "SELECT " DL_COLS ", ev.body, ev.type, ev.created_at, e.url, e.secret, "
-                    "CASE WHEN e.old_secret_expires_at > ?2 THEN e.old_secret END "
-                    "FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id "
-                    "JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.lease_token = ?1 "
-                    "ORDER BY d.seq",
-                    "ti", token, now);
-    return rc == OA_OK ? store_read_all(s, sizeof **out, read_send, clear_send, out, n) : rc;
+    /* Read back in seq order, one primary-key lookup each (RETURNING cannot join). */
+    qsort(seqs, n_seqs, sizeof *seqs, cmp_i64);
+    if (rc == OA_OK && n_seqs)
+        *out = xcalloc(n_seqs, sizeof **out);
+    for (size_t i = 0; rc == OA_OK && i < n_seqs; i++) {
+        oa_stmt *s;
+        rc = store_query(tx, &s,
+                         "SELECT " DL_COLS ", ev.body, ev.type, ev.created_at, e.url, e.secret, "
+                         "CASE WHEN e.old_secret_expires_at > ?2 THEN e.old_secret END "
+                         "FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id "
+                         "JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.seq = ?1",
+                         "ii", seqs[i], now);
+        if (rc == OA_OK)
+            rc = store_read_one(s, read_send, &(*out)[*n]);
+        if (rc == OA_OK)
+            (*n)++;
+        else if (rc == OA_NOT_FOUND)
+            rc = OA_OK; /* deleted in between: cannot happen inside the transaction */
+    }
+    free(seqs);
+    if (rc != OA_OK) {
+        for (size_t i = 0; i < *n; i++)
+            oa_send_clear(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
 }
 
 /* The next pending delivery of the chain becomes its head. */
@@ -365,9 +391,9 @@ oa_status store_delivery_settle(oa_tx *tx, const oa_delivery *d, const char *sta
         "UPDATE webhook_deliveries SET status = ?1, attempts = ?2, next_attempt_at = ?3, "
         "lease_until = NULL, lease_token = NULL, last_status_code = ?4, last_error = ?5, "
         "updated_at = ?6, finished_at = ?7, ready = CASE WHEN ?8 = 1 THEN 0 ELSE ready END "
-        "WHERE id = ?9 AND lease_token = ?10",
-        "tiiitiibtt", status, d->attempts, next_attempt_at, d->last_status_code, d->last_error, now,
-        final ? now : (int64_t)0, (int) final, d->id, d->lease_token);
+        "WHERE seq = ?9 AND lease_token = ?10",
+        "tiiitiibit", status, d->attempts, next_attempt_at, d->last_status_code, d->last_error, now,
+        final ? now : (int64_t)0, (int) final, d->seq, d->lease_token);
     if (rc != OA_OK)
         return rc;
     if (changed != 1)
@@ -465,7 +491,7 @@ oa_status store_retention_sweep(oa_tx *tx, int64_t cutoff, int limit, int64_t *d
     *deliveries = *events = 0;
     oa_stmt *s;
     oa_status rc = store_query(tx, &s,
-                               "SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND "
+                               "SELECT seq FROM webhook_deliveries WHERE status <> 'pending' AND "
                                "finished_at < ? ORDER BY finished_at LIMIT ?",
                                "ii", cutoff, (int64_t)limit);
     char **ids = NULL;
@@ -473,9 +499,11 @@ oa_status store_retention_sweep(oa_tx *tx, int64_t cutoff, int limit, int64_t *d
     if (rc == OA_OK)
         rc = store_read_ids(s, &ids, &n);
     for (size_t i = 0; rc == OA_OK && i < n; i++) {
-        rc = store_exec(tx, "DELETE FROM webhook_attempts WHERE delivery_id = ?", "t", ids[i]);
+        rc = store_exec(tx, "DELETE FROM webhook_attempts WHERE delivery_seq = CAST(? AS INTEGER)",
+                        "t", ids[i]);
         if (rc == OA_OK)
-            rc = store_exec(tx, "DELETE FROM webhook_deliveries WHERE id = ?", "t", ids[i]);
+            rc = store_exec(tx, "DELETE FROM webhook_deliveries WHERE seq = CAST(? AS INTEGER)",
+                            "t", ids[i]);
     }
     store_ids_free(ids, n);
     if (rc != OA_OK)
@@ -501,10 +529,12 @@ oa_status store_attempt_insert(oa_tx *tx, const oa_attempt *a)
 {
     return store_exec(tx,
                       "INSERT INTO webhook_attempts (delivery_id, event_id, endpoint_id, attempt, "
-                      "attempted_at, status_code, latency_ms, error, response_excerpt) "
-                      "VALUES (?, ?, ?, ?, ?, CASE WHEN ?6 = 0 THEN NULL ELSE ?6 END, ?, ?, ?)",
-                      "tttiiiitt", a->delivery_id, a->event_id, a->endpoint_id, a->attempt,
-                      a->attempted_at, a->status_code, a->latency_ms, a->error, a->excerpt);
+                      "attempted_at, status_code, latency_ms, error, response_excerpt, "
+                      "delivery_seq, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, "
+                      "CASE WHEN ?6 = 0 THEN NULL ELSE ?6 END, ?7, ?8, ?9, ?10, ?11)",
+                      "tttiiiittii", a->delivery_id, a->event_id, a->endpoint_id, a->attempt,
+                      a->attempted_at, a->status_code, a->latency_ms, a->error, a->excerpt,
+                      a->delivery_seq, a->event_seq);
 }
 
 static void read_attempt(oa_stmt *s, void *row)
@@ -538,7 +568,7 @@ oa_status store_attempts_for_event(oa_tx *tx, const char *event_id, oa_attempt *
         store_query(tx, &s,
                     "SELECT seq, delivery_id, event_id, endpoint_id, attempt, attempted_at, "
                     "status_code, latency_ms, error, response_excerpt FROM webhook_attempts "
-                    "WHERE event_id = ? ORDER BY seq",
+                    "WHERE event_seq = (SELECT seq FROM events WHERE id = ?) ORDER BY seq",
                     "t", event_id);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_attempt, clear_attempt, out, n) : rc;
 }

@@ -47,6 +47,7 @@ typedef struct {
 
 typedef struct {
     int64_t seq;
+    int64_t delivery_seq, event_seq; /* the delivery's and the event's seq (index keys) */
     char delivery_id[OA_ID_SIZE];
     char event_id[OA_ID_SIZE];
     char endpoint_id[OA_ID_SIZE];

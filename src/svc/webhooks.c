@@ -422,6 +422,8 @@ static oa_status record_one(svc *s, oa_tx *tx, batch_eps *eps, int64_t now, cons
     if (rc != OA_OK)
         return rc;
     oa_attempt a = {0};
+    a.delivery_seq = d.seq;
+    a.event_seq = d.event_seq;
     memcpy(a.delivery_id, d.id, OA_ID_SIZE);
     memcpy(a.event_id, d.event_id, OA_ID_SIZE);
     memcpy(a.endpoint_id, d.endpoint_id, OA_ID_SIZE);
