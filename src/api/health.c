@@ -142,6 +142,15 @@ void api_metrics(api_ctx *a, http_req *r, http_resp *resp)
     if (oa_buf_printf(&b, "openapply_store_slow_write_transactions_total %lld\n",
                       (long long)w.slow_writes) != OA_OK)
         goto render;
+    family(&b, "openapply_store_commits_total", "counter",
+           "Write transactions committed to the database; a group commit counts once.");
+    if (oa_buf_printf(&b, "openapply_store_commits_total %lld\n", (long long)w.commits) != OA_OK)
+        goto render;
+    family(&b, "openapply_store_grouped_transactions_total", "counter",
+           "Write transactions committed together with others in one group commit.");
+    if (oa_buf_printf(&b, "openapply_store_grouped_transactions_total %lld\n",
+                      (long long)w.grouped) != OA_OK)
+        goto render;
     const wh_stats *ws = a->wh_stats;
     if (ws) {
         /* Each family's samples right after its HELP and TYPE lines, as the format wants. */

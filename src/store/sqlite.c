@@ -23,14 +23,18 @@
 #include "util/text.h"
 
 /* Checkpoints run on a thread of their own instead of inside whichever commit crosses SQLite's
- * automatic threshold. The thread queues for the store's writer lock (the write gate) like a
- * write transaction and checkpoints while no transaction writes: a checkpoint racing a busy
- * writer never catches up with it, so the WAL could never start over and grew by gigabytes
- * during a long drain (every page read then searched a longer WAL index). With the writer
- * held, the checkpoint copies every frame no reader still needs, and the next write starts the
- * WAL from its beginning: it stays near CHECKPOINT_FRAMES pages. PASSIVE still: it never waits
- * for readers. */
-#define CHECKPOINT_FRAMES 1000
+ * automatic threshold (which would hold the single writer while it copies pages and syncs).
+ * Once the WAL holds CHECKPOINT_FRAMES frames, a PASSIVE checkpoint copies them back while
+ * writers go on. A checkpoint racing a busy writer never quite catches up with it, though, and
+ * SQLite starts the WAL over only when a new write finds every frame copied: under a writer
+ * that never pauses the WAL grew by gigabytes (1.7 GB in a 100k webhook drain, every page
+ * lookup searching a longer WAL index). So once the WAL passes CHECKPOINT_RESTART_FRAMES the
+ * thread also queues for the store's writer lock (the write gate) like a write transaction and
+ * copies the few frames committed since, with no writer running: the next write starts the
+ * WAL from its beginning. That pass is short, but it syncs twice while writers wait, so it
+ * runs only that rarely. The WAL stays within about CHECKPOINT_RESTART_FRAMES pages. */
+#define CHECKPOINT_FRAMES         1000
+#define CHECKPOINT_RESTART_FRAMES 8000
 
 typedef struct {
     char *path;
@@ -39,7 +43,7 @@ typedef struct {
     bool ck_started;
     pthread_mutex_t ck_mu;
     pthread_cond_t ck_cv;
-    bool ck_due, ck_stop;
+    bool ck_due, ck_restart, ck_stop;
     void (*gate_lock)(void *), (*gate_unlock)(void *);
     void *gate_arg;
 } sq_db;
@@ -63,16 +67,17 @@ static void *checkpointer(void *arg)
          * left alone (a WAL below that is checkpointed at close). */
         while (!d->ck_due && !d->ck_stop)
             pthread_cond_wait(&d->ck_cv, &d->ck_mu);
-        d->ck_due = false;
+        bool restart = d->ck_restart;
+        d->ck_due = d->ck_restart = false;
         if (d->ck_stop)
             break;
         void (*lock)(void *) = d->gate_lock, (*unlock)(void *) = d->gate_unlock;
         void *gate = d->gate_arg;
         pthread_mutex_unlock(&d->ck_mu);
-        /* First while writers go on (copies most frames and syncs them), then with the writer
-         * held for the few frames committed meanwhile: the second pass is short. */
+        /* First while writers go on (copies most frames and syncs them), then, when the WAL
+         * is due to start over, with the writer held for the frames committed meanwhile. */
         sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-        if (lock) {
+        if (restart && lock) {
             lock(gate);
             sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
             unlock(gate);
@@ -92,6 +97,8 @@ static int on_wal(void *arg, sqlite3 *h, const char *name, int frames)
     if (frames >= CHECKPOINT_FRAMES) {
         pthread_mutex_lock(&d->ck_mu);
         d->ck_due = true;
+        if (frames >= CHECKPOINT_RESTART_FRAMES)
+            d->ck_restart = true;
         pthread_cond_signal(&d->ck_cv);
         pthread_mutex_unlock(&d->ck_mu);
     }

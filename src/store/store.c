@@ -19,6 +19,8 @@
 
 #define STMT_CACHE 96
 #define TX_RETRIES 12
+/* Group commit: at most this many queued write transactions share one commit. */
+#define GROUP_MAX 64
 
 typedef struct {
     char *sql;     /* identity: the statement's text (a copy) */
@@ -44,10 +46,17 @@ struct oa_store {
     pthread_mutex_t write_mu;
     pthread_cond_t write_cv;
     uint64_t write_next, write_serving;
+    /* Group commit (single_writer backends): write transactions queue here; the one at the
+     * head leads, runs every queued one in one transaction (a savepoint each) and commits
+     * once. */
+    pthread_mutex_t group_mu;
+    pthread_cond_t group_cv;
+    struct group_req *group_head, *group_tail;
+    bool group_leader;
     store_conn *idle;
     int open, max;
     /* Work done (store_work_get). */
-    atomic_llong tx_read, tx_write, statements, slow_writes;
+    atomic_llong tx_read, tx_write, statements, slow_writes, commits, grouped;
 };
 
 typedef struct after_hook {
@@ -55,6 +64,15 @@ typedef struct after_hook {
     void *arg;
     struct after_hook *next;
 } after_hook;
+
+typedef struct group_req {
+    oa_status (*fn)(oa_tx *tx, void *ctx);
+    void *ctx;
+    oa_status rc;
+    struct after_hook *after; /* to run by the requester once committed */
+    bool done, lead, solo;
+    struct group_req *next;
+} group_req;
 
 struct oa_tx {
     oa_store *st;
@@ -250,12 +268,16 @@ oa_status store_open(const char *url, const store_options *opt, oa_store **out, 
     pthread_cond_init(&st->cv, NULL);
     pthread_mutex_init(&st->write_mu, NULL);
     pthread_cond_init(&st->write_cv, NULL);
+    pthread_mutex_init(&st->group_mu, NULL);
+    pthread_cond_init(&st->group_cv, NULL);
     oa_status rc = ops->open(target, &st->db, why);
     if (rc != OA_OK) {
         pthread_mutex_destroy(&st->mu);
         pthread_cond_destroy(&st->cv);
         pthread_mutex_destroy(&st->write_mu);
         pthread_cond_destroy(&st->write_cv);
+        pthread_mutex_destroy(&st->group_mu);
+        pthread_cond_destroy(&st->group_cv);
         free(st);
         return rc;
     }
@@ -284,6 +306,8 @@ void store_close(oa_store *st)
     pthread_cond_destroy(&st->cv);
     pthread_mutex_destroy(&st->write_mu);
     pthread_cond_destroy(&st->write_cv);
+    pthread_mutex_destroy(&st->group_mu);
+    pthread_cond_destroy(&st->group_cv);
     free(st);
 }
 
@@ -343,11 +367,12 @@ static void write_unlock(oa_store *st)
     pthread_mutex_unlock(&st->write_mu);
 }
 
-oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *tx, void *ctx),
-                         void *ctx)
+/* One transaction of its own, with retries. When `hooks` is given, the after-commit hooks are
+ * handed back instead of run (a group leader running it for another thread). */
+static oa_status solo_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *tx, void *ctx),
+                               void *ctx, bool serialize, after_hook **hooks)
 {
     oa_status rc = OA_ERR;
-    bool serialize = mode == STORE_WRITE && st->ops->single_writer;
     for (int attempt = 0; attempt < TX_RETRIES; attempt++) {
         oa_tx tx = {.st = st};
         if (conn_get(st, &tx.c) != OA_OK)
@@ -365,6 +390,8 @@ oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *t
                 rc = st->ops->commit(tx.c->conn);
                 if (rc != OA_OK)
                     st->ops->rollback(tx.c->conn);
+                else if (mode == STORE_WRITE)
+                    atomic_fetch_add(&st->commits, 1);
             } else {
                 st->ops->rollback(tx.c->conn);
             }
@@ -374,7 +401,10 @@ oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *t
         if (serialize)
             write_unlock(st);
         conn_put(st, tx.c);
-        if (rc == OA_OK) {
+        if (rc == OA_OK && hooks) {
+            *hooks = tx.after;
+            tx.after = NULL;
+        } else if (rc == OA_OK) {
             for (after_hook *h = tx.after; h; h = h->next)
                 h->fn(h->arg);
         }
@@ -385,6 +415,142 @@ oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *t
     }
     oa_log(OA_LOG_WARN, "store.busy", "backend=%s retries=%d", st->ops->name, TX_RETRIES);
     return OA_AGAIN;
+}
+
+static bool savepoint(oa_store *st, store_conn *c, const char *sql)
+{
+    return st->ops->exec_script(c->conn, sql, NULL) == OA_OK && st->ops->in_tx(c->conn);
+}
+
+/* Runs the batch in one transaction, each member under a savepoint of its own, so that a
+ * member that fails leaves the others' work in place, exactly as if each had run alone in
+ * turn. A member whose outcome the group cannot give (it asked to be retried, the transaction
+ * was lost under it, or the commit failed) is marked solo and runs alone afterwards. */
+static void run_group(oa_store *st, group_req **batch, size_t n)
+{
+    store_conn *c;
+    if (conn_get(st, &c) != OA_OK) {
+        for (size_t i = 0; i < n; i++)
+            batch[i]->solo = true;
+        return;
+    }
+    write_lock(st);
+    int64_t held_from = oa_mono_ms();
+    oa_status rc = st->ops->begin(c->conn, true);
+    bool broken = rc != OA_OK;
+    oa_tx first = {.st = st, .c = c};
+    int statements = 0;
+    for (size_t i = 0; !broken && i < n; i++) {
+        group_req *r = batch[i];
+        if (!savepoint(st, c, "SAVEPOINT oa_group")) {
+            broken = true;
+            break;
+        }
+        oa_tx tx = {.st = st, .c = c};
+        atomic_fetch_add(&st->tx_write, 1);
+        r->rc = r->fn(&tx, r->ctx);
+        statements += tx.statements;
+        if (i == 0)
+            memcpy(first.first_sql, tx.first_sql, sizeof first.first_sql);
+        if (!st->ops->in_tx(c->conn)) {
+            broken = true; /* the backend ended the transaction (a serious error) */
+            free_hooks(tx.after);
+            break;
+        }
+        if (r->rc == OA_OK) {
+            r->after = tx.after;
+            broken = !savepoint(st, c, "RELEASE oa_group");
+        } else {
+            free_hooks(tx.after);
+            if (r->rc == OA_AGAIN)
+                r->solo = true;
+            broken =
+                !savepoint(st, c, "ROLLBACK TO oa_group") || !savepoint(st, c, "RELEASE oa_group");
+        }
+    }
+    if (!broken) {
+        rc = st->ops->commit(c->conn);
+        broken = rc != OA_OK;
+    }
+    if (broken) {
+        st->ops->rollback(c->conn);
+        for (size_t i = 0; i < n; i++) {
+            free_hooks(batch[i]->after);
+            batch[i]->after = NULL;
+            batch[i]->solo = true;
+        }
+    } else {
+        atomic_fetch_add(&st->commits, 1);
+        atomic_fetch_add(&st->grouped, (long long)n);
+    }
+    first.statements = statements;
+    note_write(&first, oa_mono_ms() - held_from, 0, broken ? OA_ERR : OA_OK);
+    write_unlock(st);
+    conn_put(st, c);
+}
+
+/* Group commit for single_writer backends. The caller's transaction joins the queue; the
+ * request at the head leads: it takes everything queued (up to GROUP_MAX), runs it as one
+ * transaction and commits once, then hands the lead to the next waiting request. Every
+ * caller returns only after the commit that holds its work, as before; one commit (a WAL
+ * write of the pages the whole group dirtied) replaces one per request. */
+static oa_status group_transact(oa_store *st, oa_status (*fn)(oa_tx *tx, void *ctx), void *ctx)
+{
+    group_req me = {.fn = fn, .ctx = ctx, .rc = OA_ERR};
+    pthread_mutex_lock(&st->group_mu);
+    if (st->group_tail)
+        st->group_tail->next = &me;
+    else
+        st->group_head = &me;
+    st->group_tail = &me;
+    if (!st->group_leader) {
+        st->group_leader = true;
+        me.lead = true;
+    }
+    while (!me.done && !me.lead)
+        pthread_cond_wait(&st->group_cv, &st->group_mu);
+    if (!me.done) {
+        /* Leading: the queue's head is this request. */
+        group_req *batch[GROUP_MAX];
+        size_t n = 0;
+        while (st->group_head && n < GROUP_MAX) {
+            batch[n++] = st->group_head;
+            st->group_head = st->group_head->next;
+        }
+        if (!st->group_head)
+            st->group_tail = NULL;
+        pthread_mutex_unlock(&st->group_mu);
+        if (n == 1)
+            batch[0]->solo = true;
+        else
+            run_group(st, batch, n);
+        for (size_t i = 0; i < n; i++)
+            if (batch[i]->solo)
+                batch[i]->rc = solo_transact(st, STORE_WRITE, batch[i]->fn, batch[i]->ctx, true,
+                                             &batch[i]->after);
+        pthread_mutex_lock(&st->group_mu);
+        for (size_t i = 0; i < n; i++)
+            batch[i]->done = true;
+        if (st->group_head)
+            st->group_head->lead = true;
+        else
+            st->group_leader = false;
+        pthread_cond_broadcast(&st->group_cv);
+    }
+    pthread_mutex_unlock(&st->group_mu);
+    if (me.rc == OA_OK)
+        for (after_hook *h = me.after; h; h = h->next)
+            h->fn(h->arg);
+    free_hooks(me.after);
+    return me.rc;
+}
+
+oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *tx, void *ctx),
+                         void *ctx)
+{
+    if (mode == STORE_WRITE && st->ops->single_writer && st->ops->in_tx)
+        return group_transact(st, fn, ctx);
+    return solo_transact(st, mode, fn, ctx, mode == STORE_WRITE && st->ops->single_writer, NULL);
 }
 
 static oa_status ping_tx(oa_tx *tx, void *arg)
@@ -407,6 +573,8 @@ void store_work_get(const oa_store *st, store_work *out)
     out->tx_write = atomic_load(&st->tx_write);
     out->statements = atomic_load(&st->statements);
     out->slow_writes = atomic_load(&st->slow_writes);
+    out->commits = atomic_load(&st->commits);
+    out->grouped = atomic_load(&st->grouped);
 }
 
 void store_tx_after(oa_tx *tx, void (*fn)(void *arg), void *arg)

@@ -12,7 +12,11 @@
  *
  * Transactions: store_transact() runs a callback in one transaction and retries it when the
  * backend reports a transient conflict (SQLite busy, PostgreSQL serialization failure). The
- * callback must be idempotent up to its commit: it may run more than once.
+ * callback must be idempotent up to its commit: it may run more than once. On a single_writer
+ * backend, write callbacks that queue at the same time share one commit (group commit, each
+ * under a savepoint of its own); a callback may then run on another thread than its caller's,
+ * which waits until the commit that holds its work. Callbacks must not rely on the thread
+ * they run on.
  */
 #ifndef OA_STORE_STORE_H
 #define OA_STORE_STORE_H
@@ -91,11 +95,13 @@ oa_status store_ping(oa_store *st) OA_MUST_CHECK;
  * store_query/store_exec/store_exec_n/store_query_int/store_query_text, whether its prepared
  * form came from the cache or not (migration scripts are not counted); slow_writes counts
  * write transactions that held the writer longer than STORE_SLOW_WRITE_MS (each also logs
- * store.slow_write). */
+ * store.slow_write; a group commit counts once). commits counts committed write transactions
+ * of the database (a group is one), grouped the write transactions committed as members of a
+ * group of two or more. */
 #define STORE_SLOW_WRITE_MS 50
 
 typedef struct {
-    int64_t tx_read, tx_write, statements, slow_writes;
+    int64_t tx_read, tx_write, statements, slow_writes, commits, grouped;
 } store_work;
 
 void store_work_get(const oa_store *st, store_work *out);
