@@ -12,6 +12,8 @@ echo "== API (bench/api.mjs)"
 node bench/api.mjs --bin "$BIN"
 echo "== API reads at 1k and 100k stored postings, beside nginx (bench/reads.mjs)"
 node bench/reads.mjs --bin "$BIN"
+echo "== API writes: archive calls through wrk, group commit (bench/writes.mjs)"
+node bench/writes.mjs --bin "$BIN"
 echo "== webhook delivery (bench/webhooks.mjs)"
 for c in 1 16; do
   node bench/webhooks.mjs --bin "$BIN" --events "${EVENTS:-2000}" --concurrency "$c"
