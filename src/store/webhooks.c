@@ -342,7 +342,8 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms,
             store_done(s);
     }
     /* Read back in seq order, one primary-key lookup each (RETURNING cannot join). */
-    qsort(seqs, n_seqs, sizeof *seqs, cmp_i64);
+    if (n_seqs > 1)
+        qsort(seqs, n_seqs, sizeof *seqs, cmp_i64);
     if (rc == OA_OK && n_seqs)
         *out = xcalloc(n_seqs, sizeof **out);
     for (size_t i = 0; rc == OA_OK && i < n_seqs; i++) {
