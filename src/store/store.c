@@ -550,6 +550,8 @@ oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *t
 {
     if (mode == STORE_WRITE && st->ops->single_writer && st->ops->in_tx)
         return group_transact(st, fn, ctx);
+    if (mode == STORE_WRITE_ALONE)
+        mode = STORE_WRITE;
     return solo_transact(st, mode, fn, ctx, mode == STORE_WRITE && st->ops->single_writer, NULL);
 }
 

@@ -79,7 +79,10 @@ oa_status store_open(const char *url, const store_options *opt, oa_store **out,
 void store_close(oa_store *st);
 const char *store_backend(const oa_store *st);
 
-typedef enum { STORE_READ = 0, STORE_WRITE = 1 } store_mode;
+/* STORE_WRITE_ALONE: a write transaction that is a batch of its own (the webhook dispatcher's
+ * round): it commits alone instead of joining a group commit, so that its results are not held
+ * back until a group of API writes has run. */
+typedef enum { STORE_READ = 0, STORE_WRITE = 1, STORE_WRITE_ALONE = 2 } store_mode;
 
 /* Runs fn(tx, ctx) in one transaction, committing when it returns OA_OK and rolling back
  * otherwise; retried up to a few times on OA_AGAIN. Returns fn's status (or the commit's). */

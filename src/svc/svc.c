@@ -97,8 +97,8 @@ static oa_status bootstrap_tx(oa_tx *tx, void *arg)
     if (rc != OA_OK || n > 0)
         return rc;
     char id1[OA_ID_SIZE], id2[OA_ID_SIZE];
-    oa_id_new(id1);
-    oa_id_new(id2);
+    oa_id_random(id1);
+    oa_id_random(id2);
     free(k->generated);
     k->generated = xasprintf("oa_%s%s", id1, id2);
     oa_sha256_hex(k->generated, strlen(k->generated), k->hash);

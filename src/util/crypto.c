@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -30,7 +31,39 @@ void oa_random_bytes(void *buf, size_t n)
     }
 }
 
+static void random_b58(char *out, size_t n)
+{
+    size_t o = 0;
+    uint8_t pool[64];
+    while (o < n) {
+        oa_random_bytes(pool, sizeof pool);
+        for (size_t i = 0; i < sizeof pool && o < n; i++) {
+            /* Rejection sampling keeps the distribution uniform: 58 * 4 = 232. */
+            if (pool[i] < 232)
+                out[o++] = B58[pool[i] % 58];
+        }
+    }
+}
+
+#define ID_TIME_LEN 7
+#define ID_EPOCH_MS 1577836800000LL /* 2020-01-01T00:00:00Z */
+
 void oa_id_new(char out[OA_ID_SIZE])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - ID_EPOCH_MS;
+    uint64_t t = ms > 0 ? (uint64_t)ms : 0;
+    /* Big-endian base58: B58 is in ASCII order, so the text sorts by time. */
+    for (int i = ID_TIME_LEN - 1; i >= 0; i--) {
+        out[i] = B58[t % 58];
+        t /= 58;
+    }
+    random_b58(out + ID_TIME_LEN, OA_ID_LEN - ID_TIME_LEN);
+    out[OA_ID_LEN] = '\0';
+}
+
+void oa_id_random(char out[OA_ID_SIZE])
 {
     size_t o = 0;
     uint8_t pool[64];

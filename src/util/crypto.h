@@ -15,8 +15,13 @@
 
 /* Fills buf with n cryptographically random bytes; aborts if the kernel cannot supply them. */
 void oa_random_bytes(void *buf, size_t n);
-/* A new random id. */
+/* A new id: 7 base58 characters of the milliseconds since 2020-01-01 (until 2090), then 17
+ * random ones (about 99 bits). Ids sort by creation time, so the rows and index entries of new
+ * records land on the last pages of their indexes instead of random ones: a write touches
+ * fewer pages. The time in it is not a secret; nothing secret is made with it. */
 void oa_id_new(char out[OA_ID_SIZE]);
+/* A new id of 24 random base58 characters (about 140 bits), for what must not be guessed. */
+void oa_id_random(char out[OA_ID_SIZE]);
 /* A deterministic id from the NUL-separated parts (NULL-terminated list). */
 void oa_id_derive(char out[OA_ID_SIZE], const char *part, ...) __attribute__((sentinel));
 /* True when s is exactly 24 base58 characters. */

@@ -545,7 +545,7 @@ static bool run_round(wh_dispatcher *d, xfer *fin, bool claim)
         }
         r.claim = claim && !fin; /* claim once, with the last batch */
         r.now = oa_now_ms();
-        oa_status rc = store_transact(d->svc->store, STORE_WRITE, round_tx, &r);
+        oa_status rc = store_transact(d->svc->store, STORE_WRITE_ALONE, round_tx, &r);
         if (rc != OA_OK) {
             oa_log(OA_LOG_WARN, "webhook.round_failed", "status=%s attempts=%zu", oa_status_str(rc),
                    r.nfin);

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/clock.h"
@@ -55,6 +56,13 @@ static void test_ids(void **state)
     assert_int_equal(strlen(a), 24);
     assert_true(oa_id_valid(a));
     assert_string_not_equal(a, b);
+    /* Ids sort by creation time (a later millisecond sorts after), random after the prefix. */
+    usleep(2000);
+    oa_id_new(b);
+    assert_true(strcmp(a, b) < 0);
+    assert_true(oa_id_valid(b));
+    oa_id_random(a);
+    assert_true(oa_id_valid(a));
     assert_false(oa_id_valid("0OIl0OIl0OIl0OIl0OIl0OIl")); /* not base58 */
     assert_false(oa_id_valid("short"));
     oa_id_derive(a, "q", "posting", "first_name", NULL);
