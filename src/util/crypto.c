@@ -65,16 +65,7 @@ void oa_id_new(char out[OA_ID_SIZE])
 
 void oa_id_random(char out[OA_ID_SIZE])
 {
-    size_t o = 0;
-    uint8_t pool[64];
-    while (o < OA_ID_LEN) {
-        oa_random_bytes(pool, sizeof pool);
-        for (size_t i = 0; i < sizeof pool && o < OA_ID_LEN; i++) {
-            /* Rejection sampling keeps the distribution uniform: 58 * 4 = 232. */
-            if (pool[i] < 232)
-                out[o++] = B58[pool[i] % 58];
-        }
-    }
+    random_b58(out, OA_ID_LEN);
     out[OA_ID_LEN] = '\0';
 }
 

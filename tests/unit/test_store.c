@@ -147,21 +147,16 @@ static void test_binding_is_checked(void **state)
     }
 }
 
-static oa_status scratch_tx(oa_tx *tx, void *arg)
+/* Runs the statement arg (no parameters). */
+static oa_status sql_tx(oa_tx *tx, void *arg)
 {
-    (void)arg;
-    /* About 20 fresh pages per transaction. */
-    return store_exec(tx,
-                      "INSERT INTO scratch SELECT randomblob(3000) FROM (WITH RECURSIVE c(x) AS "
-                      "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20) SELECT x FROM c)",
-                      "");
+    return store_exec(tx, arg, "");
 }
 
-static oa_status scratch_create_tx(oa_tx *tx, void *arg)
-{
-    (void)arg;
-    return store_exec(tx, "CREATE TABLE scratch (b BLOB)", "");
-}
+/* About 20 fresh pages per transaction. */
+static char scratch_sql[] =
+    "INSERT INTO scratch SELECT randomblob(3000) FROM (WITH RECURSIVE c(x) AS "
+    "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20) SELECT x FROM c)";
 
 /* A writer that never pauses must not starve the checkpoint: the WAL starts over instead of
  * growing with everything written (it reached 1.7 GB in a 100k webhook drain when the
@@ -171,12 +166,14 @@ static oa_status scratch_create_tx(oa_tx *tx, void *arg)
 static void test_wal_stays_bounded(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(store_transact(f->st, STORE_WRITE, scratch_create_tx, NULL), OA_OK);
+    assert_int_equal(
+        store_transact(f->st, STORE_WRITE, sql_tx, (char[]){"CREATE TABLE scratch (b BLOB)"}),
+        OA_OK);
     char wal[160];
     snprintf(wal, sizeof wal, "%s/t.db-wal", f->dir);
     off_t most = 0;
     for (int i = 0; i < 3000; i++) {
-        assert_int_equal(store_transact(f->st, STORE_WRITE, scratch_tx, NULL), OA_OK);
+        assert_int_equal(store_transact(f->st, STORE_WRITE, sql_tx, scratch_sql), OA_OK);
         struct stat sb;
         if (stat(wal, &sb) == 0 && sb.st_size > most)
             most = sb.st_size;
@@ -231,12 +228,6 @@ static void *member_run(void *arg)
     return NULL;
 }
 
-static oa_status grp_create_tx(oa_tx *tx, void *arg)
-{
-    (void)arg;
-    return store_exec(tx, "CREATE TABLE grp (id INTEGER PRIMARY KEY)", "");
-}
-
 /* Write transactions that queue behind a long one share one commit; inside the group each keeps
  * its own outcome: a failed one leaves no trace, one that asks to be retried is run again on
  * its own, the others' rows are all there; after-commit hooks run once each, on the caller's
@@ -244,7 +235,9 @@ static oa_status grp_create_tx(oa_tx *tx, void *arg)
 static void test_group_commit(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(store_transact(f->st, STORE_WRITE, grp_create_tx, NULL), OA_OK);
+    assert_int_equal(store_transact(f->st, STORE_WRITE, sql_tx,
+                                    (char[]){"CREATE TABLE grp (id INTEGER PRIMARY KEY)"}),
+                     OA_OK);
     enum { N = 9 };
     struct member m[N];
     pthread_t t[N];
