@@ -31,6 +31,7 @@
 typedef struct {
     const char *listen;
     const char *db;
+    const char *node_id; /* NULL: HOST:PORT of --listen, or HOST-PID for port 0 */
     char *keys[MAX_KEYS];
     size_t n_keys;
     bool allow_private;
@@ -66,7 +67,11 @@ static void usage(FILE *f)
         "\n"
         "openapply serve options (each also read from the OPENAPPLY_* variable shown):\n"
         "  --listen HOST:PORT          address to listen on [127.0.0.1:8080] (OPENAPPLY_LISTEN)\n"
-        "  --db URL                    sqlite:PATH [sqlite:openapply.db] (OPENAPPLY_DB)\n"
+        "  --db URL                    sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB\n"
+        "                              [sqlite:openapply.db] (OPENAPPLY_DB)\n"
+        "  --node-id ID                this engine's name in the leases it takes, unique\n"
+        "                              among the nodes sharing one database [HOST:PORT]\n"
+        "                              (OPENAPPLY_NODE_ID)\n"
         "  --api-key [TENANT:]KEY      accept KEY as a Bearer token for TENANT (default\n"
         "                              \"default\"); repeatable (OPENAPPLY_API_KEY, "
         "comma-separated)\n"
@@ -168,6 +173,25 @@ static int add_key(serve_opts *o, const char *spec)
     return rc;
 }
 
+/* The node id: --node-id, else this host's name and the --listen port (unique among the
+ * engines of one machine, the same after a restart), else with port 0 the host and pid. */
+static void default_node_id(const serve_opts *o, char *out, size_t n)
+{
+    if (o->node_id) {
+        snprintf(out, n, "%s", o->node_id);
+        return;
+    }
+    char host[64] = "localhost";
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0';
+    const char *port = strrchr(o->listen, ':');
+    if (port && strcmp(port + 1, "0") != 0 && port[1])
+        snprintf(out, n, "%.40s:%.8s", host, port + 1);
+    else
+        snprintf(out, n, "%.40s-%ld", host, (long)getpid());
+}
+
 static bool env_true(const char *v)
 {
     return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0);
@@ -182,6 +206,13 @@ static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
         return 0;
     case 'd':
         o->db = arg;
+        return 0;
+    case 'N':
+        if (!*arg || strlen(arg) > 63 || strpbrk(arg, " \t\r\n\"\\"))
+            return die_usage("%s: \"%s\" is not a node id of 1-63 characters without spaces "
+                             "or quotes",
+                             src, arg);
+        o->node_id = arg;
         return 0;
     case 'k':
         return add_key(o, arg);
@@ -264,6 +295,7 @@ static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
 static const struct option SERVE_OPTS[] = {
     {"listen", required_argument, NULL, 'l'},
     {"db", required_argument, NULL, 'd'},
+    {"node-id", required_argument, NULL, 'N'},
     {"api-key", required_argument, NULL, 'k'},
     {"allow-private-networks", no_argument, NULL, 'p'},
     {"refresh-interval", required_argument, NULL, 'r'},
@@ -312,6 +344,7 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
         int opt;
     } envs[] = {{"OPENAPPLY_LISTEN", 'l'},
                 {"OPENAPPLY_DB", 'd'},
+                {"OPENAPPLY_NODE_ID", 'N'},
                 {"OPENAPPLY_REFRESH_INTERVAL", 'r'},
                 {"OPENAPPLY_RETRY_SCHEDULE", 's'},
                 {"OPENAPPLY_APPLY_RETRY_SCHEDULE", 'A'},
@@ -367,8 +400,14 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     }
     if (optind < argc)
         return die_usage("unexpected argument \"%s\"", argv[optind]);
-    if (strncmp(o->db, "sqlite:", 7) != 0 || !o->db[7])
-        return die_usage("--db must be sqlite:PATH (e.g. sqlite:openapply.db), got \"%s\"", o->db);
+    bool pg = strncmp(o->db, "postgres://", 11) == 0 || strncmp(o->db, "postgresql://", 13) == 0;
+    if (!pg && (strncmp(o->db, "sqlite:", 7) != 0 || !o->db[7])) {
+        char shown[512];
+        store_url_redact(o->db, shown, sizeof shown);
+        return die_usage("--db must be sqlite:PATH (e.g. sqlite:openapply.db) or "
+                         "postgres://USER:PASSWORD@HOST:PORT/DATABASE, got \"%s\"",
+                         shown);
+    }
     char host[256], *why = NULL;
     int port;
     if (http_parse_listen(o->listen, host, sizeof host, &port, &why) != OA_OK) {
@@ -411,9 +450,14 @@ static int serve(int argc, char **argv)
     char *why = NULL, *generated = NULL;
     svc s = {0};
     int exit_code = 1;
-    store_options so = {o.http_threads + o.workers + 4};
+    char node[64];
+    default_node_id(&o, node, sizeof node);
+    store_options so = {.pool_size = o.http_threads + o.workers + 4, .node_id = node};
     if (store_open(o.db, &so, &st, &why) != OA_OK) {
-        fprintf(stderr, "openapply: cannot open the store %s: %s\n", o.db, why ? why : "?");
+        char shown[512];
+        store_url_redact(o.db, shown, sizeof shown);
+        fprintf(stderr, "openapply: cannot open the store %s: %s\n", shown, why ? why : "?");
+        exit_code = 2; /* a wrong --db, an unreachable server: nothing started */
         goto out;
     }
     s.store = st;
@@ -477,13 +521,17 @@ static int serve(int argc, char **argv)
     api.inflight = inflight_cb;
     api.inflight_arg = hs;
 
-    printf("openapply %s listening on http://%s (store %s%s)\n", OA_VERSION, http_address(hs), o.db,
-           o.allow_private ? ", private networks allowed" : "");
+    char db_shown[512];
+    store_url_redact(o.db, db_shown, sizeof db_shown);
+    printf("openapply %s listening on http://%s (store %s%s)\n", OA_VERSION, http_address(hs),
+           db_shown, o.allow_private ? ", private networks allowed" : "");
     if (generated)
         printf("API key for tenant \"default\" (shown once, keep it): %s\n", generated);
     fflush(stdout);
-    oa_log(OA_LOG_INFO, "engine.started", "address=%s store=%s workers=%d http_threads=%d",
-           http_address(hs), store_backend(st), o.workers, o.http_threads);
+    char nq[OA_LOGQ_SIZE];
+    oa_log(OA_LOG_INFO, "engine.started", "address=%s store=%s node=%s workers=%d http_threads=%d",
+           http_address(hs), store_backend(st), oa_logq(nq, sizeof nq, node), o.workers,
+           o.http_threads);
 
     int sig = 0;
     sigwait(&sigs, &sig);

@@ -11,5 +11,7 @@ typedef struct {
 
 extern const oa_migration oa_sqlite_migrations[];
 extern const size_t oa_sqlite_migrations_n;
+extern const oa_migration oa_postgres_migrations[];
+extern const size_t oa_postgres_migrations_n;
 
 #endif

@@ -29,7 +29,8 @@ oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_li
     oa_stmt *s;
     oa_status rc = store_query(
         tx, &s,
-        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3 WHERE id = COALESCE("
+        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3, lease_node = ?5 WHERE id = "
+        "COALESCE("
         " (SELECT j.id FROM jobs j WHERE j.kind = 'apply' AND j.run_at <= ?1"
         "  AND (j.lease_until IS NULL OR j.lease_until < ?1) ORDER BY j.run_at, j.id LIMIT 1),"
         " (SELECT j.id FROM jobs j WHERE j.kind = 'parse' AND j.run_at <= ?1"
@@ -38,7 +39,7 @@ oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_li
         "   GROUP BY k.tenant HAVING SUM(CASE WHEN k.kind = 'parse' THEN 1 ELSE 0 END) >= ?4)"
         "  ORDER BY j.run_at, j.id LIMIT 1)) "
         "RETURNING id, kind, ref_id, tenant, attempts, lease_token",
-        "iiti", now, lease_ms, token, (int64_t)parse_limit);
+        "iitit", now, lease_ms, token, (int64_t)parse_limit, store_tx_node(tx));
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);
@@ -118,11 +119,14 @@ oa_status store_job_cancel(oa_tx *tx, const char *kind, const char *ref_id)
 
 oa_status store_job_release(oa_tx *tx, const char *lease_token, int64_t *released)
 {
+    /* Without a token: every lease this process may free (all of them when it is the only
+     * one using the database, else its own node's). */
     return store_exec_n(
         tx, released,
-        "UPDATE jobs SET lease_until = NULL, lease_token = NULL WHERE lease_token IS NOT NULL "
-        "AND (CAST(?1 AS TEXT) IS NULL OR lease_token = ?1)",
-        "t", lease_token);
+        "UPDATE jobs SET lease_until = NULL, lease_token = NULL, lease_node = NULL "
+        "WHERE lease_token IS NOT NULL AND (CAST(?1 AS TEXT) IS NULL OR lease_token = ?1) "
+        "AND (?2 = 1 OR lease_node = ?3)",
+        "tbt", lease_token, (int)store_tx_exclusive(tx), store_tx_node(tx));
 }
 
 oa_status store_job_next_due(oa_tx *tx, int64_t *at)
@@ -134,7 +138,7 @@ oa_status store_job_next_due(oa_tx *tx, int64_t *at)
                            "SELECT (SELECT run_at FROM jobs WHERE lease_token IS NULL "
                            "ORDER BY run_at LIMIT 1) AS t UNION ALL "
                            "SELECT (SELECT lease_until FROM jobs WHERE lease_token IS NOT NULL "
-                           "ORDER BY lease_until LIMIT 1))",
+                           "ORDER BY lease_until LIMIT 1)) AS due",
                            "");
 }
 

@@ -384,6 +384,7 @@ const store_ops store_sqlite_ops = {
     .errmsg = sq_errmsg,
     .param_count = sq_param_count,
     .single_writer = true,
+    .exclusive = true,
     .migrations = sq_migrations,
     .set_write_gate = sq_set_write_gate,
     .in_tx = sq_in_tx,

@@ -55,8 +55,10 @@ struct oa_store {
     bool group_leader;
     store_conn *idle;
     int open, max;
+    char node[64];
     /* Work done (store_work_get). */
     atomic_llong tx_read, tx_write, statements, slow_writes, commits, grouped;
+    atomic_llong conn_lost, conn_failed;
 };
 
 typedef struct after_hook {
@@ -85,6 +87,7 @@ struct oa_tx {
 struct oa_stmt {
     oa_tx *tx;
     void *stmt;
+    const char *sql;   /* the caller's text (static in the entity code), for error logs */
     cached_stmt *slot; /* NULL when not cached: finalize in store_done */
 };
 
@@ -116,7 +119,9 @@ static oa_status conn_get(oa_store *st, store_conn **out)
             pthread_mutex_unlock(&st->mu);
             store_conn *c = xcalloc(1, sizeof *c);
             char *why = NULL;
-            if (st->ops->conn_open(st->db, &c->conn, &why) != OA_OK) {
+            oa_status rc = st->ops->conn_open(st->db, &c->conn, &why);
+            if (rc != OA_OK) {
+                atomic_fetch_add(&st->conn_failed, 1);
                 oa_log(OA_LOG_ERROR, "store.connect_failed", "backend=%s error=\"%s\"",
                        st->ops->name, why ? why : "?");
                 free(why);
@@ -125,22 +130,13 @@ static oa_status conn_get(oa_store *st, store_conn **out)
                 st->open--;
                 pthread_cond_signal(&st->cv);
                 pthread_mutex_unlock(&st->mu);
-                return OA_ERR;
+                return rc == OA_AGAIN ? OA_AGAIN : OA_ERR;
             }
             *out = c;
             return OA_OK;
         }
         pthread_cond_wait(&st->cv, &st->mu);
     }
-}
-
-static void conn_put(oa_store *st, store_conn *c)
-{
-    pthread_mutex_lock(&st->mu);
-    c->next = st->idle;
-    st->idle = c;
-    pthread_cond_signal(&st->cv);
-    pthread_mutex_unlock(&st->mu);
 }
 
 static void conn_free(oa_store *st, store_conn *c)
@@ -152,6 +148,25 @@ static void conn_free(oa_store *st, store_conn *c)
     }
     st->ops->conn_close(c->conn);
     free(c);
+}
+
+static void conn_put(oa_store *st, store_conn *c)
+{
+    if (st->ops->conn_ok && !st->ops->conn_ok(c->conn)) {
+        /* Broken (the server went away): closed, and its place in the pool freed. */
+        atomic_fetch_add(&st->conn_lost, 1);
+        conn_free(st, c);
+        pthread_mutex_lock(&st->mu);
+        st->open--;
+        pthread_cond_signal(&st->cv);
+        pthread_mutex_unlock(&st->mu);
+        return;
+    }
+    pthread_mutex_lock(&st->mu);
+    c->next = st->idle;
+    st->idle = c;
+    pthread_cond_signal(&st->cv);
+    pthread_mutex_unlock(&st->mu);
 }
 
 /* ---- open / close / migrations ---------------------------------------------------------- */
@@ -251,10 +266,11 @@ oa_status store_open(const char *url, const store_options *opt, oa_store **out, 
         ops = &store_sqlite_ops;
         target = url + 7;
     } else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
-        *why = xstrdup("the PostgreSQL store is not built into this version yet; use sqlite:PATH");
-        return OA_INVALID;
+        ops = &store_postgres_ops;
+        target = url; /* libpq reads the URL itself */
     } else {
-        *why = xstrdup("--db must be sqlite:PATH (e.g. sqlite:openapply.db)");
+        *why = xstrdup("--db must be sqlite:PATH (e.g. sqlite:openapply.db) or "
+                       "postgres://USER:PASSWORD@HOST:PORT/DATABASE");
         return OA_INVALID;
     }
     if (!*target) {
@@ -264,6 +280,7 @@ oa_status store_open(const char *url, const store_options *opt, oa_store **out, 
     oa_store *st = xcalloc(1, sizeof *st);
     st->ops = ops;
     st->max = opt && opt->pool_size > 0 ? opt->pool_size : 16;
+    snprintf(st->node, sizeof st->node, "%s", opt && opt->node_id ? opt->node_id : "local");
     pthread_mutex_init(&st->mu, NULL);
     pthread_cond_init(&st->cv, NULL);
     pthread_mutex_init(&st->write_mu, NULL);
@@ -309,6 +326,28 @@ void store_close(oa_store *st)
     pthread_mutex_destroy(&st->group_mu);
     pthread_cond_destroy(&st->group_cv);
     free(st);
+}
+
+const char *store_tx_node(const oa_tx *tx)
+{
+    return tx->st->node;
+}
+
+bool store_tx_exclusive(const oa_tx *tx)
+{
+    return tx->st->ops->exclusive;
+}
+
+void store_url_redact(const char *url, char *out, size_t n)
+{
+    const char *scheme = strstr(url, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (!at || !colon || colon > at) {
+        snprintf(out, n, "%s", url);
+        return;
+    }
+    snprintf(out, n, "%.*s:***%s", (int)(colon - url), url, at);
 }
 
 const char *store_backend(const oa_store *st)
@@ -375,7 +414,12 @@ static oa_status solo_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa
     oa_status rc = OA_ERR;
     for (int attempt = 0; attempt < TX_RETRIES; attempt++) {
         oa_tx tx = {.st = st};
-        if (conn_get(st, &tx.c) != OA_OK)
+        rc = conn_get(st, &tx.c);
+        if (rc == OA_AGAIN) { /* the server is unreachable for now: wait, then again */
+            backoff(attempt);
+            continue;
+        }
+        if (rc != OA_OK)
             return OA_ERR;
         /* Writers wait here, woken in turn, rather than sleeping in SQLite's busy handler
          * (which backs off up to 100 ms per try and is unfair to long transactions). */
@@ -577,6 +621,8 @@ void store_work_get(const oa_store *st, store_work *out)
     out->slow_writes = atomic_load(&st->slow_writes);
     out->commits = atomic_load(&st->commits);
     out->grouped = atomic_load(&st->grouped);
+    out->conn_lost = atomic_load(&st->conn_lost);
+    out->conn_failed = atomic_load(&st->conn_failed);
 }
 
 void store_tx_after(oa_tx *tx, void (*fn)(void *arg), void *arg)
@@ -721,6 +767,7 @@ oa_status store_query_a(oa_tx *tx, oa_stmt **out, const char *sql, const char *t
         return OA_ERR;
     }
     bind_all(s, sql, types, n, args);
+    s->sql = sql;
     atomic_fetch_add(&tx->st->statements, 1);
     if (tx->statements++ == 0)
         snprintf(tx->first_sql, sizeof tx->first_sql, "%s", sql);
@@ -732,8 +779,8 @@ oa_status store_next(oa_stmt *s)
 {
     oa_status rc = s->tx->st->ops->step(s->stmt);
     if (rc == OA_ERR)
-        oa_log(OA_LOG_ERROR, "store.step_failed", "backend=%s error=\"%s\"", s->tx->st->ops->name,
-               s->tx->st->ops->errmsg(s->tx->c->conn));
+        oa_log(OA_LOG_ERROR, "store.step_failed", "backend=%s error=\"%s\" sql=\"%.160s\"",
+               s->tx->st->ops->name, s->tx->st->ops->errmsg(s->tx->c->conn), s->sql);
     return rc;
 }
 

@@ -64,19 +64,36 @@ typedef struct store_ops {
     void (*set_write_gate)(void *db, void (*lock)(void *arg), void (*unlock)(void *arg), void *arg);
     /* True while conn is inside a transaction (a statement error may have ended it). */
     bool (*in_tx)(void *conn);
+    /* True when one process at a time can open the database (SQLite's lock file). */
+    bool exclusive;
+    /* False once conn is unusable (the server went away): the pool closes it instead of
+     * keeping it, and the next transaction opens a new one. Optional. */
+    bool (*conn_ok)(void *conn);
 } store_ops;
 
 extern const store_ops store_sqlite_ops;
+extern const store_ops store_postgres_ops;
 
 typedef struct {
-    int pool_size; /* maximum connections (default 16) */
+    int pool_size;       /* maximum connections (default 16) */
+    const char *node_id; /* this process's name in the leases it takes (default "local") */
 } store_options;
 
-/* Opens the database named by url ("sqlite:PATH"), applies pending migrations. On failure *why
- * (malloc'd) explains. */
+/* Opens the database named by url ("sqlite:PATH", or "postgres://USER:PASSWORD@HOST:PORT/DB"
+ * and "postgresql://..."), applies pending migrations. On failure *why (malloc'd) explains,
+ * never quoting the password. */
 oa_status store_open(const char *url, const store_options *opt, oa_store **out,
                      char **why) OA_MUST_CHECK;
 void store_close(oa_store *st);
+/* The node id leases are taken under (store_options.node_id). */
+const char *store_tx_node(const oa_tx *tx);
+/* True when this process is the only one that can use the database (SQLite's file lock): a
+ * lease found at start was a dead process's, whichever node took it. On a shared database
+ * (PostgreSQL) another node may be alive, and only this node's own leases are its to free. */
+bool store_tx_exclusive(const oa_tx *tx);
+
+/* url with its password (postgres://USER:PASSWORD@...) replaced by ***, for messages. */
+void store_url_redact(const char *url, char *out, size_t n);
 const char *store_backend(const oa_store *st);
 
 /* STORE_WRITE_ALONE: a write transaction that is a batch of its own (the webhook dispatcher's
@@ -105,6 +122,9 @@ oa_status store_ping(oa_store *st) OA_MUST_CHECK;
 
 typedef struct {
     int64_t tx_read, tx_write, statements, slow_writes, commits, grouped;
+    /* Connections closed because they broke (the server went away), and attempts to open one
+     * that failed (client-server backends; always 0 on SQLite). */
+    int64_t conn_lost, conn_failed;
 } store_work;
 
 void store_work_get(const oa_store *st, store_work *out);

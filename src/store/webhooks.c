@@ -280,20 +280,21 @@ static int cmp_i64(const void *a, const void *b)
  * most STORE_CLAIM_MAX rows), the window keeps each endpoint's first `limit`. Unused arms bind
  * NULL. On PostgreSQL the inner subquery gains FOR UPDATE SKIP LOCKED. */
 static const char CLAIM_SQL[] =
-    "UPDATE webhook_deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = ?2 "
+    "UPDATE webhook_deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = ?2, "
+    "lease_node = ?21 "
     "WHERE seq IN (SELECT seq FROM (SELECT x.seq AS seq, c.k AS k, ROW_NUMBER() OVER "
     "(PARTITION BY c.ep ORDER BY x.next_attempt_at, x.seq) AS rn FROM ("
-    "SELECT CAST(?5 AS TEXT) AS ep, CAST(?6 AS INTEGER) AS k "
-    "UNION ALL SELECT CAST(?7 AS TEXT), CAST(?8 AS INTEGER) "
-    "UNION ALL SELECT CAST(?9 AS TEXT), CAST(?10 AS INTEGER) "
-    "UNION ALL SELECT CAST(?11 AS TEXT), CAST(?12 AS INTEGER) "
-    "UNION ALL SELECT CAST(?13 AS TEXT), CAST(?14 AS INTEGER) "
-    "UNION ALL SELECT CAST(?15 AS TEXT), CAST(?16 AS INTEGER) "
-    "UNION ALL SELECT CAST(?17 AS TEXT), CAST(?18 AS INTEGER) "
-    "UNION ALL SELECT CAST(?19 AS TEXT), CAST(?20 AS INTEGER)) c "
+    "SELECT CAST(?5 AS TEXT) AS ep, CAST(?6 AS BIGINT) AS k "
+    "UNION ALL SELECT CAST(?7 AS TEXT), CAST(?8 AS BIGINT) "
+    "UNION ALL SELECT CAST(?9 AS TEXT), CAST(?10 AS BIGINT) "
+    "UNION ALL SELECT CAST(?11 AS TEXT), CAST(?12 AS BIGINT) "
+    "UNION ALL SELECT CAST(?13 AS TEXT), CAST(?14 AS BIGINT) "
+    "UNION ALL SELECT CAST(?15 AS TEXT), CAST(?16 AS BIGINT) "
+    "UNION ALL SELECT CAST(?17 AS TEXT), CAST(?18 AS BIGINT) "
+    "UNION ALL SELECT CAST(?19 AS TEXT), CAST(?20 AS BIGINT)) c "
     "JOIN webhook_deliveries x ON x.seq IN (SELECT y.seq FROM webhook_deliveries y "
     "WHERE y.endpoint_id = c.ep AND y.status = 'pending' AND y.ready = 1 "
-    "AND y.next_attempt_at <= ?3 ORDER BY y.next_attempt_at, y.seq LIMIT ?4)) WHERE rn <= k) "
+    "AND y.next_attempt_at <= ?3 ORDER BY y.next_attempt_at, y.seq LIMIT ?4)) AS r WHERE rn <= k) "
     "RETURNING seq";
 _Static_assert(STORE_CLAIM_EPS == 8, "CLAIM_SQL has STORE_CLAIM_EPS arms");
 
@@ -327,9 +328,9 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms,
         if (max_k > STORE_CLAIM_MAX)
             max_k = STORE_CLAIM_MAX;
         oa_stmt *s = NULL;
-        rc = store_query(tx, &s, CLAIM_SQL, "tiiititititititititi", token, lease_until, now, max_k,
+        rc = store_query(tx, &s, CLAIM_SQL, "tiiititititititititit", token, lease_until, now, max_k,
                          ep[0], k[0], ep[1], k[1], ep[2], k[2], ep[3], k[3], ep[4], k[4], ep[5],
-                         k[5], ep[6], k[6], ep[7], k[7]);
+                         k[5], ep[6], k[6], ep[7], k[7], store_tx_node(tx));
         while (rc == OA_OK && (rc = store_next(s)) == OA_ROW) {
             if (n_seqs == cap) {
                 cap = cap ? cap * 2 : 64;
@@ -477,11 +478,13 @@ oa_status store_deliveries_recover(oa_tx *tx, const char *endpoint_id, int64_t s
 
 oa_status store_deliveries_release(oa_tx *tx, int64_t now, int64_t *n)
 {
-    /* A leased delivery's next_attempt_at is its lease expiry: due again at once. */
+    /* A leased delivery's next_attempt_at is its lease expiry: due again at once. Only the
+     * leases this process may free (see store_job_release). */
     return store_exec_n(tx, n,
                         "UPDATE webhook_deliveries SET lease_until = NULL, lease_token = NULL, "
-                        "next_attempt_at = ?1 WHERE lease_token IS NOT NULL AND status = 'pending'",
-                        "i", now);
+                        "lease_node = NULL, next_attempt_at = ?1 WHERE lease_token IS NOT NULL "
+                        "AND status = 'pending' AND (?2 = 1 OR lease_node = ?3)",
+                        "ibt", now, (int)store_tx_exclusive(tx), store_tx_node(tx));
 }
 
 /* ---- retention ---- */
@@ -500,11 +503,11 @@ oa_status store_retention_sweep(oa_tx *tx, int64_t cutoff, int limit, int64_t *d
     if (rc == OA_OK)
         rc = store_read_ids(s, &ids, &n);
     for (size_t i = 0; rc == OA_OK && i < n; i++) {
-        rc = store_exec(tx, "DELETE FROM webhook_attempts WHERE delivery_seq = CAST(? AS INTEGER)",
+        rc = store_exec(tx, "DELETE FROM webhook_attempts WHERE delivery_seq = CAST(? AS BIGINT)",
                         "t", ids[i]);
         if (rc == OA_OK)
-            rc = store_exec(tx, "DELETE FROM webhook_deliveries WHERE seq = CAST(? AS INTEGER)",
-                            "t", ids[i]);
+            rc = store_exec(tx, "DELETE FROM webhook_deliveries WHERE seq = CAST(? AS BIGINT)", "t",
+                            ids[i]);
     }
     store_ids_free(ids, n);
     if (rc != OA_OK)

@@ -4,9 +4,9 @@
  * recovery in chunks, rate limits and fair shares (the scheduler), retention, and claim plans
  * that do not scan the backlog.
  *
- * The store comes from OA_TEST_DB (a URL, as --db takes it) when set, so that a second backend
- * runs the same suite; by default a fresh SQLite file. Times are passed in explicitly, so no
- * test waits or depends on the clock.
+ * Each test gets a fresh store: a SQLite file, or a new PostgreSQL database when OA_TEST_PG is
+ * set (store_test.h), so that both backends run the same suite. Times are passed in explicitly, so
+ * no test waits or depends on the clock.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,12 +39,7 @@ typedef struct {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    const char *env = getenv("OA_TEST_DB");
-    if (env && *env) {
-        snprintf(f->url, sizeof f->url, "%s", env);
-    } else {
-        test_tmp_store_url(f->dir, sizeof f->dir, "oa-test-dl", f->url, sizeof f->url);
-    }
+    test_tmp_store_url(f->dir, sizeof f->dir, "oa-test-dl", f->url, sizeof f->url);
     char *why = NULL;
     assert_int_equal(store_open(f->url, NULL, &f->st, &why), OA_OK);
     f->s.store = f->st;
@@ -556,7 +551,7 @@ static void assert_no_scan(fixture *f, const char *sql, const char *types)
 static void test_claim_plans_do_not_scan(void **state)
 {
     fixture *f = *state;
-    assert_no_scan(f, store_delivery_claim_sql(), "tiiititititititititi");
+    assert_no_scan(f, store_delivery_claim_sql(), "tiiititititititititit");
     assert_no_scan(f,
                    "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE endpoint_id = ? AND "
                    "status = 'pending' AND ready = 1",

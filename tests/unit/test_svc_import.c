@@ -86,6 +86,14 @@ static void exec_sql(oa_store *st, const char *sql)
     assert_int_equal(store_transact(st, STORE_WRITE, exec_tx, (void *)sql), OA_OK);
 }
 
+/* PostgreSQL: a trigger runs a function, the one the injected triggers share. */
+static void inject_prepare(fixture *f)
+{
+    if (test_pg())
+        exec_sql(f->st, "CREATE OR REPLACE FUNCTION injected_failure() RETURNS trigger "
+                        "LANGUAGE plpgsql AS 'BEGIN RAISE EXCEPTION ''injected failure''; END'");
+}
+
 /* Lines i in [from, to): url https://jobs.example.com/<i>, job code J-<i>, two career sites. */
 static svc_import_line *make_lines(int from, int to)
 {
@@ -230,9 +238,13 @@ static void test_import_larger_than_a_chunk(void **state)
              missing - 1);
     assert_int_equal(count(f, sql, f->feed.id), missing - 1);
     assert_int_equal(n_events(f), ev0 + missing - 1);
-    const char *removed_events = "SELECT COUNT(DISTINCT resource_id) FROM events WHERE "
-                                 "json_extract(body, '$.data.archived_reason') = ? AND "
-                                 "json_extract(body, '$.data.availability') = 'ARCHIVED'";
+    const char *removed_events =
+        test_sql("SELECT COUNT(DISTINCT resource_id) FROM events WHERE "
+                 "json_extract(body, '$.data.archived_reason') = ? AND "
+                 "json_extract(body, '$.data.availability') = 'ARCHIVED'",
+                 "SELECT COUNT(DISTINCT resource_id) FROM events WHERE "
+                 "CAST(body AS json) #>> '{data,archived_reason}' = ? AND "
+                 "CAST(body AS json) #>> '{data,availability}' = 'ARCHIVED'");
     assert_int_equal(count(f, removed_events, "REMOVED_FROM_JOB_FEED"), missing - 1);
     assert_int_equal(count(f,
                            "SELECT COUNT(*) FROM postings WHERE job_feed_id = ? AND "
@@ -390,11 +402,19 @@ static void test_import_fails_midway(void **state)
     const int n = 2 * SVC_IMPORT_CHUNK + 100;
     const int bad = 2 * SVC_IMPORT_CHUNK + 10;
     char sql[512];
-    snprintf(sql, sizeof sql,
-             "CREATE TRIGGER injected_failure BEFORE INSERT ON postings "
-             "WHEN NEW.url = 'https://jobs.example.com/%d' "
-             "BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-             bad);
+    if (test_pg())
+        snprintf(sql, sizeof sql,
+                 "CREATE TRIGGER injected_failure BEFORE INSERT ON postings FOR EACH ROW "
+                 "WHEN (NEW.url = 'https://jobs.example.com/%d') "
+                 "EXECUTE FUNCTION injected_failure()",
+                 bad);
+    else
+        snprintf(sql, sizeof sql,
+                 "CREATE TRIGGER injected_failure BEFORE INSERT ON postings "
+                 "WHEN NEW.url = 'https://jobs.example.com/%d' "
+                 "BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+                 bad);
+    inject_prepare(f);
     exec_sql(f->st, sql);
     int64_t ev0 = n_events(f);
     oa_status rc = import_range(f, 0, n, &c);
@@ -418,7 +438,8 @@ static void test_import_fails_midway(void **state)
     assert_int_equal(n_events(f), ev0);
     /* The lease was given back: the same file imports once the fault is gone, and completes
      * what the failed import left, archiving the five. */
-    exec_sql(f->st, "DROP TRIGGER injected_failure");
+    exec_sql(f->st, test_sql("DROP TRIGGER injected_failure",
+                             "DROP TRIGGER injected_failure ON postings"));
     assert_int_equal(import_range(f, 0, n, &c), OA_OK);
     assert_int_equal(c.created, n - 2 * SVC_IMPORT_CHUNK);
     assert_int_equal(c.processed, n);
@@ -438,11 +459,19 @@ static void test_import_sweep_fails_midway(void **state)
     /* The sweep goes in seq order within one generation: the last posting left out is in its
      * second chunk. */
     char sql[512];
-    snprintf(sql, sizeof sql,
-             "CREATE TRIGGER injected_failure BEFORE UPDATE OF availability ON postings "
-             "WHEN NEW.availability = 'ARCHIVED' AND NEW.job_code = 'J-%d' "
-             "BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-             missing - 1);
+    if (test_pg())
+        snprintf(sql, sizeof sql,
+                 "CREATE TRIGGER injected_failure BEFORE UPDATE OF availability ON postings "
+                 "FOR EACH ROW WHEN (NEW.availability = 'ARCHIVED' AND NEW.job_code = "
+                 "'J-%d') EXECUTE FUNCTION injected_failure()",
+                 missing - 1);
+    else
+        snprintf(sql, sizeof sql,
+                 "CREATE TRIGGER injected_failure BEFORE UPDATE OF availability ON postings "
+                 "WHEN NEW.availability = 'ARCHIVED' AND NEW.job_code = 'J-%d' "
+                 "BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+                 missing - 1);
+    inject_prepare(f);
     exec_sql(f->st, sql);
     oa_status rc = import_range(f, missing, missing + 10, &c);
     assert_int_not_equal(rc, OA_OK);
@@ -452,7 +481,8 @@ static void test_import_sweep_fails_midway(void **state)
     assert_int_equal(c.archived, SVC_SWEEP_CHUNK);
     assert_int_equal(n_removed(f), SVC_SWEEP_CHUNK);
     assert_int_equal(n_events(f), SVC_SWEEP_CHUNK);
-    exec_sql(f->st, "DROP TRIGGER injected_failure");
+    exec_sql(f->st, test_sql("DROP TRIGGER injected_failure",
+                             "DROP TRIGGER injected_failure ON postings"));
     assert_int_equal(import_range(f, missing, missing + 10, &c), OA_OK);
     assert_int_equal(c.archived, missing - SVC_SWEEP_CHUNK);
     assert_int_equal(n_removed(f), missing);
@@ -479,8 +509,10 @@ static void test_import_time_budget(void **state)
     assert_int_equal(n_removed(f), missing);
     assert_int_equal(n_events(f), missing);
     assert_int_equal(count(f,
-                           "SELECT COUNT(DISTINCT resource_id) FROM events WHERE "
-                           "json_extract(body, '$.data.archived_reason') = ?",
+                           test_sql("SELECT COUNT(DISTINCT resource_id) FROM events WHERE "
+                                    "json_extract(body, '$.data.archived_reason') = ?",
+                                    "SELECT COUNT(DISTINCT resource_id) FROM events WHERE "
+                                    "CAST(body AS json) #>> '{data,archived_reason}' = ?"),
                            "REMOVED_FROM_JOB_FEED"),
                      missing);
 }
