@@ -173,6 +173,16 @@ static int add_key(serve_opts *o, const char *spec)
     return rc;
 }
 
+/* Another node queued work (a LISTEN/NOTIFY hint): look for it now. */
+static void remote_wake(void *arg)
+{
+    svc *s = arg;
+    if (s->wake_jobs)
+        s->wake_jobs(s->wake_jobs_arg);
+    if (s->wake_events)
+        s->wake_events(s->wake_events_arg);
+}
+
 /* The node id: --node-id, else this host's name and the --listen port (unique among the
  * engines of one machine, the same after a restart), else with port 0 the host and pid. */
 static void default_node_id(const serve_opts *o, char *out, size_t n)
@@ -461,6 +471,7 @@ static int serve(int argc, char **argv)
         goto out;
     }
     s.store = st;
+    s.poll_ms = store_poll_ms(st);
     s.refresh_interval_ms = o.refresh_ms;
     s.allow_private = o.allow_private;
     memcpy(s.wh_retry, o.retry, o.n_retry * sizeof o.retry[0]);
@@ -509,6 +520,9 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "openapply: cannot start the background workers\n");
         goto out;
     }
+    /* Over a shared database, other nodes' work wakes this one (a hint; the loops also poll
+     * every store_poll_ms). */
+    store_on_remote_write(st, remote_wake, &s);
     api_init(&api, &s, &o.rate_limit);
     api_ready = true;
     api.wh_stats = wh_get_stats(wh);
@@ -540,6 +554,8 @@ static int serve(int argc, char **argv)
 out:
     /* Finish in-flight requests first, then running jobs, then close the store. */
     http_stop(hs, 10000);
+    if (st)
+        store_on_remote_write(st, NULL, NULL);
     jobs_stop(jb, 10000);
     wh_stop(wh, 5000);
     if (api_ready)

@@ -178,6 +178,8 @@ static void *worker(void *arg)
         } else if (rc != OA_NOT_FOUND) {
             wait_ms = 1000;
         }
+        if (j->svc->poll_ms > 0 && wait_ms > j->svc->poll_ms)
+            wait_ms = j->svc->poll_ms; /* a shared database (store_poll_ms) */
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         int64_t ns = ts.tv_nsec + (wait_ms % 1000) * 1000000;

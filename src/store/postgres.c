@@ -4,7 +4,9 @@
  * The entity code's SQL is shared with SQLite; this file adapts it as it is prepared
  * (pg_translate): SQLite's "?NNN" and "?" placeholders become "$NNN", and SQLite's planner hint
  * of a unary "+" before a column ("+tenant = ?1", which keeps SQLite off an index) is dropped,
- * since PostgreSQL has no unary plus for text and plans by its own statistics. Nothing else is
+ * since PostgreSQL has no unary plus for text and plans by its own statistics, and a comment
+ * "/" "*pg: CLAUSE *" "/" (STORE_PG_ONLY) becomes CLAUSE: a marked hook for what only PostgreSQL
+ * has, such as FOR UPDATE SKIP LOCKED on the claims. Nothing else is
  * rewritten: the rest of the SQL is written in forms both accept, and the one function the
  * shared SQL needs that PostgreSQL lacks (json_each over a JSON array given as text) is defined
  * by the PostgreSQL schema (migrations/postgres/001_init.sql).
@@ -25,6 +27,9 @@
  * (store_ops.conn_ok).
  */
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +47,17 @@
 
 typedef struct {
     char *url; /* postgres://... as given (holds the password: never logged) */
+    /* The LISTEN thread (pg_listen): hints from the other nodes. */
+    pthread_t listener;
+    bool listening;
+    atomic_bool stop;
+    char self[64];
+    void (*on_hint)(void *arg);
+    void *hint_arg;
 } pg_db;
+
+/* The channel of the wake-up hints; the payload is the sending node's id. */
+#define PG_CHANNEL "openapply_work"
 
 typedef struct {
     PGconn *c;
@@ -54,7 +69,7 @@ typedef struct {
     pg_conn *pc;
     char *sql; /* translated */
     int nparams;
-    int runs;     /* executions so far on this connection */
+    int runs;      /* executions so far on this connection */
     char name[24]; /* server-side name once prepared, else "" */
     Oid prep_types[PG_MAX_PARAMS];
     Oid types[PG_MAX_PARAMS];
@@ -78,8 +93,8 @@ static bool ident_char(char ch)
  * "+" can only be unary. */
 static bool after_keyword(const char *sql, const char *end)
 {
-    static const char *const kw[] = {"AND", "OR", "WHERE", "ON", "NOT", "SELECT", "BY",
-                                      "WHEN", "THEN", "ELSE", "SET", "IN"};
+    static const char *const kw[] = {"AND", "OR",   "WHERE", "ON",   "NOT", "SELECT",
+                                     "BY",  "WHEN", "THEN",  "ELSE", "SET", "IN"};
     const char *b = end;
     while (b > sql && ident_char(b[-1]))
         b--;
@@ -89,6 +104,9 @@ static bool after_keyword(const char *sql, const char *end)
             return true;
     return false;
 }
+
+/* The opening of a comment that holds SQL for PostgreSQL only (store.h STORE_PG_ONLY). */
+#define PG_ONLY "/*pg:"
 
 /* SQLite's dialect of the shared SQL to PostgreSQL's (see the top of the file). *nparams gets
  * the highest parameter number. Returns NULL for SQL this translation does not take (more
@@ -120,6 +138,18 @@ static char *pg_translate(const char *sql, int *nparams)
                 *o++ = *p++;
             last_sig = p - 1;
             continue;
+        }
+        if (ch == '/' && p[1] == '*' && strncmp(p, PG_ONLY, strlen(PG_ONLY)) == 0) {
+            /* A clause for PostgreSQL alone, written as a comment SQLite skips (a marked
+             * backend hook, e.g. FOR UPDATE SKIP LOCKED on a claim): its text goes in. */
+            const char *end = strstr(p, "*/");
+            if (end) {
+                p += strlen(PG_ONLY);
+                while (p < end)
+                    *o++ = *p++;
+                p = end + 2;
+                continue;
+            }
         }
         if (ch == '-' && p[1] == '-') { /* a comment, to the end of the line */
             while (*p && *p != '\n')
@@ -185,15 +215,14 @@ static oa_status map_result(pg_conn *pc, PGresult *res)
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY)
         return OA_OK;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    set_err(pc, res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
-                                                  : PQerrorMessage(pc->c));
+    set_err(pc,
+            res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) : PQerrorMessage(pc->c));
     if (PQstatus(pc->c) != CONNECTION_OK)
         return OA_AGAIN;
     if (!state)
         return OA_ERR;
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-        strcmp(state, "55P03") == 0 || strncmp(state, "08", 2) == 0 ||
-        strcmp(state, "57P01") == 0)
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
+        strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0)
         return OA_AGAIN;
     if (strncmp(state, "23", 2) == 0)
         return OA_CONFLICT;
@@ -287,6 +316,10 @@ static void pg_close(void *db)
     pg_db *d = db;
     if (!d)
         return;
+    if (d->listening) {
+        atomic_store(&d->stop, true);
+        pthread_join(d->listener, NULL);
+    }
     free(d->url);
     free(d);
 }
@@ -569,6 +602,94 @@ static int pg_param_count(void *stmt)
     return ((pg_stmt *)stmt)->nparams;
 }
 
+/* ---- wake-up hints: NOTIFY and LISTEN ----------------------------------------------------
+ * NOTIFY takes a lock of the whole database at commit, so it is sent at most once per
+ * transaction (store.c asks only for write transactions that queued work) and carries no more
+ * than the sender's node id. */
+
+static oa_status pg_notify(void *conn, const char *self)
+{
+    pg_conn *pc = conn;
+    const char *vals[1] = {self};
+    PGresult *res =
+        PQexecParams(pc->c, "SELECT pg_notify('" PG_CHANNEL "', $1)", 1, NULL, vals, NULL, NULL, 0);
+    oa_status rc = map_result(pc, res);
+    PQclear(res);
+    return rc;
+}
+
+/* Waits up to ms for the connection's socket to be readable. */
+static bool wait_readable(PGconn *c, int ms)
+{
+    struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+    return p.fd >= 0 && poll(&p, 1, ms) > 0;
+}
+
+static void *listener(void *arg)
+{
+    pg_db *d = arg;
+    PGconn *c = NULL;
+    int backoff_ms = 100;
+    while (!atomic_load(&d->stop)) {
+        if (!c || PQstatus(c) != CONNECTION_OK) {
+            PQfinish(c);
+            c = connect_url(d->url);
+            PGresult *r =
+                c && PQstatus(c) == CONNECTION_OK ? PQexec(c, "LISTEN " PG_CHANNEL) : NULL;
+            bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+            PQclear(r);
+            if (!ok) {
+                /* The server is away: try again, backing off to 5 s; the waiting loops'
+                 * fallback poll covers the gap. */
+                for (int waited = 0; waited < backoff_ms && !atomic_load(&d->stop); waited += 100)
+                    poll(NULL, 0, 100);
+                backoff_ms = backoff_ms < 5000 ? backoff_ms * 2 : 5000;
+                continue;
+            }
+            backoff_ms = 100;
+            /* Reconnected: anything sent meanwhile was missed, so wake the loops once. */
+            d->on_hint(d->hint_arg);
+        }
+        if (!wait_readable(c, 200))
+            continue;
+        if (!PQconsumeInput(c))
+            continue; /* broken: reconnect above */
+        bool other = false;
+        PGnotify *n;
+        while ((n = PQnotifies(c)) != NULL) {
+            if (!n->extra || strcmp(n->extra, d->self) != 0)
+                other = true;
+            PQfreemem(n);
+        }
+        if (other)
+            d->on_hint(d->hint_arg);
+    }
+    PQfinish(c);
+    return NULL;
+}
+
+static void pg_listen(void *db, const char *self, void (*fn)(void *arg), void *arg)
+{
+    pg_db *d = db;
+    if (!fn) { /* stop listening (before what fn wakes goes away) */
+        if (d->listening) {
+            atomic_store(&d->stop, true);
+            pthread_join(d->listener, NULL);
+            d->listening = false;
+            atomic_store(&d->stop, false);
+        }
+        return;
+    }
+    if (d->listening)
+        return;
+    snprintf(d->self, sizeof d->self, "%s", self);
+    d->on_hint = fn;
+    d->hint_arg = arg;
+    d->listening = pthread_create(&d->listener, NULL, listener, d) == 0;
+    if (!d->listening)
+        oa_log(OA_LOG_WARN, "store.listen_failed", "reason=\"no thread\" fallback_poll=on");
+}
+
 static const void *pg_migrations(size_t *n)
 {
     *n = oa_postgres_migrations_n;
@@ -602,4 +723,6 @@ const store_ops store_postgres_ops = {
     .migrations = pg_migrations,
     .in_tx = pg_in_tx,
     .conn_ok = pg_conn_ok,
+    .notify = pg_notify,
+    .listen = pg_listen,
 };

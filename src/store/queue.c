@@ -32,13 +32,22 @@ oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_li
         "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3, lease_node = ?5 WHERE id = "
         "COALESCE("
         " (SELECT j.id FROM jobs j WHERE j.kind = 'apply' AND j.run_at <= ?1"
-        "  AND (j.lease_until IS NULL OR j.lease_until < ?1) ORDER BY j.run_at, j.id LIMIT 1),"
-        " (SELECT j.id FROM jobs j WHERE j.kind = 'parse' AND j.run_at <= ?1"
-        "  AND (j.lease_until IS NULL OR j.lease_until < ?1) AND j.tenant NOT IN"
-        "  (SELECT k.tenant FROM jobs k WHERE k.lease_token IS NOT NULL AND k.lease_until >= ?1"
-        "   GROUP BY k.tenant HAVING SUM(CASE WHEN k.kind = 'parse' THEN 1 ELSE 0 END) >= ?4)"
-        "  ORDER BY j.run_at, j.id LIMIT 1)) "
-        "RETURNING id, kind, ref_id, tenant, attempts, lease_token",
+        "  AND (j.lease_until IS NULL OR j.lease_until < ?1) ORDER BY j.run_at, j.id LIMIT "
+        "1 " STORE_PG_ONLY(
+            "FOR UPDATE SKIP LOCKED") "),"
+                                      " (SELECT j.id FROM jobs j WHERE j.kind = 'parse' AND "
+                                      "j.run_at <= ?1"
+                                      "  AND (j.lease_until IS NULL OR j.lease_until < ?1) AND "
+                                      "j.tenant NOT IN"
+                                      "  (SELECT k.tenant FROM jobs k WHERE k.lease_token IS NOT "
+                                      "NULL AND k.lease_until >= ?1"
+                                      "   GROUP BY k.tenant HAVING SUM(CASE WHEN k.kind = 'parse' "
+                                      "THEN 1 ELSE 0 END) >= ?4)"
+                                      "  ORDER BY j.run_at, j.id LIMIT 1 " STORE_PG_ONLY(
+                                          "FOR UPDATE OF j SKIP LOCKED") ")) "
+                                                                         "RETURNING id, kind, "
+                                                                         "ref_id, tenant, "
+                                                                         "attempts, lease_token",
         "iitit", now, lease_ms, token, (int64_t)parse_limit, store_tx_node(tx));
     if (rc != OA_OK)
         return rc;

@@ -21,6 +21,10 @@
 #define TX_RETRIES 12
 /* Group commit: at most this many queued write transactions share one commit. */
 #define GROUP_MAX 64
+/* Shared databases: the fallback poll of waiting loops (store_poll_ms). LISTEN/NOTIFY does not
+ * lose hints while the listener is connected, and a reconnect wakes everything once, so this
+ * only bounds the rare gap (a hint sent while the listener was reconnecting). */
+#define STORE_SHARED_POLL_MS 15000
 
 typedef struct {
     char *sql;     /* identity: the statement's text (a copy) */
@@ -338,6 +342,17 @@ bool store_tx_exclusive(const oa_tx *tx)
     return tx->st->ops->exclusive;
 }
 
+void store_on_remote_write(oa_store *st, void (*fn)(void *arg), void *arg)
+{
+    if (!st->ops->exclusive && st->ops->listen) /* fn NULL: stop */
+        st->ops->listen(st->db, st->node, fn, arg);
+}
+
+int64_t store_poll_ms(const oa_store *st)
+{
+    return st->ops->exclusive ? 0 : STORE_SHARED_POLL_MS;
+}
+
 void store_url_redact(const char *url, char *out, size_t n)
 {
     const char *scheme = strstr(url, "://");
@@ -430,6 +445,9 @@ static oa_status solo_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa
         if (rc == OA_OK) {
             atomic_fetch_add(mode == STORE_WRITE ? &st->tx_write : &st->tx_read, 1);
             rc = fn(&tx, ctx);
+            /* Work queued for anyone: one hint to the other nodes, sent with the commit. */
+            if (rc == OA_OK && mode == STORE_WRITE && tx.after && st->ops->notify)
+                rc = st->ops->notify(tx.c->conn, st->node);
             if (rc == OA_OK) {
                 rc = st->ops->commit(tx.c->conn);
                 if (rc != OA_OK)

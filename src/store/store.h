@@ -66,6 +66,12 @@ typedef struct store_ops {
     bool (*in_tx)(void *conn);
     /* True when one process at a time can open the database (SQLite's lock file). */
     bool exclusive;
+    /* Shared databases: a hint to the other nodes that this transaction queued work, sent
+     * inside it (delivered at commit, at most once per transaction), and the listener that
+     * receives the others' hints (a thread of the backend's, stopped by close). `self` is this
+     * node's id: its own hints are not passed on. Optional. */
+    oa_status (*notify)(void *conn, const char *self);
+    void (*listen)(void *db, const char *self, void (*fn)(void *arg), void *arg);
     /* False once conn is unusable (the server went away): the pool closes it instead of
      * keeping it, and the next transaction opens a new one. Optional. */
     bool (*conn_ok)(void *conn);
@@ -92,9 +98,24 @@ const char *store_tx_node(const oa_tx *tx);
  * (PostgreSQL) another node may be alive, and only this node's own leases are its to free. */
 bool store_tx_exclusive(const oa_tx *tx);
 
+/* Shared databases (PostgreSQL): fn(arg) runs, on a thread of the store's, when another node
+ * commits a transaction that queued work (a write transaction that registered store_tx_after
+ * hooks). A hint only: it may come late or not at all (a reconnect), so waiting loops keep a
+ * bounded fallback poll (store_poll_ms). Nothing happens on an exclusive store. */
+void store_on_remote_write(oa_store *st, void (*fn)(void *arg), void *arg);
+/* fn NULL: stops listening; call it before what fn wakes is freed. */
+/* How often waiting loops look at the database when no wake-up came: 0 (never, beyond their
+ * own due times) on an exclusive store, whose writes all come from this process; a few seconds
+ * on a shared one. */
+int64_t store_poll_ms(const oa_store *st);
+
 /* url with its password (postgres://USER:PASSWORD@...) replaced by ***, for messages. */
 void store_url_redact(const char *url, char *out, size_t n);
 const char *store_backend(const oa_store *st);
+
+/* A clause of shared SQL that only the PostgreSQL backend runs (SQLite reads a comment), e.g.
+ * "... LIMIT ?4 " STORE_PG_ONLY("FOR UPDATE SKIP LOCKED"): the marked form of a backend hook. */
+#define STORE_PG_ONLY(clause) "/*pg: " clause " */"
 
 /* STORE_WRITE_ALONE: a write transaction that is a batch of its own (the webhook dispatcher's
  * round): it commits alone instead of joining a group commit, so that its results are not held

@@ -278,7 +278,8 @@ static int cmp_i64(const void *a, const void *b)
 /* One statement leases the due heads of up to STORE_CLAIM_EPS endpoints, at most `limit` each:
  * the inner subquery walks webhook_deliveries_ready for one endpoint (a bounded index range, at
  * most STORE_CLAIM_MAX rows), the window keeps each endpoint's first `limit`. Unused arms bind
- * NULL. On PostgreSQL the inner subquery gains FOR UPDATE SKIP LOCKED. */
+ * NULL. On PostgreSQL the inner subquery takes FOR UPDATE SKIP LOCKED: a delivery another node is
+ * claiming at the same moment is skipped, not waited for. */
 static const char CLAIM_SQL[] =
     "UPDATE webhook_deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = ?2, "
     "lease_node = ?21 "
@@ -294,8 +295,9 @@ static const char CLAIM_SQL[] =
     "UNION ALL SELECT CAST(?19 AS TEXT), CAST(?20 AS BIGINT)) c "
     "JOIN webhook_deliveries x ON x.seq IN (SELECT y.seq FROM webhook_deliveries y "
     "WHERE y.endpoint_id = c.ep AND y.status = 'pending' AND y.ready = 1 "
-    "AND y.next_attempt_at <= ?3 ORDER BY y.next_attempt_at, y.seq LIMIT ?4)) AS r WHERE rn <= k) "
-    "RETURNING seq";
+    "AND y.next_attempt_at <= ?3 ORDER BY y.next_attempt_at, y.seq LIMIT ?4 " STORE_PG_ONLY(
+        "FOR UPDATE SKIP LOCKED") ")) AS r WHERE rn <= k) "
+                                  "RETURNING seq";
 _Static_assert(STORE_CLAIM_EPS == 8, "CLAIM_SQL has STORE_CLAIM_EPS arms");
 
 const char *store_delivery_claim_sql(void)

@@ -33,6 +33,7 @@ typedef struct svc {
     int64_t wh_grace_ms;         /* old secret keeps signing this long after a rotation */
     int64_t retention_ms;        /* finished deliveries and their events are kept this long */
     int64_t import_chunk_ms;     /* a feed import's chunk ends after this long (0: default) */
+    int64_t poll_ms; /* waiting loops look at the store at least this often (0: only when due) */
 } svc;
 
 #define SVC_DEFAULT_REFRESH_MS       ((int64_t)6 * 3600 * 1000)

@@ -649,6 +649,10 @@ static void *db_run(void *arg)
         int64_t next = ok ? wh_sched_next_wake(&d->sched, now) : now + 1000;
         /* A bounded fallback: leases of a process that died, clock steps. */
         wake_at = next && next < now + IDLE_POLL_MS ? next : now + IDLE_POLL_MS;
+        /* A shared database: other nodes' deliveries may fall due without a hint reaching
+         * this one (store_poll_ms). */
+        if (d->svc->poll_ms > 0 && wake_at > now + d->svc->poll_ms)
+            wake_at = now + d->svc->poll_ms;
         sweep(d);
     }
     return NULL;
