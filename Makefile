@@ -1,6 +1,7 @@
 # openapply - the two commands:
 #   make run    install what is missing, build, start the engine (and the sample career site)
-#   make test   install what is missing, build, run every test, then again under ASan+UBSan
+#   make test   install what is missing, build, run every test (the store's on SQLite and on a
+#               private PostgreSQL cluster), then again under ASan+UBSan
 #
 # Everything else here is a step of those two.
 
@@ -13,26 +14,37 @@ SITE_PORT  ?= 8081
 DB         ?= sqlite:openapply.db
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian packages the build and the tests need.
+# Debian packages the build and the tests need. postgresql: the server binaries of the tests'
+# private cluster (tools/pg-cluster.sh); postgresql-client: createdb/psql/dropdb of the e2e
+# harness; libpq-dev: the PostgreSQL store.
 DEB_PKGS := build-essential cmake pkg-config git ca-certificates \
             libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev \
-            libssl-dev libgumbo-dev libcmocka-dev sqlite3 curl jq clang-format
+            libssl-dev libgumbo-dev libcmocka-dev sqlite3 curl jq clang-format \
+            postgresql postgresql-client libpq-dev
 
 .PHONY: all deps deps-debian deps-node deps-bench build build-asan run test test-unit test-e2e \
-        test-asan format format-check clean bench fuzz
+        test-pg test-unit-pg test-e2e-pg test-asan format format-check clean bench fuzz
 
 all: build
 
 deps: deps-debian deps-node
 
+# Where services may start on install, Debian's postgresql package creates and starts a system
+# cluster on port 5432. The tests run their own cluster (tools/pg-cluster.sh), so right after
+# installing we stop it again; only when this install is what added the server (the package
+# postgresql itself, and no server binaries before): a cluster that was already there is left
+# alone.
 deps-debian:
 	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm  >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
+	  pg_before=$$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null || true); \
 	  echo "==> installing Debian packages:$$missing"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing && \
+	  case " $$missing " in *" postgresql "*) \
+	    [ -n "$$pg_before" ] || $(SUDO) service postgresql stop >/dev/null 2>&1 || true ;; esac; \
 	fi
 
 # Test tools from the npm registry (ajv for schema validation, standardwebhooks), pinned by
@@ -74,10 +86,18 @@ run: build deps-node
 	echo "==> engine: http://$(RUN_LISTEN); Ctrl-C to stop"; \
 	$(BUILD)/openapply serve $(RUN_FLAGS)
 
+# The store runs on SQLite and on PostgreSQL. One private PostgreSQL cluster serves the whole
+# `make test` (both builds): PG_CLUSTER starts it in a mktemp -d folder and exports its DSN as
+# OA_TEST_PG to the sub-makes; a trap of the same shell stops it and removes the folder when the
+# shell exits, whether the tests passed, failed, or make was interrupted. test-unit and test-e2e
+# run on SQLite; test-unit-pg (the store suite, ctest -L store) and test-e2e-pg
+# (OA_E2E_DB=postgres: each engine of the harness gets its own database on the cluster) run on
+# PostgreSQL, after them.
 test: deps build build-asan
-	@$(MAKE) --no-print-directory test-unit test-e2e BIN_DIR=$(BUILD)
-	@echo "==> again under AddressSanitizer + UndefinedBehaviorSanitizer"
-	@$(MAKE) --no-print-directory test-unit test-e2e BIN_DIR=$(ASAN_BUILD) SANITIZED=1
+	@$(PG_CLUSTER); \
+	$(MAKE) --no-print-directory test-unit test-e2e test-unit-pg test-e2e-pg BIN_DIR=$(BUILD); \
+	echo "==> again under AddressSanitizer + UndefinedBehaviorSanitizer"; \
+	$(MAKE) --no-print-directory test-unit test-e2e test-unit-pg test-e2e-pg BIN_DIR=$(ASAN_BUILD) SANITIZED=1
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory format-check
 	@tools/checksrc.sh
@@ -86,14 +106,53 @@ test: deps build build-asan
 BIN_DIR ?= $(BUILD)
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=23 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# Shell code that starts a private PostgreSQL cluster for the rest of its recipe line and exports
+# OA_TEST_PG (its DSN, postgres://openapply:PASSWORD@127.0.0.1:PORT/postgres); the EXIT trap
+# stops it and removes its folder (keeping the server log in $(BUILD)/pg-cluster.log when the
+# shell fails). Interrupted, the shell exits at once, and so runs the EXIT trap.
+PG_CLUSTER = set -e; \
+  pgdir=$$(mktemp -d "$${TMPDIR:-/tmp}/oa-pg.XXXXXX"); \
+  trap 'rc=$$?; if [ $$rc != 0 ] && [ -f "$$pgdir/log" ] && [ -d $(BUILD) ]; then \
+          cp "$$pgdir/log" $(BUILD)/pg-cluster.log && echo "==> PostgreSQL server log: $(BUILD)/pg-cluster.log"; fi; \
+        tools/pg-cluster.sh stop "$$pgdir" || true; rm -rf "$$pgdir"' EXIT; \
+  trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP; \
+  echo "==> private PostgreSQL cluster in $$pgdir"; \
+  OA_TEST_PG=$$(tools/pg-cluster.sh start "$$pgdir"); export OA_TEST_PG
+
+# The PostgreSQL runs need a cluster: OA_TEST_PG, set by make test / make test-pg, or by hand
+# for a server of your own (make test-unit-pg OA_TEST_PG=postgres://USER:PASS@HOST:PORT/DB).
+PG_REQUIRED = [ -n "$$OA_TEST_PG" ] || { echo "make $@: OA_TEST_PG is not set: run make test-pg" \
+  "(starts a private cluster), or set OA_TEST_PG=postgres://USER:PASS@HOST:PORT/DBNAME"; exit 2; }
+
+# On SQLite: OA_TEST_PG is hidden from ctest, so the store suite runs on SQLite here whatever
+# the environment says.
 test-unit:
 	@echo "==> unit tests ($(BIN_DIR))"
-	@cd $(BIN_DIR) && $(SAN_ENV) ctest --output-on-failure -j$(JOBS)
+	@cd $(BIN_DIR) && env -u OA_TEST_PG $(SAN_ENV) ctest --output-on-failure -j$(JOBS)
+
+# The store suite (tests labelled `store`) again, on the PostgreSQL cluster of OA_TEST_PG.
+test-unit-pg:
+	@$(PG_REQUIRED)
+	@echo "==> unit tests of the store on PostgreSQL ($(BIN_DIR), ctest -L store)"
+	@cd $(BIN_DIR) && $(SAN_ENV) ctest --output-on-failure -j$(JOBS) -L store
 
 test-e2e: deps-node
 	@echo "==> end-to-end tests ($(BIN_DIR)/openapply)"
-	@$(SAN_ENV) OA_BIN=$(abspath $(BIN_DIR))/openapply OA_SANITIZED=$(SANITIZED) \
+	@$(SAN_ENV) OA_E2E_DB=sqlite OA_BIN=$(abspath $(BIN_DIR))/openapply OA_SANITIZED=$(SANITIZED) \
 	  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+
+# The end-to-end tests again with every engine on a fresh database of the OA_TEST_PG cluster
+# (tests about SQLite alone skip themselves).
+test-e2e-pg: deps-node
+	@$(PG_REQUIRED)
+	@echo "==> end-to-end tests on PostgreSQL ($(BIN_DIR)/openapply)"
+	@$(SAN_ENV) OA_E2E_DB=postgres OA_BIN=$(abspath $(BIN_DIR))/openapply OA_SANITIZED=$(SANITIZED) \
+	  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+
+# For developers: the PostgreSQL runs of the normal build alone, on a private cluster.
+test-pg: deps build
+	@$(PG_CLUSTER); \
+	$(MAKE) --no-print-directory test-unit-pg test-e2e-pg BIN_DIR=$(BUILD)
 
 # libFuzzer targets (clang, ASan+UBSan) for the parsers of outside input: webhook signatures,
 # event bodies, career-site HTML, API bodies. Each runs FUZZ_TIME seconds from its committed seed

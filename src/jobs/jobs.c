@@ -117,7 +117,7 @@ static void *keeper(void *arg)
             continue;
         pthread_mutex_unlock(&j->mu);
         struct renew_ctx c = {held, n, oa_now_ms() + j->cfg.lease_ms, owned};
-        oa_status rc = store_transact(j->svc->store, STORE_WRITE, renew_tx, &c);
+        oa_status rc = store_transact(j->svc->store, STORE_WRITE_LOCKED, renew_tx, &c);
         pthread_mutex_lock(&j->mu);
         for (size_t k = 0; rc == OA_OK && k < n; k++) {
             worker_state *w = &j->ws[who[k]];
@@ -142,14 +142,20 @@ static void *worker(void *arg)
 {
     worker_state *w = arg;
     jobs *j = w->j;
+    bool polled = false; /* the last wait ended by the shared-store fallback poll */
     while (!atomic_load(&j->stopping)) {
         pthread_mutex_lock(&j->mu);
         uint64_t gen = j->wake_gen;
         pthread_mutex_unlock(&j->mu);
 
         struct claim_ctx c = {j, {0}};
-        oa_status rc = store_transact(j->svc->store, STORE_WRITE, claim_tx, &c);
+        oa_status rc = store_transact(j->svc->store, STORE_WRITE_LOCKED, claim_tx, &c);
         if (rc == OA_OK) {
+            /* Work found by the fallback poll (another node's, its hint missed): there may
+             * be more, so the other workers look too. */
+            if (polled)
+                jobs_wake(j);
+            polled = false;
             atomic_fetch_add(&j->stats.busy, 1);
             set_running(w, &c.job);
             if (strcmp(c.job.kind, "apply") == 0)
@@ -178,19 +184,28 @@ static void *worker(void *arg)
         } else if (rc != OA_NOT_FOUND) {
             wait_ms = 1000;
         }
-        if (j->svc->poll_ms > 0 && wait_ms > j->svc->poll_ms)
-            wait_ms = j->svc->poll_ms; /* a shared database (store_poll_ms) */
+        /* A shared database (store_poll_ms): one worker polls for the node, the others wait
+         * for a wake-up or their own due time. */
+        bool capped = false;
+        if (j->svc->poll_ms > 0 && w == &j->ws[0] && wait_ms > j->svc->poll_ms) {
+            wait_ms = j->svc->poll_ms;
+            capped = true;
+        }
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         int64_t ns = ts.tv_nsec + (wait_ms % 1000) * 1000000;
         ts.tv_sec += wait_ms / 1000 + ns / 1000000000;
         ts.tv_nsec = ns % 1000000000;
         pthread_mutex_lock(&j->mu);
+        bool timed_out = false;
         while (j->wake_gen == gen && !atomic_load(&j->stopping)) {
-            if (pthread_cond_timedwait(&j->cv, &j->mu, &ts) == ETIMEDOUT)
+            if (pthread_cond_timedwait(&j->cv, &j->mu, &ts) == ETIMEDOUT) {
+                timed_out = true;
                 break;
+            }
         }
         pthread_mutex_unlock(&j->mu);
+        polled = capped && timed_out;
     }
     return NULL;
 }

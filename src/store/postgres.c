@@ -365,10 +365,12 @@ static oa_status pg_exec_script(void *conn, const char *sql, char **why)
     return rc;
 }
 
-static oa_status pg_begin(void *conn, bool write)
+static oa_status pg_begin(void *conn, int iso)
 {
-    return run_simple(conn, write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                                  : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    return run_simple(conn, iso == STORE_ISO_SERIAL ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                            : iso == STORE_ISO_LOCKED
+                                ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
 }
 
 static oa_status pg_commit(void *conn)

@@ -250,9 +250,11 @@ static oa_status sq_exec_script(void *conn, const char *sql, char **why)
     return map_rc(rc);
 }
 
-static oa_status sq_begin(void *conn, bool write)
+static oa_status sq_begin(void *conn, int iso)
 {
-    return map_rc(sqlite3_exec(conn, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL));
+    /* One writer at a time: every write is serialized, whatever it asks for. */
+    return map_rc(
+        sqlite3_exec(conn, iso != STORE_ISO_READ ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL));
 }
 
 static oa_status sq_commit(void *conn)

@@ -8,7 +8,9 @@
 
 #include "store/webhooks.h"
 
-const char store_stats_sql[] = "SELECT name, key, n FROM stat_counters ORDER BY name, key";
+/* A count may be split over several rows (shards on PostgreSQL): its value is their sum. */
+const char store_stats_sql[] =
+    "SELECT name, key, SUM(n) FROM stat_counters GROUP BY name, key ORDER BY name, key";
 
 static void read_counter(oa_stmt *s, void *row)
 {

@@ -423,8 +423,9 @@ static void write_unlock(oa_store *st)
 
 /* One transaction of its own, with retries. When `hooks` is given, the after-commit hooks are
  * handed back instead of run (a group leader running it for another thread). */
-static oa_status solo_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *tx, void *ctx),
-                               void *ctx, bool serialize, after_hook **hooks)
+static oa_status solo_transact(oa_store *st, store_mode mode, int iso,
+                               oa_status (*fn)(oa_tx *tx, void *ctx), void *ctx, bool serialize,
+                               after_hook **hooks)
 {
     oa_status rc = OA_ERR;
     for (int attempt = 0; attempt < TX_RETRIES; attempt++) {
@@ -441,7 +442,7 @@ static oa_status solo_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa
         if (serialize)
             write_lock(st);
         int64_t held_from = mode == STORE_WRITE ? oa_mono_ms() : 0;
-        rc = st->ops->begin(tx.c->conn, mode == STORE_WRITE);
+        rc = st->ops->begin(tx.c->conn, iso);
         if (rc == OA_OK) {
             atomic_fetch_add(mode == STORE_WRITE ? &st->tx_write : &st->tx_read, 1);
             rc = fn(&tx, ctx);
@@ -498,7 +499,7 @@ static void run_group(oa_store *st, group_req **batch, size_t n)
     }
     write_lock(st);
     int64_t held_from = oa_mono_ms();
-    oa_status rc = st->ops->begin(c->conn, true);
+    oa_status rc = st->ops->begin(c->conn, STORE_ISO_SERIAL);
     bool broken = rc != OA_OK;
     oa_tx first = {.st = st, .c = c};
     int statements = 0;
@@ -588,8 +589,8 @@ static oa_status group_transact(oa_store *st, oa_status (*fn)(oa_tx *tx, void *c
             run_group(st, batch, n);
         for (size_t i = 0; i < n; i++)
             if (batch[i]->solo)
-                batch[i]->rc = solo_transact(st, STORE_WRITE, batch[i]->fn, batch[i]->ctx, true,
-                                             &batch[i]->after);
+                batch[i]->rc = solo_transact(st, STORE_WRITE, STORE_ISO_SERIAL, batch[i]->fn,
+                                             batch[i]->ctx, true, &batch[i]->after);
         pthread_mutex_lock(&st->group_mu);
         for (size_t i = 0; i < n; i++)
             batch[i]->done = true;
@@ -610,11 +611,15 @@ static oa_status group_transact(oa_store *st, oa_status (*fn)(oa_tx *tx, void *c
 oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *tx, void *ctx),
                          void *ctx)
 {
-    if (mode == STORE_WRITE && st->ops->single_writer && st->ops->in_tx)
+    if ((mode == STORE_WRITE || mode == STORE_WRITE_LOCKED) && st->ops->single_writer &&
+        st->ops->in_tx)
         return group_transact(st, fn, ctx);
-    if (mode == STORE_WRITE_ALONE)
-        mode = STORE_WRITE;
-    return solo_transact(st, mode, fn, ctx, mode == STORE_WRITE && st->ops->single_writer, NULL);
+    int iso = mode == STORE_READ    ? STORE_ISO_READ
+              : mode == STORE_WRITE ? STORE_ISO_SERIAL
+                                    : STORE_ISO_LOCKED;
+    bool write = mode != STORE_READ;
+    return solo_transact(st, write ? STORE_WRITE : STORE_READ, iso, fn, ctx,
+                         write && st->ops->single_writer, NULL);
 }
 
 static oa_status ping_tx(oa_tx *tx, void *arg)

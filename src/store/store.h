@@ -27,6 +27,8 @@ typedef struct oa_store oa_store;
 typedef struct oa_tx oa_tx;
 typedef struct oa_stmt oa_stmt;
 
+enum { STORE_ISO_READ = 0, STORE_ISO_SERIAL = 1, STORE_ISO_LOCKED = 2 };
+
 /* Backend interface. `db` is the backend's handle for the database, `conn` for one connection,
  * `stmt` for one prepared statement. */
 typedef struct store_ops {
@@ -37,7 +39,9 @@ typedef struct store_ops {
     void (*conn_close)(void *conn);
     /* Runs a script of several statements (migrations); no parameters, no rows. */
     oa_status (*exec_script)(void *conn, const char *sql, char **why);
-    oa_status (*begin)(void *conn, bool write);
+    /* iso: STORE_ISO_READ, STORE_ISO_SERIAL (a write serialized with all others) or
+     * STORE_ISO_LOCKED (a write that takes the locks it needs; see STORE_WRITE_LOCKED). */
+    oa_status (*begin)(void *conn, int iso);
     oa_status (*commit)(void *conn);
     void (*rollback)(void *conn);
     oa_status (*prepare)(void *conn, const char *sql, void **stmt);
@@ -119,8 +123,20 @@ const char *store_backend(const oa_store *st);
 
 /* STORE_WRITE_ALONE: a write transaction that is a batch of its own (the webhook dispatcher's
  * round): it commits alone instead of joining a group commit, so that its results are not held
- * back until a group of API writes has run. */
-typedef enum { STORE_READ = 0, STORE_WRITE = 1, STORE_WRITE_ALONE = 2 } store_mode;
+ * back until a group of API writes has run.
+ * STORE_WRITE_LOCKED: a write transaction like STORE_WRITE whose statements are each complete
+ * in themselves or take the row locks they depend on (a claim: one UPDATE ... RETURNING that
+ * skips locked rows; updates fenced by a lease token), so that it needs no serializable
+ * isolation. STORE_WRITE_ALONE transactions must be written the same way.
+ * A backend with concurrent writers (PostgreSQL) runs STORE_WRITE as SERIALIZABLE, and
+ * STORE_WRITE_ALONE and STORE_WRITE_LOCKED as READ COMMITTED: a queue's claims at serializable
+ * isolation fail one another constantly (they all read the head of the same index). */
+typedef enum {
+    STORE_READ = 0,
+    STORE_WRITE = 1,
+    STORE_WRITE_ALONE = 2,
+    STORE_WRITE_LOCKED = 3
+} store_mode;
 
 /* Runs fn(tx, ctx) in one transaction, committing when it returns OA_OK and rolling back
  * otherwise; retried up to a few times on OA_AGAIN. Returns fn's status (or the commit's). */

@@ -226,14 +226,21 @@ static void read_send(oa_stmt *s, void *row)
 oa_status store_delivery_insert(oa_tx *tx, oa_delivery *d)
 {
     /* The head of its chain unless an earlier event of the same resource is still pending for
-     * this endpoint (events are inserted in event_seq order). */
+     * this endpoint (events are inserted in event_seq order). On PostgreSQL the pending
+     * predecessor is locked: the dispatcher's round settles a head at READ COMMITTED
+     * (STORE_WRITE_ALONE), so without the lock a head settling while this insert runs could
+     * look for its successor before this row is committed, and this row would wait behind a
+     * head that is gone. With it, one waits for the other: the settle's promotion then sees
+     * this row, or this insert sees the head settled. */
     return store_exec(
         tx,
         "INSERT INTO webhook_deliveries (id, tenant, event_seq, event_id, endpoint_id, "
         "resource_id, status, attempts, next_attempt_at, created_at, updated_at, ready) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?8, ?9, "
         "CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = ?5 "
-        "AND p.resource_id = ?6 AND p.status = 'pending') THEN 0 ELSE 1 END)",
+        "AND p.resource_id = ?6 AND p.status = 'pending' " STORE_PG_ONLY(
+            "FOR UPDATE") ") "
+                          "THEN 0 ELSE 1 END)",
         "ttitttiii", d->id, d->tenant, d->event_seq, d->event_id, d->endpoint_id, d->resource_id,
         d->next_attempt_at, d->created_at, d->updated_at);
 }

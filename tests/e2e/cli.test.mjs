@@ -6,13 +6,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { client } from './lib/harness.mjs';
+import { client, freshStore } from './lib/harness.mjs';
 import { assertSchema } from './lib/schema.mjs';
 import { runToExit, serveRaw, expectError } from './lib/helpers.mjs';
 
-const dirs = [];
+const dirs = [], stores = [];
 const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'oa-cli-')); dirs.push(d); return d; };
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const s of stores) s.cleanup();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const base = (db) => ['--listen', '127.0.0.1:0', '--db', `sqlite:${db}`];
 
@@ -54,8 +57,12 @@ test('an environment variable with a bad value exits 2 naming the variable', asy
 });
 
 test('no key configured and an empty database: a key is printed once and works; a restart prints none', async () => {
-  const db = join(tmp(), 'fresh.db');
-  const e1 = await serveRaw(base(db));
+  // The generated key is kept in the store: this one runs on the backend of the run
+  // (a SQLite file, or a fresh PostgreSQL database under OA_E2E_DB=postgres).
+  const store = freshStore(tmp());
+  stores.push(store);
+  const fresh = ['--listen', '127.0.0.1:0', '--db', store.dbUrl];
+  const e1 = await serveRaw(fresh);
   const keyLines = e1.stdout.filter((l) => /API key/.test(l));
   assert.equal(keyLines.length, 1, `one API key line: ${e1.stdout.join(' | ')}`);
   const key = keyLines[0].trim().split(/\s+/).pop();
@@ -68,7 +75,7 @@ test('no key configured and an empty database: a key is printed once and works; 
   assert.equal(await e1.stop(), 0);
   assert.equal(e1.stdout.filter((l) => /API key/.test(l)).length, 1, 'printed exactly once');
 
-  const e2 = await serveRaw(base(db));
+  const e2 = await serveRaw(fresh);
   const list = await client(e2, key).get('/v1/ai-apply/career-sites');
   assert.equal(list.status, 200, 'the generated key still works after a restart');
   assertSchema('GetAiApplyCareerSitesPositiveResponse', list.json);

@@ -5,9 +5,8 @@
 // blocked behind a retry due in an hour (read from the store's work counters in /metrics).
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEngine, startReceiver, client, waitFor } from './lib/harness.mjs';
+import { startEngine, startReceiver, client, waitFor, dbExec } from './lib/harness.mjs';
 import { expectError } from './lib/helpers.mjs';
-import { execFileSync } from 'node:child_process';
 
 const engines = [];
 let rcv;
@@ -170,8 +169,8 @@ describe('never an unsigned webhook', () => {
     const { engine, api } = await engineWith(['--retry-schedule', '0']);
     const ep = await api.post('/v1/webhooks/endpoints', { url: rcv.hook('unsigned') });
     assert.equal(ep.status, 200, ep.text);
-    // Damage the stored secret behind the engine's back (sqlite3 CLI, WAL lets it write).
-    execFileSync('sqlite3', [engine.db, `UPDATE webhook_endpoints SET secret = 'whsec_!!' WHERE id = '${ep.json.data.id}'`]);
+    // Damage the stored secret behind the engine's back (sqlite3 CLI, WAL lets it write; or psql).
+    dbExec(engine, `UPDATE webhook_endpoints SET secret = 'whsec_!!' WHERE id = '${ep.json.data.id}'`);
     const [id] = await events(api, 1);
     const ev = await waitFor(async () => {
       const l = await api.get(`/v1/webhooks/events?resource_id=${id}`);

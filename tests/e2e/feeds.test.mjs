@@ -5,8 +5,7 @@
 // of one feed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startEngine, startSite, client, sql, haveSqliteCli } from './lib/harness.mjs';
+import { startEngine, startSite, client, sql, dbExec, dbCliMissing, BACKEND } from './lib/harness.mjs';
 import { assertSchema } from './lib/schema.mjs';
 import { resources, events, assertEvent, expectError } from './lib/helpers.mjs';
 
@@ -156,7 +155,7 @@ test('a bad line answers 400 naming its line number and imports nothing', async 
   expectError(await importRaw('Unknown0Feed000000000000', ndjson([{ url: site.jobUrl('office-manager'), career_site_label: 'X' }])), 404, 'not found', 'unknown feed');
 });
 
-test('an import that fails part-way says what it committed and archives nothing', { skip: !haveSqliteCli() && 'needs the sqlite3 CLI' }, async () => {
+test('an import that fails part-way says what it committed and archives nothing', { skip: dbCliMissing() }, async () => {
   const f = await createFeed('Failing feed');
   await site.setJob('office-manager', { page: 'hang' }); // no parse results while it runs
   const line = (i) => ({ url: `${site.jobUrl('office-manager')}?fail=${i}`, career_site_label: 'Failing Site', job_code: `FAIL-${i}` });
@@ -165,8 +164,13 @@ test('an import that fails part-way says what it committed and archives nothing'
   const N = 1250, BAD = 1210;
   const lines = Array.from({ length: N }, (_, i) => line(i));
   // The database refuses the posting of line BAD (as a constraint would).
-  const writeSql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', engine.db, q]);
-  writeSql(`CREATE TRIGGER e2e_refuse BEFORE INSERT ON postings WHEN NEW.url = '${line(BAD).url}' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+  const writeSql = (q) => dbExec(engine, q);
+  if (BACKEND === 'postgres') {
+    writeSql(`CREATE FUNCTION e2e_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.url = '${line(BAD).url}' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`);
+    writeSql('CREATE TRIGGER e2e_refuse BEFORE INSERT ON postings FOR EACH ROW EXECUTE FUNCTION e2e_refuse()');
+  } else {
+    writeSql(`CREATE TRIGGER e2e_refuse BEFORE INSERT ON postings WHEN NEW.url = '${line(BAD).url}' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+  }
   let committed;
   try {
     const err = expectError(await importRaw(f.id, ndjson(lines)), 500, 'not archived', 'failed import');
@@ -175,13 +179,14 @@ test('an import that fails part-way says what it committed and archives nothing'
     assert.match(m[1], /^\d{1,3}(,\d{3})*$/, 'thousands separated');
     committed = Number(m[1].replaceAll(',', ''));
     assert.ok(committed > 0 && committed <= BAD, `whole chunks before line ${BAD}: ${committed}`);
-    const rows = sql(engine, `SELECT COUNT(*) AS n, SUM(availability = 'ARCHIVED') AS archived FROM postings WHERE job_feed_id = '${f.id}'`)[0];
+    const rows = sql(engine, `SELECT COUNT(*) AS n, SUM(CASE WHEN availability = 'ARCHIVED' THEN 1 ELSE 0 END) AS archived FROM postings WHERE job_feed_id = '${f.id}'`)[0];
     assert.equal(rows.n, 1 + committed, 'the committed chunks stay');
     assert.equal(rows.archived, 0, 'nothing archived');
     assert.ok(engine.stderr.some((l) => l.includes('job_feed.import_failed') && l.includes(`job_feed_id=${f.id}`) &&
       l.includes(`processed=${committed} `) && l.includes('archive_missing=not_run')), 'logged with the counts');
   } finally {
-    writeSql('DROP TRIGGER IF EXISTS e2e_refuse');
+    if (BACKEND === 'postgres') writeSql('DROP TRIGGER IF EXISTS e2e_refuse ON postings; DROP FUNCTION IF EXISTS e2e_refuse()');
+    else writeSql('DROP TRIGGER IF EXISTS e2e_refuse');
   }
   // The same file again completes it, and only now archives what it does not list.
   const again = await importOk(f.id, ndjson(lines));

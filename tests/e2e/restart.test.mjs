@@ -3,7 +3,7 @@
 // SQLite file (lock), and the unauthenticated /healthz and /metrics endpoints.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEngine, startSite, client, waitFor, sql } from './lib/harness.mjs';
+import { startEngine, startSite, client, waitFor, sql, STORE, SQLITE_ONLY } from './lib/harness.mjs';
 import { assertSchema } from './lib/schema.mjs';
 import { findQuestion, answerAll } from './lib/forms.mjs';
 import { resources, events, assertEvent, runToExit, waitLog } from './lib/helpers.mjs';
@@ -35,7 +35,7 @@ test('GET /healthz answers without authentication', async () => {
   assert.match(r.headers.get('content-type'), /application\/json/);
   assert.equal(r.json.status, 'ok');
   assert.equal(r.json.database, 'ok');
-  assert.equal(r.json.store, 'sqlite');
+  assert.equal(r.json.store, STORE); // 'sqlite', or 'postgres' under OA_E2E_DB=postgres
   assert.equal(typeof r.json.version, 'string');
   assert.equal(typeof r.json.uptime_seconds, 'number');
 });
@@ -141,7 +141,7 @@ test('SIGKILL while a submission is in flight: after the restart it goes to revi
   assert.equal(events(engine, a.id).length, 0, 'no status change, no event');
 });
 
-test('a second engine on the same SQLite file refuses to start', async () => {
+test('a second engine on the same SQLite file refuses to start', { skip: SQLITE_ONLY }, async () => {
   const r = await runToExit(['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${engine.db}`, '--api-key', 'other-key'], { ms: 10000 });
   assert.notEqual(r.code, 0, 'non-zero exit');
   assert.equal(r.signal, null, 'exited, did not crash');
