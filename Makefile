@@ -208,6 +208,10 @@ deps-bench: deps-debian
 	  case "$$missing" in *nginx*) $(SUDO) service nginx stop >/dev/null 2>&1 || true ;; esac; \
 	fi
 
+# Every benchmark (bench/run.sh), on SQLite, then writes and the webhook drain again on
+# PostgreSQL with 1 and 3 nodes: each PostgreSQL run starts a private cluster with
+# tools/pg-cluster.sh (fsync off: not durable figures) unless OA_TEST_PG is set. Sizes and
+# counts: the variables listed at the top of bench/run.sh (e.g. make bench PG_DRAIN_SIZES=1000,100000).
 bench: build deps-node deps-bench
 	@bench/run.sh
 

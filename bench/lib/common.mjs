@@ -3,6 +3,7 @@
 // events quickly through the public API.
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 export const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 export const flag = (name) => process.argv.includes(name);
@@ -180,26 +181,31 @@ function cpuTotal() {
   return f.reduce((x, y) => x + y, 0);
 }
 
+/** Is pid this process, one of roots, or a descendant of either (in the procTicks map)? */
+function descends(map, pid, roots) {
+  for (let p = pid, i = 0; p && p !== '0' && i < 64; i++) {
+    if (p === String(process.pid) || roots.has(p)) return true;
+    p = map.get(p)?.ppid;
+  }
+  return false;
+}
+
 /**
  * Measures the CPU time that processes other than this one and its descendants (the engine,
  * nginx, receivers, wrk) use while a run goes on: stop() gives their share of the machine's
  * CPU time, 0..1, and the busiest of them. On a shared machine a run with a large share is not
- * comparable.
+ * comparable. roots: more pids whose process trees belong to the run (a PostgreSQL server the
+ * benchmark started: pg_ctl detaches it, so it is no descendant of this process).
  */
-export function othersCpu() {
+export function othersCpu(roots = []) {
+  const rootSet = new Set(roots.filter(Boolean).map(String));
   let a, ta;
   try { a = procTicks(); ta = cpuTotal(); } catch { return { stop: () => ({ share: 0, top: [] }) }; }
   return {
     stop() {
       try {
         const b = procTicks(), tb = cpuTotal();
-        const ours = (pid) => {
-          for (let p = pid, i = 0; p && p !== '0' && i < 64; i++) {
-            if (p === String(process.pid)) return true;
-            p = b.get(p)?.ppid;
-          }
-          return false;
-        };
+        const ours = (pid) => descends(b, pid, rootSet);
         const others = [...b].filter(([pid]) => !ours(pid)).map(([pid, p]) => ({ pid, name: p.name, ticks: p.ticks - (a.get(pid)?.ticks ?? 0) }))
           .filter((p) => p.ticks > 0).sort((x, y) => y.ticks - x.ticks);
         const used = others.reduce((x, p) => x + p.ticks, 0);
@@ -208,6 +214,36 @@ export function othersCpu() {
     },
   };
 }
+
+/**
+ * The CPU the process tree of root (a PostgreSQL postmaster and its backends) uses while a run
+ * goes on: stop() gives it in cores (1.0 = one core busy the whole time), null if unreadable.
+ * A process of the tree that ended meanwhile is not counted.
+ */
+export function treeCpu(root) {
+  if (!root) return { stop: () => null };
+  const r = String(root);
+  const inTree = (m, pid) => {
+    for (let p = pid, i = 0; p && p !== '0' && i < 64; i++) {
+      if (p === r) return true;
+      p = m.get(p)?.ppid;
+    }
+    return false;
+  };
+  let a, ta;
+  try { a = procTicks(); ta = cpuTotal(); } catch { return { stop: () => null }; }
+  return {
+    stop() {
+      try {
+        const b = procTicks(), tb = cpuTotal();
+        let used = 0;
+        for (const [pid, p] of b) if (inTree(b, pid)) used += p.ticks - (a.get(pid)?.ticks ?? 0);
+        return tb > ta ? (used / (tb - ta)) * cpus().length : null;
+      } catch { return null; }
+    },
+  };
+}
+
 export const othersNote = (o) => (o.share > 0.05
   ? `other processes used ${(o.share * 100).toFixed(0)}% of the CPU meanwhile (${o.top.map((p) => `${p.name} ${p.pid}`).join(', ')}): not comparable`
   : '');

@@ -365,6 +365,13 @@ static oa_status pg_exec_script(void *conn, const char *sql, char **why)
     return rc;
 }
 
+/* A session lock on an arbitrary constant of ours ("oaschema" as a number). */
+static oa_status pg_schema_lock(void *conn, bool lock)
+{
+    return run_simple(conn, lock ? "SELECT pg_advisory_lock(8031405436758960493)"
+                                 : "SELECT pg_advisory_unlock(8031405436758960493)");
+}
+
 static oa_status pg_begin(void *conn, int iso)
 {
     return run_simple(conn, iso == STORE_ISO_SERIAL ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
@@ -726,5 +733,6 @@ const store_ops store_postgres_ops = {
     .in_tx = pg_in_tx,
     .conn_ok = pg_conn_ok,
     .notify = pg_notify,
+    .schema_lock = pg_schema_lock,
     .listen = pg_listen,
 };

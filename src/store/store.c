@@ -210,6 +210,8 @@ static oa_status read_version(oa_tx *tx, void *arg)
     return rc == OA_NOT_FOUND ? OA_OK : rc;
 }
 
+static oa_status migrate_all(oa_store *st, char **why);
+
 static oa_status migrate(oa_store *st, char **why)
 {
     store_conn *c;
@@ -217,14 +219,34 @@ static oa_status migrate(oa_store *st, char **why)
         *why = xstrdup("cannot connect to the database");
         return OA_ERR;
     }
-    oa_status rc = st->ops->exec_script(c->conn,
-                                        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                                        " applied_at BIGINT NOT NULL)",
-                                        why);
+    /* Nodes starting together on a shared database migrate one at a time: this connection
+     * holds the lock (outside any transaction) until the migrations are done; the others
+     * wait, then find nothing left to do. */
+    oa_status rc = OA_OK;
+    bool locked = false;
+    if (st->ops->schema_lock) {
+        rc = st->ops->schema_lock(c->conn, true);
+        locked = rc == OA_OK;
+    }
+    if (rc == OA_OK)
+        rc = st->ops->exec_script(c->conn,
+                                  "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                  " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                                  " applied_at BIGINT NOT NULL)",
+                                  why);
+    if (rc == OA_OK)
+        rc = migrate_all(st, why);
+    else if (!*why)
+        *why = xstrdup("cannot take the schema lock");
+    if (locked)
+        (void)st->ops->schema_lock(c->conn, false);
     conn_put(st, c);
-    if (rc != OA_OK)
-        return rc;
+    return rc;
+}
+
+static oa_status migrate_all(oa_store *st, char **why)
+{
+    oa_status rc;
     int current = 0;
     rc = store_transact(st, STORE_READ, read_version, &current);
     if (rc != OA_OK) {

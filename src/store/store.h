@@ -68,6 +68,10 @@ typedef struct store_ops {
     void (*set_write_gate)(void *db, void (*lock)(void *arg), void (*unlock)(void *arg), void *arg);
     /* True while conn is inside a transaction (a statement error may have ended it). */
     bool (*in_tx)(void *conn);
+    /* Shared databases: holds (lock true) or lets go of a lock on conn that keeps other
+     * processes from migrating at the same time (nodes starting together on an empty
+     * database). Optional. */
+    oa_status (*schema_lock)(void *conn, bool lock);
     /* True when one process at a time can open the database (SQLite's lock file). */
     bool exclusive;
     /* Shared databases: a hint to the other nodes that this transaction queued work, sent

@@ -351,25 +351,36 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms,
         if (s) /* a failed store_query leaves it NULL */
             store_done(s);
     }
-    /* Read back in seq order, one primary-key lookup each (RETURNING cannot join). */
+    /* Read back in seq order (RETURNING cannot join), up to READ_BACK rows per statement: one
+     * round trip for a batch, which matters on a client-server database. */
     if (n_seqs > 1)
         qsort(seqs, n_seqs, sizeof *seqs, cmp_i64);
     if (rc == OA_OK && n_seqs)
         *out = xcalloc(n_seqs, sizeof **out);
-    for (size_t i = 0; rc == OA_OK && i < n_seqs; i++) {
+    enum { READ_BACK = 64 };
+    for (size_t at = 0; rc == OA_OK && at < n_seqs; at += READ_BACK) {
+        char list[READ_BACK * 21 + 2];
+        size_t len = 0;
+        list[len++] = '[';
+        for (size_t i = at; i < n_seqs && i < at + READ_BACK; i++)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%lld", i > at ? "," : "",
+                                    (long long)seqs[i]);
+        snprintf(list + len, sizeof list - len, "]");
         oa_stmt *s;
         rc = store_query(tx, &s,
                          "SELECT " DL_COLS ", ev.body, ev.type, ev.created_at, e.url, e.secret, "
                          "CASE WHEN e.old_secret_expires_at > ?2 THEN e.old_secret END "
                          "FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id "
-                         "JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.seq = ?1",
-                         "ii", seqs[i], now);
-        if (rc == OA_OK)
-            rc = store_read_one(s, read_send, &(*out)[*n]);
-        if (rc == OA_OK)
-            (*n)++;
-        else if (rc == OA_NOT_FOUND)
-            rc = OA_OK; /* deleted in between: cannot happen inside the transaction */
+                         "JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.seq IN "
+                         "(SELECT CAST(value AS BIGINT) FROM json_each(?1)) ORDER BY d.seq",
+                         "ti", list, now);
+        while (rc == OA_OK && (rc = store_next(s)) == OA_ROW) {
+            if (*n < n_seqs) /* rows deleted in between cannot happen inside the transaction */
+                read_send(s, &(*out)[(*n)++]);
+            rc = OA_OK;
+        }
+        if (s)
+            store_done(s);
     }
     free(seqs);
     if (rc != OA_OK) {

@@ -1,6 +1,7 @@
 // nodes.test.mjs - several engine nodes over one PostgreSQL database (OA_E2E_DB=postgres; the
 // tests skip on SQLite, where one process holds the file). Each node is a real engine process
 // with its own --node-id on the same --db:
+//   - nodes started together on an empty database migrate it once and all come up;
 //   - work written through any node is done once, by one node, and its webhooks arrive at
 //     least once, in order per resource, with one webhook-id per delivery across redeliveries;
 //   - a node that starts (or stops) while another is applying leaves that node's lease alone:
@@ -10,6 +11,9 @@
 //   - the database's connections cut under a running node (pg_terminate_backend): it keeps
 //     working, loses nothing, and /metrics counts the lost connections.
 import { test, after } from 'node:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startEngine, startSite, startReceiver, client, waitFor, BACKEND, dbExec, dbQuery } from './lib/harness.mjs';
 import { answerAll, findQuestion } from './lib/forms.mjs';
@@ -104,6 +108,16 @@ test('three nodes on one database: work done once, every webhook delivered, in o
   // change applied twice would).
   const evs = dbQuery(a, `SELECT COUNT(*) FROM events WHERE resource_id IN (${ids.map((x) => `'${x}'`).join(',')})`);
   assert.equal(Number(evs), ids.length * 2);
+});
+
+test('three nodes started at once on an empty database: one migrates, all serve', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oa-e2e-'));
+  const [a, b, c] = await Promise.all(['start-a', 'start-b', 'start-c'].map((name) => node(name, dir)));
+  for (const e of [a, b, c]) {
+    const h = await client(e).call('GET', '/healthz');
+    assert.equal(h.status, 200, h.text);
+  }
+  assert.equal(Number(dbQuery(a, 'SELECT COUNT(*) FROM schema_migrations WHERE version = 1')), 1);
 });
 
 test('a node starting and stopping beside one that is applying leaves its lease alone', { skip }, async () => {
