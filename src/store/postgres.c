@@ -461,44 +461,46 @@ static void pg_finalize(void *stmt)
     free(s);
 }
 
-static void pg_bind_text(void *stmt, int idx, const char *v, size_t len)
+/* Parameter idx (from 1) emptied for a new value, or NULL when out of range. */
+static char **param_slot(pg_stmt *s, int idx)
 {
-    pg_stmt *s = stmt;
     if (idx < 1 || idx > s->nparams)
-        return;
-    int i = idx - 1;
-    if (s->values[i] && s->values[i] != s->ibuf[i])
-        free(s->values[i]);
-    char *copy = xmalloc(len + 1);
-    memcpy(copy, v, len);
-    copy[len] = '\0';
-    s->values[i] = copy;
-    s->types[i] = PG_TEXTOID;
-}
-
-static void pg_bind_int(void *stmt, int idx, int64_t v)
-{
-    pg_stmt *s = stmt;
-    if (idx < 1 || idx > s->nparams)
-        return;
-    int i = idx - 1;
-    if (s->values[i] && s->values[i] != s->ibuf[i])
-        free(s->values[i]);
-    snprintf(s->ibuf[i], sizeof s->ibuf[i], "%lld", (long long)v);
-    s->values[i] = s->ibuf[i];
-    s->types[i] = PG_INT8OID;
-}
-
-static void pg_bind_null(void *stmt, int idx)
-{
-    pg_stmt *s = stmt;
-    if (idx < 1 || idx > s->nparams)
-        return;
+        return NULL;
     int i = idx - 1;
     if (s->values[i] && s->values[i] != s->ibuf[i])
         free(s->values[i]);
     s->values[i] = NULL;
     s->types[i] = 0;
+    return &s->values[i];
+}
+
+static void pg_bind_text(void *stmt, int idx, const char *v, size_t len)
+{
+    pg_stmt *s = stmt;
+    char **slot = param_slot(s, idx);
+    if (!slot)
+        return;
+    char *copy = xmalloc(len + 1);
+    memcpy(copy, v, len);
+    copy[len] = '\0';
+    *slot = copy;
+    s->types[idx - 1] = PG_TEXTOID;
+}
+
+static void pg_bind_int(void *stmt, int idx, int64_t v)
+{
+    pg_stmt *s = stmt;
+    char **slot = param_slot(s, idx);
+    if (!slot)
+        return;
+    snprintf(s->ibuf[idx - 1], sizeof s->ibuf[idx - 1], "%lld", (long long)v);
+    *slot = s->ibuf[idx - 1];
+    s->types[idx - 1] = PG_INT8OID;
+}
+
+static void pg_bind_null(void *stmt, int idx)
+{
+    (void)param_slot(stmt, idx); /* NULL, its type left to the server */
 }
 
 /* True when the statement prepared on the server does not take the types bound now. */
