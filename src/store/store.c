@@ -370,6 +370,11 @@ void store_on_remote_write(oa_store *st, void (*fn)(void *arg), void *arg)
         st->ops->listen(st->db, st->node, fn, arg);
 }
 
+bool store_shared(const oa_store *st)
+{
+    return !st->ops->exclusive;
+}
+
 int64_t store_poll_ms(const oa_store *st)
 {
     return st->ops->exclusive ? 0 : STORE_SHARED_POLL_MS;

@@ -116,6 +116,8 @@ void store_on_remote_write(oa_store *st, void (*fn)(void *arg), void *arg);
  * own due times) on an exclusive store, whose writes all come from this process; a few seconds
  * on a shared one. */
 int64_t store_poll_ms(const oa_store *st);
+/* True when other processes (nodes) may use the database at the same time (PostgreSQL). */
+bool store_shared(const oa_store *st);
 
 /* url with its password (postgres://USER:PASSWORD@...) replaced by ***, for messages. */
 void store_url_redact(const char *url, char *out, size_t n);

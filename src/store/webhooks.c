@@ -1,8 +1,11 @@
 /* webhooks.c - endpoints, deliveries with leases and per-resource order, attempts, events. */
 #include "store/webhooks.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/buf.h"
 
 void oa_endpoint_clear(oa_endpoint *e)
 {
@@ -274,6 +277,43 @@ oa_status store_endpoint_next_due(oa_tx *tx, const char *endpoint_id, int64_t *a
                            "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE "
                            "endpoint_id = ? AND status = 'pending' AND ready = 1",
                            "t", endpoint_id);
+}
+
+oa_status store_endpoints_leased(oa_tx *tx, const char *const *ids, size_t n, int64_t now,
+                                 int64_t *leased)
+{
+    oa_buf list;
+    oa_buf_init(&list, 64 * (OA_ID_SIZE + 4) + 4);
+    oa_status rc = oa_buf_append(&list, "[", 1);
+    for (size_t i = 0; rc == OA_OK && i < n; i++) {
+        leased[i] = 0;
+        rc = oa_buf_printf(&list, "%s\"%s\"", i ? "," : "", ids[i]); /* ids are base58 */
+    }
+    if (rc == OA_OK)
+        rc = oa_buf_append(&list, "]", 2);
+    if (rc == OA_OK)
+        rc = store_exec(tx,
+                        "SELECT id FROM webhook_endpoints WHERE id IN (SELECT value FROM "
+                        "json_each(?1)) ORDER BY id " STORE_PG_ONLY("FOR UPDATE"),
+                        "t", list.data);
+    oa_stmt *s = NULL;
+    if (rc == OA_OK)
+        rc =
+            store_query(tx, &s,
+                        "SELECT endpoint_id, COUNT(*) FROM webhook_deliveries WHERE endpoint_id IN "
+                        "(SELECT value FROM json_each(?1)) AND status = 'pending' AND lease_token "
+                        "IS NOT NULL AND lease_until > ?2 GROUP BY endpoint_id",
+                        "ti", list.data, now);
+    while (rc == OA_OK && (rc = store_next(s)) == OA_ROW) {
+        const char *id = store_text(s, 0);
+        for (size_t i = 0; id && i < n; i++)
+            if (strcmp(ids[i], id) == 0)
+                leased[i] = store_int(s, 1);
+        rc = OA_OK;
+    }
+    store_done(s);
+    oa_buf_free(&list);
+    return rc;
 }
 
 static int cmp_i64(const void *a, const void *b)

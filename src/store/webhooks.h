@@ -110,6 +110,13 @@ typedef struct {
 oa_status store_endpoints_due(oa_tx *tx, store_ep_due **out, size_t *n) OA_MUST_CHECK;
 /* When the endpoint's earliest claimable delivery is due; OA_NOT_FOUND when it has none. */
 oa_status store_endpoint_next_due(oa_tx *tx, const char *endpoint_id, int64_t *at) OA_MUST_CHECK;
+/* Shared databases: locks the rows of the n endpoints (in id order, so that nodes never
+ * deadlock on them) until the transaction ends, and gives, for each, how many of its
+ * deliveries any node holds leased now (leased[i] for ids[i]). With the lock held, a node's
+ * claim and this count cannot interleave with another node's: the per-endpoint bound holds
+ * across nodes. */
+oa_status store_endpoints_leased(oa_tx *tx, const char *const *ids, size_t n, int64_t now,
+                                 int64_t *leased) OA_MUST_CHECK;
 
 /* How many due deliveries to lease from one endpoint. */
 typedef struct {

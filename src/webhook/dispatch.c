@@ -23,7 +23,10 @@
 #define WH_PREFETCH     4   /* claimed deliveries per in-flight slot (see wh_start) */
 #define ROUND_MAX       256 /* attempts recorded per transaction */
 #define IDLE_POLL_MS    60000
-#define SWEEP_EVERY_MS  60000
+/* Shared databases: an endpoint at its bound because of other nodes' deliveries is looked at
+ * again after this long. */
+#define CROSS_NODE_WAIT_MS 100
+#define SWEEP_EVERY_MS     60000
 
 const int64_t wh_latency_bounds[WH_LAT_BUCKETS] = {10,   25,   50,    100,   250,   500,   1000,
                                                    2500, 5000, 10000, 30000, 60000, 300000};
@@ -457,6 +460,7 @@ struct round {
     svc_attempt_result *res;
     bool *exhausted, *lost;
     store_claim_slot slots[64];
+    int planned[64]; /* what the scheduler asked for, before the bound across nodes */
     size_t nslots;
     int got[64];
     int64_t next_due[64];
@@ -495,6 +499,25 @@ static oa_status round_tx(oa_tx *tx, void *arg)
     r->nslots = wh_sched_plan(&d->sched, r->now, r->slots, OA_ARRAY_LEN(r->slots));
     if (!r->nslots)
         return OA_OK;
+    for (size_t i = 0; i < r->nslots; i++)
+        r->planned[i] = r->slots[i].limit;
+    if (store_shared(d->svc->store)) {
+        /* Other nodes deliver to the same endpoints: the per-endpoint bound counts every
+         * node's leased deliveries, read under a lock of the endpoint's row (this node's
+         * included, so no prefetch beyond the bound on a shared database). */
+        const char *ids[64];
+        int64_t leased[64];
+        for (size_t i = 0; i < r->nslots; i++)
+            ids[i] = r->slots[i].endpoint_id;
+        rc = store_endpoints_leased(tx, ids, r->nslots, r->now, leased);
+        if (rc != OA_OK)
+            return rc;
+        for (size_t i = 0; i < r->nslots; i++) {
+            int64_t room = d->cfg.per_endpoint - leased[i];
+            if (room < r->slots[i].limit)
+                r->slots[i].limit = room > 0 ? (int)room : 0;
+        }
+    }
     /* A claimed delivery may wait for WH_PREFETCH - 1 transfers of its endpoint before its own:
      * the lease covers them all. */
     rc = store_delivery_claim(tx, r->now, d->cfg.timeout_ms * WH_PREFETCH + LEASE_MARGIN_MS,
@@ -504,6 +527,12 @@ static oa_status round_tx(oa_tx *tx, void *arg)
         r->next_due[i] = 0;
         for (size_t k = 0; k < r->nclaimed; k++)
             r->got[i] += strcmp(r->claimed[k].d.endpoint_id, r->slots[i].endpoint_id) == 0;
+        /* Held back by other nodes' deliveries in flight: look again shortly (their
+         * settles send no hint). */
+        if (r->got[i] == r->slots[i].limit && r->slots[i].limit < r->planned[i]) {
+            r->next_due[i] = r->now + CROSS_NODE_WAIT_MS;
+            continue;
+        }
         /* Everything due was taken: when is the next one due (the claim's own conditions)? */
         if (r->got[i] < r->slots[i].limit) {
             rc = store_endpoint_next_due(tx, r->slots[i].endpoint_id, &r->next_due[i]);
@@ -559,7 +588,7 @@ static bool run_round(wh_dispatcher *d, xfer *fin, bool claim)
     } while (fin);
     if (ok && r.nslots) {
         for (size_t i = 0; i < r.nslots; i++)
-            wh_sched_claimed(&d->sched, r.slots[i].endpoint_id, r.got[i], r.slots[i].limit,
+            wh_sched_claimed(&d->sched, r.slots[i].endpoint_id, r.got[i], r.planned[i],
                              r.next_due[i], r.now);
         if (oa_log_enabled(OA_LOG_DEBUG))
             oa_log(OA_LOG_DEBUG, "webhook.claimed", "count=%zu endpoints=%zu inflight=%d",

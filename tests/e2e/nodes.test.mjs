@@ -120,6 +120,36 @@ test('three nodes started at once on an empty database: one migrates, all serve'
   assert.equal(Number(dbQuery(a, 'SELECT COUNT(*) FROM schema_migrations WHERE version = 1')), 1);
 });
 
+test('three nodes deliver to one endpoint: its bound on requests in flight holds across them', { skip }, async () => {
+  rcv ??= await startReceiver();
+  await rcv.behave('bound', { mode: 'slow', delay_ms: 150 });
+  const args = ['--endpoint-concurrency', '2'];
+  const a = await node('bound-a', undefined, args);
+  const b = await node('bound-b', a.dir, args);
+  const c = await node('bound-c', a.dir, args);
+  const api = client(a);
+  const ep = await api.post('/v1/webhooks/endpoints', { url: rcv.hook('bound') });
+  assert.equal(ep.status, 200, ep.text);
+  // Held back while the backlog is written, then let go to all three nodes at once.
+  assert.equal((await api.call('PATCH', `/v1/webhooks/endpoints/${ep.json.data.id}`, { enabled: false })).status, 200);
+  const cs = await client(b).post('/v1/ai-apply/career-sites', { label: 'Bound Co' });
+  const ids = [];
+  for (let i = 0; i < 30; i++) {
+    const p = await client(c).post('/v1/ai-apply/postings', { url: `http://127.0.0.1:1/bound/${i}`, career_site_id: cs.json.data.id });
+    ids.push(p.json.data.id);
+  }
+  await waitFor(async () => {
+    const r = await api.get(`/v1/ai-apply/postings?page_size=100&career_site_ids=${cs.json.data.id}`);
+    return r.json.data.results.filter((p) => p.availability === 'UNAVAILABLE').length === ids.length;
+  }, { ms: 30000, what: 'every posting UNAVAILABLE' });
+  // Disabled endpoints get no deliveries: archive now, with it enabled, so that all 30 queue.
+  assert.equal((await api.call('PATCH', `/v1/webhooks/endpoints/${ep.json.data.id}`, { enabled: true })).status, 200);
+  await Promise.all(ids.map((id, i) => client([a, b, c][i % 3]).post(`/v1/ai-apply/postings/${id}/archive`, {})));
+  await waitFor(async () => (await rcv.summary('bound')).total >= ids.length, { ms: 30000, what: 'every archive webhook' });
+  const sum = await rcv.summary('bound');
+  assert.ok(sum.max_open <= 2, `at most 2 requests in flight across three nodes (saw ${sum.max_open})`);
+});
+
 test('a node starting and stopping beside one that is applying leaves its lease alone', { skip }, async () => {
   site ??= await startSite();
   await site.setJob(SLUG, { submit: 'slow', delay_ms: 3000 });

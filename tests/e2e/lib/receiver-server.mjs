@@ -18,6 +18,9 @@ const received = [];
 const behaviour = new Map();
 const failures = new Map(); // name|event -> failures served
 const hung = new Set();
+// Requests being answered per hook name, and the most at once (summary: max_open), so that a
+// test can check a bound on requests in flight.
+const open = new Map(), maxOpen = new Map();
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -48,11 +51,12 @@ const server = createServer((req, res) => {
           ids[id] = (ids[id] ?? 0) + 1;
           if (r.resource) last[r.resource] = r.state;
         }
-        return send(res, 200, { total, ids, last });
+        return send(res, 200, { total, ids, last, max_open: maxOpen.get(name) ?? 0 });
       }
       if (req.method === 'DELETE' && url.pathname === '/__admin/received') {
         received.length = 0;
         failures.clear();
+        maxOpen.clear();
         return send(res, 200, { ok: true });
       }
       const m = url.pathname.match(/^\/__admin\/behave\/([\w.-]+)$/);
@@ -74,6 +78,12 @@ const server = createServer((req, res) => {
     } catch { /* recorded as is */ }
     received.push({ name, at: Date.now(), headers: req.headers, body_b64: body.toString('base64'), event_id: eventId,
       client_port: req.socket.remotePort, resource, state });
+    open.set(name, (open.get(name) ?? 0) + 1);
+    maxOpen.set(name, Math.max(maxOpen.get(name) ?? 0, open.get(name)));
+    let closed = false;
+    const done = () => { if (!closed) { closed = true; open.set(name, open.get(name) - 1); } };
+    res.once('finish', done);
+    res.once('close', done);
     const b = behaviour.get(name) || { mode: 'ok' };
     const extra = b.retry_after !== undefined ? { 'retry-after': String(b.retry_after) } : {};
     switch (b.mode) {
