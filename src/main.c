@@ -463,10 +463,10 @@ static int serve(int argc, char **argv)
     char node[64];
     default_node_id(&o, node, sizeof node);
     store_options so = {.pool_size = o.http_threads + o.workers + 4, .node_id = node};
+    char db_shown[512]; /* --db without its password, for messages */
+    store_url_redact(o.db, db_shown, sizeof db_shown);
     if (store_open(o.db, &so, &st, &why) != OA_OK) {
-        char shown[512];
-        store_url_redact(o.db, shown, sizeof shown);
-        fprintf(stderr, "openapply: cannot open the store %s: %s\n", shown, why ? why : "?");
+        fprintf(stderr, "openapply: cannot open the store %s: %s\n", db_shown, why ? why : "?");
         exit_code = 2; /* a wrong --db, an unreachable server: nothing started */
         goto out;
     }
@@ -535,8 +535,6 @@ static int serve(int argc, char **argv)
     api.inflight = inflight_cb;
     api.inflight_arg = hs;
 
-    char db_shown[512];
-    store_url_redact(o.db, db_shown, sizeof db_shown);
     printf("openapply %s listening on http://%s (store %s%s)\n", OA_VERSION, http_address(hs),
            db_shown, o.allow_private ? ", private networks allowed" : "");
     if (generated)

@@ -13,33 +13,15 @@ import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pgCluster, pgClient } from '../../tests/e2e/lib/pgclient.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-function cluster() {
-  const u = new URL(process.env.OA_TEST_PG);
-  return {
-    host: decodeURIComponent(u.hostname) || '127.0.0.1',
-    port: u.port || '5432',
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    maintenanceDb: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
-  };
-}
-
-/** Runs createdb/dropdb/psql against the cluster; returns stdout. */
-function client(cmd, args) {
-  const c = cluster();
-  try {
-    return execFileSync(cmd, ['-h', c.host, '-p', c.port, '-U', c.user, ...args],
-      { env: { ...process.env, PGPASSWORD: c.password, PGCONNECT_TIMEOUT: '10' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const err = new Error(`${cmd} ${args.join(' ')}: ${(e.stderr || e.message || '').toString().trim()}`);
-    err.stderr = (e.stderr || '').toString();
-    throw err;
-  }
-}
+// The cluster's address and its command-line clients, shared with the e2e harness (both read
+// $OA_TEST_PG when called; startCluster sets it for a private cluster).
+const cluster = pgCluster;
+const client = (cmd, args) => pgClient(cmd, args);
 
 /**
  * The cluster of the run: $OA_TEST_PG if set, else a private one (tools/pg-cluster.sh start in

@@ -445,6 +445,14 @@ static void pg_reset(void *stmt)
     clear_values(s);
 }
 
+/* Drops the statement's server-side prepared form. */
+static oa_status deallocate(pg_stmt *s)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+    return run_simple(s->pc, sql);
+}
+
 static void pg_finalize(void *stmt)
 {
     pg_stmt *s = stmt;
@@ -452,11 +460,8 @@ static void pg_finalize(void *stmt)
         return;
     pg_reset(s);
     if (s->name[0] && PQstatus(s->pc->c) == CONNECTION_OK &&
-        PQtransactionStatus(s->pc->c) != PQTRANS_INERROR) {
-        char sql[48];
-        snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
-        PQclear(PQexec(s->pc->c, sql));
-    }
+        PQtransactionStatus(s->pc->c) != PQTRANS_INERROR)
+        (void)deallocate(s);
     free(s->sql);
     free(s);
 }
@@ -524,9 +529,7 @@ static oa_status execute(pg_stmt *s)
     } else {
         if (needs_prepare(s)) {
             if (s->name[0]) {
-                char sql[48];
-                snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
-                oa_status rc = run_simple(pc, sql);
+                oa_status rc = deallocate(s);
                 if (rc != OA_OK)
                     return rc;
             }

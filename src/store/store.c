@@ -108,6 +108,16 @@ static void gate_unlock(void *st)
 
 /* ---- pool ------------------------------------------------------------------------------- */
 
+/* A connection that was counted in `open` is gone (never opened, or closed broken): its place
+ * in the pool goes to a waiting caller. */
+static void slot_release(oa_store *st)
+{
+    pthread_mutex_lock(&st->mu);
+    st->open--;
+    pthread_cond_signal(&st->cv);
+    pthread_mutex_unlock(&st->mu);
+}
+
 static oa_status conn_get(oa_store *st, store_conn **out)
 {
     pthread_mutex_lock(&st->mu);
@@ -130,10 +140,7 @@ static oa_status conn_get(oa_store *st, store_conn **out)
                        st->ops->name, why ? why : "?");
                 free(why);
                 free(c);
-                pthread_mutex_lock(&st->mu);
-                st->open--;
-                pthread_cond_signal(&st->cv);
-                pthread_mutex_unlock(&st->mu);
+                slot_release(st);
                 return rc == OA_AGAIN ? OA_AGAIN : OA_ERR;
             }
             *out = c;
@@ -160,10 +167,7 @@ static void conn_put(oa_store *st, store_conn *c)
         /* Broken (the server went away): closed, and its place in the pool freed. */
         atomic_fetch_add(&st->conn_lost, 1);
         conn_free(st, c);
-        pthread_mutex_lock(&st->mu);
-        st->open--;
-        pthread_cond_signal(&st->cv);
-        pthread_mutex_unlock(&st->mu);
+        slot_release(st);
         return;
     }
     pthread_mutex_lock(&st->mu);
@@ -450,10 +454,10 @@ static void write_unlock(oa_store *st)
 
 /* One transaction of its own, with retries. When `hooks` is given, the after-commit hooks are
  * handed back instead of run (a group leader running it for another thread). */
-static oa_status solo_transact(oa_store *st, store_mode mode, int iso,
-                               oa_status (*fn)(oa_tx *tx, void *ctx), void *ctx, bool serialize,
-                               after_hook **hooks)
+static oa_status solo_transact(oa_store *st, int iso, oa_status (*fn)(oa_tx *tx, void *ctx),
+                               void *ctx, bool serialize, after_hook **hooks)
 {
+    bool write = iso != STORE_ISO_READ;
     oa_status rc = OA_ERR;
     for (int attempt = 0; attempt < TX_RETRIES; attempt++) {
         oa_tx tx = {.st = st};
@@ -468,24 +472,24 @@ static oa_status solo_transact(oa_store *st, store_mode mode, int iso,
          * (which backs off up to 100 ms per try and is unfair to long transactions). */
         if (serialize)
             write_lock(st);
-        int64_t held_from = mode == STORE_WRITE ? oa_mono_ms() : 0;
+        int64_t held_from = write ? oa_mono_ms() : 0;
         rc = st->ops->begin(tx.c->conn, iso);
         if (rc == OA_OK) {
-            atomic_fetch_add(mode == STORE_WRITE ? &st->tx_write : &st->tx_read, 1);
+            atomic_fetch_add(write ? &st->tx_write : &st->tx_read, 1);
             rc = fn(&tx, ctx);
             /* Work queued for anyone: one hint to the other nodes, sent with the commit. */
-            if (rc == OA_OK && mode == STORE_WRITE && tx.after && st->ops->notify)
+            if (rc == OA_OK && write && tx.after && st->ops->notify)
                 rc = st->ops->notify(tx.c->conn, st->node);
             if (rc == OA_OK) {
                 rc = st->ops->commit(tx.c->conn);
                 if (rc != OA_OK)
                     st->ops->rollback(tx.c->conn);
-                else if (mode == STORE_WRITE)
+                else if (write)
                     atomic_fetch_add(&st->commits, 1);
             } else {
                 st->ops->rollback(tx.c->conn);
             }
-            if (mode == STORE_WRITE)
+            if (write)
                 note_write(&tx, oa_mono_ms() - held_from, attempt, rc);
         }
         if (serialize)
@@ -616,8 +620,8 @@ static oa_status group_transact(oa_store *st, oa_status (*fn)(oa_tx *tx, void *c
             run_group(st, batch, n);
         for (size_t i = 0; i < n; i++)
             if (batch[i]->solo)
-                batch[i]->rc = solo_transact(st, STORE_WRITE, STORE_ISO_SERIAL, batch[i]->fn,
-                                             batch[i]->ctx, true, &batch[i]->after);
+                batch[i]->rc = solo_transact(st, STORE_ISO_SERIAL, batch[i]->fn, batch[i]->ctx,
+                                             true, &batch[i]->after);
         pthread_mutex_lock(&st->group_mu);
         for (size_t i = 0; i < n; i++)
             batch[i]->done = true;
@@ -644,9 +648,7 @@ oa_status store_transact(oa_store *st, store_mode mode, oa_status (*fn)(oa_tx *t
     int iso = mode == STORE_READ    ? STORE_ISO_READ
               : mode == STORE_WRITE ? STORE_ISO_SERIAL
                                     : STORE_ISO_LOCKED;
-    bool write = mode != STORE_READ;
-    return solo_transact(st, write ? STORE_WRITE : STORE_READ, iso, fn, ctx,
-                         write && st->ops->single_writer, NULL);
+    return solo_transact(st, iso, fn, ctx, iso != STORE_ISO_READ && st->ops->single_writer, NULL);
 }
 
 static oa_status ping_tx(oa_tx *tx, void *arg)

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { pgCluster, pgClient } from './pgclient.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = process.env.OA_BIN || join(ROOT, 'build/openapply');
@@ -33,35 +34,6 @@ export const BACKEND = (() => {
 export const STORE = BACKEND;
 /** A node:test skip reason for tests about SQLite alone (false on SQLite). */
 export const SQLITE_ONLY = BACKEND === 'postgres' && 'about the SQLite store only (OA_E2E_DB=postgres)';
-
-/** The PostgreSQL cluster of $OA_TEST_PG: { host, port, user, password, maintenanceDb }. */
-function pgCluster() {
-  const dsn = process.env.OA_TEST_PG;
-  if (!dsn) throw new Error('OA_E2E_DB=postgres needs OA_TEST_PG=postgres://USER:PASS@HOST:PORT/DB (make test-e2e-pg sets it)');
-  let u;
-  try { u = new URL(dsn); } catch { throw new Error(`OA_TEST_PG is not a URL: ${dsn.replace(/:[^:@/]*@/, ':***@')}`); }
-  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new Error(`OA_TEST_PG: not a postgres:// URL (${u.protocol})`);
-  return {
-    host: decodeURIComponent(u.hostname) || '127.0.0.1',
-    port: u.port || '5432',
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    maintenanceDb: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
-  };
-}
-
-/** Runs a PostgreSQL client (createdb, dropdb, psql) against the cluster; returns stdout. */
-function pgClient(cmd, args, { readOnly = false } = {}) {
-  const c = pgCluster();
-  const env = { ...process.env, PGPASSWORD: c.password, PGCONNECT_TIMEOUT: '10' };
-  if (readOnly) env.PGOPTIONS = `${env.PGOPTIONS ?? ''} -c default_transaction_read_only=on`.trim();
-  try {
-    return execFileSync(cmd, ['-h', c.host, '-p', c.port, '-U', c.user, ...args],
-      { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    throw new Error(`${cmd} ${args.join(' ')}: ${(e.stderr || e.message || '').toString().trim()}`);
-  }
-}
 
 /** The --db URL of database `name` on the cluster. */
 function pgUrl(name) {
