@@ -108,3 +108,29 @@ test('OPENAPPLY_API_KEY=t1:k1 works like --api-key (and no key is generated)', a
     assert.equal(await f.stop(), 0);
   }
 });
+
+// PostgreSQL start-up errors: each is one line naming the problem, exit code 2, and the
+// password never printed. A malformed URL and a server that is not there need no cluster; a
+// wrong password and a missing database run against the cluster of $OA_TEST_PG when set.
+test('a bad PostgreSQL --db stops the start with one line and exit code 2, never the password', async () => {
+  const cases = [
+    ['postgres://u:s3cr3t-pw@[::1/x', /not a valid PostgreSQL URL/],
+    ['postgres://u:s3cr3t-pw@127.0.0.1:1/x', /port 1 failed.*Connection refused.*running and reachable/],
+  ];
+  const pg = process.env.OA_TEST_PG && new URL(process.env.OA_TEST_PG);
+  if (pg) {
+    const at = `${pg.hostname}:${pg.port}`;
+    cases.push([`postgres://${pg.username}:s3cr3t-pw@${at}/postgres`, /password authentication failed.*check the user and password/]);
+    cases.push([`postgres://${pg.username}:${pg.password}@${at}/oa_no_such_db`, /database "oa_no_such_db" does not exist.*createdb/]);
+  }
+  for (const [url, re] of cases) {
+    const r = await runToExit(['serve', '--listen', '127.0.0.1:0', '--db', url]);
+    assert.equal(r.code, 2, `${url}: exit code (stderr: ${r.stderr.trim()})`);
+    const lines = r.stderr.trim().split('\n').filter((l) => !l.includes('level='));
+    assert.equal(lines.length, 1, `${url}: one line: ${r.stderr}`);
+    assert.match(lines[0], re);
+    assert.doesNotMatch(r.stderr + r.stdout, /s3cr3t-pw/, 'the password is not printed');
+    if (pg) assert.doesNotMatch(r.stderr + r.stdout, new RegExp(pg.password), 'nor the cluster\'s');
+    assert.doesNotMatch(r.stdout, /listening/);
+  }
+});
