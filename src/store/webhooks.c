@@ -279,24 +279,39 @@ oa_status store_endpoint_next_due(oa_tx *tx, const char *endpoint_id, int64_t *a
                            "t", endpoint_id);
 }
 
-oa_status store_endpoints_leased(oa_tx *tx, const char *const *ids, size_t n, int64_t now,
-                                 int64_t *leased)
+oa_status store_endpoints_lock(oa_tx *tx, const char *const *ids, size_t n, int64_t now,
+                               store_ep_shared *out)
 {
     oa_buf list;
     oa_buf_init(&list, 64 * (OA_ID_SIZE + 4) + 4);
     oa_status rc = oa_buf_append(&list, "[", 1);
     for (size_t i = 0; rc == OA_OK && i < n; i++) {
-        leased[i] = 0;
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].bucket_full = true;
         rc = oa_buf_printf(&list, "%s\"%s\"", i ? "," : "", ids[i]); /* ids are base58 */
     }
     if (rc == OA_OK)
         rc = oa_buf_append(&list, "]", 2);
-    if (rc == OA_OK)
-        rc = store_exec(tx,
-                        "SELECT id FROM webhook_endpoints WHERE id IN (SELECT value FROM "
-                        "json_each(?1)) ORDER BY id " STORE_PG_ONLY("FOR UPDATE"),
-                        "t", list.data);
     oa_stmt *s = NULL;
+    if (rc == OA_OK)
+        rc = store_query(tx, &s,
+                         "SELECT id, COALESCE(rate_limit_per_second, 0), rl_milli, rl_at FROM "
+                         "webhook_endpoints WHERE id IN (SELECT value FROM json_each(?1)) ORDER "
+                         "BY id " STORE_PG_ONLY("FOR UPDATE"),
+                         "t", list.data);
+    while (rc == OA_OK && (rc = store_next(s)) == OA_ROW) {
+        const char *id = store_text(s, 0);
+        for (size_t i = 0; id && i < n; i++)
+            if (strcmp(ids[i], id) == 0) {
+                out[i].rate = store_int(s, 1);
+                out[i].bucket_full = store_null(s, 2) || store_null(s, 3);
+                out[i].rl_milli = store_int(s, 2);
+                out[i].rl_at = store_int(s, 3);
+            }
+        rc = OA_OK;
+    }
+    store_done(s);
+    s = NULL;
     if (rc == OA_OK)
         rc =
             store_query(tx, &s,
@@ -308,12 +323,18 @@ oa_status store_endpoints_leased(oa_tx *tx, const char *const *ids, size_t n, in
         const char *id = store_text(s, 0);
         for (size_t i = 0; id && i < n; i++)
             if (strcmp(ids[i], id) == 0)
-                leased[i] = store_int(s, 1);
+                out[i].leased = store_int(s, 1);
         rc = OA_OK;
     }
     store_done(s);
     oa_buf_free(&list);
     return rc;
+}
+
+oa_status store_endpoint_bucket_set(oa_tx *tx, const char *id, int64_t milli, int64_t at)
+{
+    return store_exec(tx, "UPDATE webhook_endpoints SET rl_milli = ?1, rl_at = ?2 WHERE id = ?3",
+                      "iit", milli, at, id);
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -110,13 +110,25 @@ typedef struct {
 oa_status store_endpoints_due(oa_tx *tx, store_ep_due **out, size_t *n) OA_MUST_CHECK;
 /* When the endpoint's earliest claimable delivery is due; OA_NOT_FOUND when it has none. */
 oa_status store_endpoint_next_due(oa_tx *tx, const char *endpoint_id, int64_t *at) OA_MUST_CHECK;
+/* What a dispatcher round on a shared database reads of an endpoint under its row's lock. */
+typedef struct {
+    int64_t leased;   /* its deliveries any node holds leased now */
+    int64_t rate;     /* rate_limit_per_second, 0 = none */
+    bool bucket_full; /* its shared bucket was never spent (rl_milli NULL) */
+    int64_t rl_milli; /* else: thousandths of a token as of rl_at */
+    int64_t rl_at;    /* wall ms */
+} store_ep_shared;
+
 /* Shared databases: locks the rows of the n endpoints (in id order, so that nodes never
  * deadlock on them) until the transaction ends, and gives, for each, how many of its
- * deliveries any node holds leased now (leased[i] for ids[i]). With the lock held, a node's
- * claim and this count cannot interleave with another node's: the per-endpoint bound holds
- * across nodes. */
-oa_status store_endpoints_leased(oa_tx *tx, const char *const *ids, size_t n, int64_t now,
-                                 int64_t *leased) OA_MUST_CHECK;
+ * deliveries any node holds leased now and its rate-limit bucket (out[i] for ids[i]). With
+ * the lock held, a node's claim and this count cannot interleave with another node's: the
+ * per-endpoint bound and rate limit hold across nodes. */
+oa_status store_endpoints_lock(oa_tx *tx, const char *const *ids, size_t n, int64_t now,
+                               store_ep_shared *out) OA_MUST_CHECK;
+/* Records the endpoint's shared bucket: milli thousandths of a token as of `at`. */
+oa_status store_endpoint_bucket_set(oa_tx *tx, const char *id, int64_t milli,
+                                    int64_t at) OA_MUST_CHECK;
 
 /* How many due deliveries to lease from one endpoint. */
 typedef struct {

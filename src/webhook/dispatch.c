@@ -501,19 +501,35 @@ static oa_status round_tx(oa_tx *tx, void *arg)
         return OA_OK;
     for (size_t i = 0; i < r->nslots; i++)
         r->planned[i] = r->slots[i].limit;
+    double tokens[64] = {0}; /* shared databases: each endpoint's bucket now (if rate-limited) */
+    store_ep_shared sh[64] = {0};
     if (store_shared(d->svc->store)) {
         /* Other nodes deliver to the same endpoints: the per-endpoint bound counts every
-         * node's leased deliveries, read under a lock of the endpoint's row (this node's
-         * included, so no prefetch beyond the bound on a shared database). */
+         * node's leased deliveries, and the rate limit spends one bucket in the endpoint's row,
+         * both read under a lock of the row (this node's deliveries included, so no prefetch
+         * beyond the bound on a shared database). */
         const char *ids[64];
-        int64_t leased[64];
         for (size_t i = 0; i < r->nslots; i++)
             ids[i] = r->slots[i].endpoint_id;
-        rc = store_endpoints_leased(tx, ids, r->nslots, r->now, leased);
+        rc = store_endpoints_lock(tx, ids, r->nslots, r->now, sh);
         if (rc != OA_OK)
             return rc;
         for (size_t i = 0; i < r->nslots; i++) {
-            int64_t room = d->cfg.per_endpoint - leased[i];
+            int64_t room = d->cfg.per_endpoint - sh[i].leased;
+            if (sh[i].rate > 0) {
+                double full = wh_sched_burst(sh[i].rate);
+                double t = full;
+                if (!sh[i].bucket_full && r->now >= sh[i].rl_at) {
+                    t = (double)sh[i].rl_milli / 1000.0 +
+                        (double)sh[i].rate * (double)(r->now - sh[i].rl_at) / 1000.0;
+                    t = t > full ? full : t;
+                } else if (!sh[i].bucket_full) {
+                    t = (double)sh[i].rl_milli / 1000.0; /* another node's clock is ahead */
+                }
+                tokens[i] = t;
+                if ((int64_t)t < room)
+                    room = (int64_t)t;
+            }
             if (room < r->slots[i].limit)
                 r->slots[i].limit = room > 0 ? (int)room : 0;
         }
@@ -527,10 +543,20 @@ static oa_status round_tx(oa_tx *tx, void *arg)
         r->next_due[i] = 0;
         for (size_t k = 0; k < r->nclaimed; k++)
             r->got[i] += strcmp(r->claimed[k].d.endpoint_id, r->slots[i].endpoint_id) == 0;
-        /* Held back by other nodes' deliveries in flight: look again shortly (their
-         * settles send no hint). */
+        if (store_shared(d->svc->store) && sh[i].rate > 0 && r->got[i] > 0) {
+            double left = tokens[i] - r->got[i];
+            rc = store_endpoint_bucket_set(tx, r->slots[i].endpoint_id,
+                                           (int64_t)(left > 0 ? left * 1000.0 : 0), r->now);
+            if (rc != OA_OK)
+                return rc;
+        }
+        /* Held back by other nodes: by the shared bucket, look again when its next token
+         * comes; by their deliveries in flight, shortly (their settles send no hint). */
         if (r->got[i] == r->slots[i].limit && r->slots[i].limit < r->planned[i]) {
-            r->next_due[i] = r->now + CROSS_NODE_WAIT_MS;
+            double left = sh[i].rate > 0 ? tokens[i] - r->got[i] : 1.0;
+            r->next_due[i] =
+                left < 1.0 ? r->now + (int64_t)((1.0 - left) * 1000.0 / (double)sh[i].rate) + 1
+                           : r->now + CROSS_NODE_WAIT_MS;
             continue;
         }
         /* Everything due was taken: when is the next one due (the claim's own conditions)? */

@@ -25,9 +25,14 @@ wh_ep *wh_sched_find(wh_sched *s, const char *id)
     return NULL;
 }
 
+double wh_sched_burst(int64_t rate)
+{
+    return rate > 1 ? (double)rate : 1.0;
+}
+
 static double burst(const wh_ep *e)
 {
-    return e->rate > 1 ? (double)e->rate : 1.0;
+    return wh_sched_burst(e->rate);
 }
 
 static void refill(wh_ep *e, int64_t now)

@@ -33,6 +33,8 @@ typedef struct {
     int inflight; /* all endpoints */
 } wh_sched;
 
+/* A rate-limit bucket's size: one second's worth of tokens, at least one. */
+double wh_sched_burst(int64_t rate);
 void wh_sched_init(wh_sched *s, int per_endpoint, int max_inflight);
 void wh_sched_free(wh_sched *s);
 wh_ep *wh_sched_find(wh_sched *s, const char *id);

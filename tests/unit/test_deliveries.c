@@ -548,6 +548,63 @@ static void assert_no_scan(fixture *f, const char *sql, const char *types)
     }
 }
 
+/* What a round on a shared database reads under the endpoint's lock: every node's leased
+ * deliveries and the shared rate-limit bucket, which starts full and keeps what was spent. */
+struct lock_ctx {
+    const char *ids[2];
+    size_t n;
+    int64_t now;
+    store_ep_shared out[2];
+    int64_t set_milli, set_at; /* set_at > 0: write the first endpoint's bucket first */
+};
+
+static oa_status lock_tx(oa_tx *tx, void *arg)
+{
+    struct lock_ctx *c = arg;
+    if (c->set_at) {
+        oa_status rc = store_endpoint_bucket_set(tx, c->ids[0], c->set_milli, c->set_at);
+        if (rc != OA_OK)
+            return rc;
+    }
+    return store_endpoints_lock(tx, c->ids, c->n, c->now, c->out);
+}
+
+static void test_shared_bound_and_bucket(void **state)
+{
+    fixture *f = *state;
+    svc_endpoint_req req = {.url = "http://127.0.0.1:9/limited", .rate_limit = 4};
+    oa_endpoint limited = {0};
+    assert_int_equal(svc_endpoint_create(&f->s, "t1", &req, &limited), OA_OK);
+    emit(f, "res-a", T0);
+    emit(f, "res-b", T0);
+    oa_send *got;
+    size_t n = claim(f, f->ep.id, 8, T0 + 10, &got);
+    assert_int_equal(n, 2);
+    sends_free(got, n);
+
+    struct lock_ctx c = {.ids = {f->ep.id, limited.id}, .n = 2, .now = T0 + 20};
+    assert_int_equal(store_transact(f->st, STORE_WRITE, lock_tx, &c), OA_OK);
+    assert_int_equal(c.out[0].leased, 2); /* both leased, whoever took them */
+    assert_int_equal(c.out[0].rate, 0);
+    assert_int_equal(c.out[1].leased, 0);
+    assert_int_equal(c.out[1].rate, 4);
+    assert_true(c.out[1].bucket_full); /* never spent */
+    /* Leases that ran out count no more. */
+    c.now = T0 + 10 + LEASE + 1;
+    assert_int_equal(store_transact(f->st, STORE_WRITE, lock_tx, &c), OA_OK);
+    assert_int_equal(c.out[0].leased, 0);
+
+    /* A spent bucket is read back as it was left, by any node. */
+    struct lock_ctx d = {
+        .ids = {limited.id}, .n = 1, .now = T0 + 30, .set_milli = 1500, .set_at = T0 + 25};
+    assert_int_equal(store_transact(f->st, STORE_WRITE, lock_tx, &d), OA_OK);
+    assert_false(d.out[0].bucket_full);
+    assert_int_equal(d.out[0].rl_milli, 1500);
+    assert_int_equal(d.out[0].rl_at, T0 + 25);
+    assert_int_equal(d.out[0].rate, 4);
+    oa_endpoint_clear(&limited);
+}
+
 static void test_claim_plans_do_not_scan(void **state)
 {
     fixture *f = *state;
@@ -571,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_scheduler_rate_limit),
         cmocka_unit_test(test_scheduler_fair_share),
         cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_bound_and_bucket, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_plans_do_not_scan, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

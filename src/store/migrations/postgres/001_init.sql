@@ -209,7 +209,7 @@ CREATE INDEX webhook_deliveries_chain ON webhook_deliveries (endpoint_id, resour
 CREATE INDEX webhook_deliveries_failed ON webhook_deliveries (endpoint_id, seq)
     WHERE status = 'failed';
 -- PostgreSQL only: the deliveries held leased by any node, per endpoint, for the bound on
--- requests in flight across nodes (store_endpoints_leased). SQLite (one process) counts them
+-- requests in flight across nodes (store_endpoints_lock). SQLite (one process) counts them
 -- in memory and spares the index writes.
 CREATE INDEX webhook_deliveries_leased ON webhook_deliveries (endpoint_id)
     WHERE lease_token IS NOT NULL;
