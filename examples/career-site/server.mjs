@@ -104,7 +104,7 @@ let nextSubmissionId = 1;
 function resetState() {
   jobState = {};
   for (const slug of Object.keys(JOBS)) {
-    jobState[slug] = { settings: defaultSettings(), page_hits: 0, submit_hits: 0, failures_left: 0 };
+    jobState[slug] = { settings: defaultSettings(), page_hits: 0, page_open: 0, page_open_max: 0, submit_hits: 0, failures_left: 0 };
   }
   submissions = [];
 }
@@ -341,9 +341,26 @@ function serveJobPage(req, res, slug, ctx) {
   const job = JOBS[slug];
   const st = jobState[slug];
   st.page_hits++;
+  // Page requests being answered, and the most at once (page_open_max in the job's state).
+  st.page_open++;
+  st.page_open_max = Math.max(st.page_open_max, st.page_open);
+  let open = true;
+  const done = () => { if (open) { open = false; st.page_open--; } };
+  res.once('finish', done);
+  res.once('close', done);
   const s = st.settings;
   if (s.page === 'hang') return hang(res);
   if (s.page === '500') return sendError(res, 500);
+  if (s.page === 'slow') {
+    setTimeout(() => { if (!res.destroyed) serveJobPageNow(req, res, slug, ctx); }, s.delay_ms ?? 2000);
+    return undefined;
+  }
+  return serveJobPageNow(req, res, slug, ctx);
+}
+
+function serveJobPageNow(req, res, slug, ctx) {
+  const job = JOBS[slug];
+  const s = jobState[slug].settings;
   if (s.offline === '404' || s.offline === '410') return sendError(res, Number(s.offline));
   if (s.offline === 'closed' || job.templates.v1 === 'job-closed.html') return sendHtml(res, 200, renderClosed(slug));
   if (!job.fields) {
@@ -428,7 +445,7 @@ const SETTING_VALUES = {
   offline: [false, '404', '410', 'closed'],
   form_variant: ['v1', 'v2'],
   submit: ['ok', '500', '422', 'hang', 'fail_first_n', 'drop', 'slow'],
-  page: ['ok', '500', 'hang'],
+  page: ['ok', '500', 'hang', 'slow'],
 };
 
 /** Validates a POST /__admin/jobs/SLUG body; returns the new settings or throws a message. */
@@ -464,6 +481,7 @@ function publicJobState(slug) {
   return {
     ...st.settings,
     page_hits: st.page_hits,
+    page_open_max: st.page_open_max,
     submit_hits: st.submit_hits,
     failures_left: st.failures_left,
     has_form: Boolean(JOBS[slug].fields),

@@ -79,7 +79,7 @@ struct renew_ctx {
     const store_job *jobs;
     size_t n;
     int64_t until;
-    bool *owned;
+    store_lease_state *state;
 };
 
 static oa_status renew_tx(oa_tx *tx, void *arg)
@@ -87,7 +87,7 @@ static oa_status renew_tx(oa_tx *tx, void *arg)
     struct renew_ctx *c = arg;
     oa_status rc = OA_OK;
     for (size_t i = 0; rc == OA_OK && i < c->n; i++)
-        rc = store_job_renew(tx, &c->jobs[i], c->until, &c->owned[i]);
+        rc = store_job_renew(tx, &c->jobs[i], c->until, &c->state[i]);
     return rc;
 }
 
@@ -97,7 +97,7 @@ static void *keeper(void *arg)
     int64_t every = j->cfg.lease_ms / 3 > 0 ? j->cfg.lease_ms / 3 : 1;
     store_job *held = xcalloc((size_t)j->n, sizeof *held);
     int *who = xcalloc((size_t)j->n, sizeof *who);
-    bool *owned = xcalloc((size_t)j->n, sizeof *owned);
+    store_lease_state *state = xcalloc((size_t)j->n, sizeof *state);
     pthread_mutex_lock(&j->mu);
     while (!atomic_load(&j->stopping) || atomic_load(&j->stats.busy) > 0) {
         struct timespec ts;
@@ -116,16 +116,24 @@ static void *keeper(void *arg)
         if (!n)
             continue;
         pthread_mutex_unlock(&j->mu);
-        struct renew_ctx c = {held, n, oa_now_ms() + j->cfg.lease_ms, owned};
+        struct renew_ctx c = {held, n, oa_now_ms() + j->cfg.lease_ms, state};
         oa_status rc = store_transact(j->svc->store, STORE_WRITE_LOCKED, renew_tx, &c);
         pthread_mutex_lock(&j->mu);
         for (size_t k = 0; rc == OA_OK && k < n; k++) {
             worker_state *w = &j->ws[who[k]];
             /* Still the same job (it may have finished meanwhile)? */
-            if (owned[k] || !w->running || w->job.id != held[k].id)
+            if (state[k] == STORE_LEASE_OWNED || !w->running || w->job.id != held[k].id)
                 continue;
-            oa_log(OA_LOG_WARN, "jobs.lease_lost", "kind=%s ref_id=%s", held[k].kind,
-                   held[k].ref_id);
+            /* Taken: the lease ran out (renewals failed for longer than the lease) and another
+             * worker holds the job now. Ended: finished by this worker a moment ago (its
+             * result commits before it says so), put back, or cancelled; either way the
+             * worker has nothing more to do for it. */
+            if (state[k] == STORE_LEASE_TAKEN)
+                oa_log(OA_LOG_WARN, "jobs.lease_lost", "kind=%s ref_id=%s", held[k].kind,
+                       held[k].ref_id);
+            else
+                oa_log(OA_LOG_DEBUG, "jobs.lease_ended", "kind=%s ref_id=%s", held[k].kind,
+                       held[k].ref_id);
             atomic_store(&w->abort, true);
         }
         if (rc != OA_OK)
@@ -134,7 +142,7 @@ static void *keeper(void *arg)
     pthread_mutex_unlock(&j->mu);
     free(held);
     free(who);
-    free(owned);
+    free(state);
     return NULL;
 }
 

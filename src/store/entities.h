@@ -137,8 +137,16 @@ oa_status store_job_finish(oa_tx *tx, const store_job *j) OA_MUST_CHECK;
 oa_status store_job_retry(oa_tx *tx, const store_job *j, int64_t run_at,
                           int64_t attempts) OA_MUST_CHECK;
 /* Deletes queued work of a resource (any lease holder's result will then be dropped). */
-/* Extends a held lease to `until`; *owned is false when it is no longer ours (nothing done). */
-oa_status store_job_renew(oa_tx *tx, const store_job *j, int64_t until, bool *owned) OA_MUST_CHECK;
+/* What became of a lease that a renewal found no longer ours. */
+typedef enum {
+    STORE_LEASE_OWNED, /* still ours: extended */
+    STORE_LEASE_ENDED, /* the job is gone or unleased: finished (perhaps by its own worker a
+                        * moment ago), put back for a retry, or cancelled (archive) */
+    STORE_LEASE_TAKEN, /* leased under another token: it ran out and another worker took it */
+} store_lease_state;
+/* Extends a held lease to `until`, and says what became of it. */
+oa_status store_job_renew(oa_tx *tx, const store_job *j, int64_t until,
+                          store_lease_state *state) OA_MUST_CHECK;
 /* Records, under the lease, that the submission is about to be sent; *owned as above. */
 oa_status store_job_mark_sent(oa_tx *tx, const store_job *j, int64_t now,
                               bool *owned) OA_MUST_CHECK;

@@ -372,6 +372,15 @@ static oa_status pg_schema_lock(void *conn, bool lock)
                                  : "SELECT pg_advisory_unlock(8031405436758960493)");
 }
 
+/* Transaction-scoped advisory locks: the schema lock's number plus the store's key. */
+static oa_status pg_tx_lock(void *conn, int64_t key)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%lld)",
+             (long long)(8031405436758960493LL + key));
+    return run_simple(conn, sql);
+}
+
 static oa_status pg_begin(void *conn, int iso)
 {
     return run_simple(conn, iso == STORE_ISO_SERIAL ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
@@ -739,5 +748,6 @@ const store_ops store_postgres_ops = {
     .conn_ok = pg_conn_ok,
     .notify = pg_notify,
     .schema_lock = pg_schema_lock,
+    .tx_lock = pg_tx_lock,
     .listen = pg_listen,
 };

@@ -22,33 +22,15 @@ oa_status store_job_put(oa_tx *tx, const char *kind, const char *ref_id, const c
         "tttib", kind, ref_id, tenant, run_at, (int)force);
 }
 
-oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_limit, store_job *out)
+/* Leases the job the statement selects (its RETURNING row into *out); OA_NOT_FOUND: none. */
+static oa_status claim_one(oa_tx *tx, const char *sql, int64_t now, int64_t lease_ms,
+                           int parse_limit, store_job *out)
 {
     char token[OA_ID_SIZE];
     oa_id_new(token);
     oa_stmt *s;
-    oa_status rc = store_query(
-        tx, &s,
-        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3, lease_node = ?5 WHERE id = "
-        "COALESCE("
-        " (SELECT j.id FROM jobs j WHERE j.kind = 'apply' AND j.run_at <= ?1"
-        "  AND (j.lease_until IS NULL OR j.lease_until < ?1) ORDER BY j.run_at, j.id LIMIT "
-        "1 " STORE_PG_ONLY(
-            "FOR UPDATE SKIP LOCKED") "),"
-                                      " (SELECT j.id FROM jobs j WHERE j.kind = 'parse' AND "
-                                      "j.run_at <= ?1"
-                                      "  AND (j.lease_until IS NULL OR j.lease_until < ?1) AND "
-                                      "j.tenant NOT IN"
-                                      "  (SELECT k.tenant FROM jobs k WHERE k.lease_token IS NOT "
-                                      "NULL AND k.lease_until >= ?1"
-                                      "   GROUP BY k.tenant HAVING SUM(CASE WHEN k.kind = 'parse' "
-                                      "THEN 1 ELSE 0 END) >= ?4)"
-                                      "  ORDER BY j.run_at, j.id LIMIT 1 " STORE_PG_ONLY(
-                                          "FOR UPDATE OF j SKIP LOCKED") ")) "
-                                                                         "RETURNING id, kind, "
-                                                                         "ref_id, tenant, "
-                                                                         "attempts, lease_token",
-        "iitit", now, lease_ms, token, (int64_t)parse_limit, store_tx_node(tx));
+    oa_status rc = store_query(tx, &s, sql, "iitit", now, lease_ms, token, (int64_t)parse_limit,
+                               store_tx_node(tx));
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);
@@ -67,6 +49,36 @@ oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_li
     }
     store_done(s);
     return rc;
+}
+
+/* Applies first (a candidate waits on them), then parses within the per-tenant limit. */
+oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_limit, store_job *out)
+{
+    oa_status rc = claim_one(
+        tx,
+        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3, lease_node = ?5 WHERE id = "
+        "(SELECT j.id FROM jobs j WHERE j.kind = 'apply' AND j.run_at <= ?1 AND (j.lease_until "
+        "IS NULL OR j.lease_until < ?1) AND ?4 >= 0 ORDER BY j.run_at, j.id LIMIT 1 " STORE_PG_ONLY(
+            "FOR UPDATE SKIP LOCKED") ") RETURNING id, kind, ref_id, tenant, attempts, "
+                                      "lease_token",
+        now, lease_ms, parse_limit, out);
+    if (rc != OA_NOT_FOUND)
+        return rc;
+    /* The count of a tenant's leased parses and the lease taken must not interleave with
+     * another node's claim (READ COMMITTED would let both see room for one more). */
+    rc = store_tx_lock(tx, STORE_LOCK_PARSE_CLAIM);
+    if (rc != OA_OK)
+        return rc;
+    return claim_one(
+        tx,
+        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3, lease_node = ?5 WHERE id = "
+        "(SELECT j.id FROM jobs j WHERE j.kind = 'parse' AND j.run_at <= ?1 AND (j.lease_until "
+        "IS NULL OR j.lease_until < ?1) AND j.tenant NOT IN (SELECT k.tenant FROM jobs k WHERE "
+        "k.lease_token IS NOT NULL AND k.lease_until >= ?1 GROUP BY k.tenant HAVING SUM(CASE "
+        "WHEN k.kind = 'parse' THEN 1 ELSE 0 END) >= ?4) ORDER BY j.run_at, j.id LIMIT "
+        "1 " STORE_PG_ONLY("FOR UPDATE OF j SKIP LOCKED") ") RETURNING id, kind, ref_id, tenant, "
+                                                          "attempts, lease_token",
+        now, lease_ms, parse_limit, out);
 }
 
 oa_status store_job_owned(oa_tx *tx, const store_job *j, bool *owned)
@@ -94,13 +106,20 @@ oa_status store_job_retry(oa_tx *tx, const store_job *j, int64_t run_at, int64_t
         "iiit", run_at, attempts, j->id, j->lease_token);
 }
 
-oa_status store_job_renew(oa_tx *tx, const store_job *j, int64_t until, bool *owned)
+oa_status store_job_renew(oa_tx *tx, const store_job *j, int64_t until, store_lease_state *state)
 {
     int64_t n = 0;
+    *state = STORE_LEASE_OWNED;
     oa_status rc =
         store_exec_n(tx, &n, "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_token = ?",
                      "iit", until, j->id, j->lease_token);
-    *owned = rc == OA_OK && n == 1;
+    if (rc != OA_OK || n == 1)
+        return rc;
+    int64_t leased = 0;
+    rc = store_query_int(tx, &leased,
+                         "SELECT COUNT(*) FROM jobs WHERE id = ? AND lease_token IS NOT NULL", "i",
+                         j->id);
+    *state = leased ? STORE_LEASE_TAKEN : STORE_LEASE_ENDED;
     return rc;
 }
 

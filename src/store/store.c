@@ -368,6 +368,15 @@ bool store_tx_exclusive(const oa_tx *tx)
     return tx->st->ops->exclusive;
 }
 
+oa_status store_tx_lock(oa_tx *tx, int key)
+{
+    if (!tx->st->ops->tx_lock)
+        return OA_OK;
+    atomic_fetch_add(&tx->st->statements, 1);
+    tx->statements++;
+    return tx->st->ops->tx_lock(tx->c->conn, key);
+}
+
 void store_on_remote_write(oa_store *st, void (*fn)(void *arg), void *arg)
 {
     if (!st->ops->exclusive && st->ops->listen) /* fn NULL: stop */

@@ -72,6 +72,10 @@ typedef struct store_ops {
      * processes from migrating at the same time (nodes starting together on an empty
      * database). Optional. */
     oa_status (*schema_lock)(void *conn, bool lock);
+    /* Shared databases: takes lock `key` of the database, held by conn's transaction until it
+     * ends (other nodes' transactions that ask for it wait). Optional: a backend with one
+     * writer at a time needs none. */
+    oa_status (*tx_lock)(void *conn, int64_t key);
     /* True when one process at a time can open the database (SQLite's lock file). */
     bool exclusive;
     /* Shared databases: a hint to the other nodes that this transaction queued work, sent
@@ -105,6 +109,11 @@ const char *store_tx_node(const oa_tx *tx);
  * lease found at start was a dead process's, whichever node took it. On a shared database
  * (PostgreSQL) another node may be alive, and only this node's own leases are its to free. */
 bool store_tx_exclusive(const oa_tx *tx);
+/* Serializes this transaction, from here to its end, with every other node's transaction that
+ * takes the same lock (a check-then-claim that must not interleave across nodes, such as the
+ * per-tenant parse limit). Nothing to do on a single-writer store. */
+enum { STORE_LOCK_PARSE_CLAIM = 1 };
+oa_status store_tx_lock(oa_tx *tx, int key) OA_MUST_CHECK;
 
 /* Shared databases (PostgreSQL): fn(arg) runs, on a thread of the store's, when another node
  * commits a transaction that queued work (a write transaction that registered store_tx_after
