@@ -207,3 +207,197 @@ test('connections cut under a running node: it carries on, loses nothing, and /m
   assert.ok(await metric(api, 'openapply_store_connections_lost_total') > before, 'the lost connections are counted');
   assert.equal(await metric(api, 'openapply_store_up'), 1);
 });
+
+test('three nodes deliver to a rate-limited endpoint: its rate holds across them', { skip }, async () => {
+  rcv ??= await startReceiver();
+  const args = ['--endpoint-concurrency', '16'];
+  const a = await node('rate-a', undefined, args);
+  const b = await node('rate-b', a.dir, args);
+  const c = await node('rate-c', a.dir, args);
+  const api = client(a);
+  const RATE = 3, N = 15;
+  const ep = await api.post('/v1/webhooks/endpoints', { url: rcv.hook('rate3'), rate_limit_per_second: RATE });
+  assert.equal(ep.status, 200, ep.text);
+  assert.equal((await api.call('PATCH', `/v1/webhooks/endpoints/${ep.json.data.id}`, { enabled: false })).status, 200);
+  const cs = await client(b).post('/v1/ai-apply/career-sites', { label: 'Rate Co' });
+  const ids = [];
+  for (let i = 0; i < N; i++) {
+    const p = await client(c).post('/v1/ai-apply/postings', { url: `http://127.0.0.1:1/rate/${i}`, career_site_id: cs.json.data.id });
+    ids.push(p.json.data.id);
+  }
+  await waitFor(async () => {
+    const r = await api.get(`/v1/ai-apply/postings?page_size=100&career_site_ids=${cs.json.data.id}`);
+    return r.json.data.results.filter((p) => p.availability === 'UNAVAILABLE').length === N;
+  }, { ms: 30000, what: 'every posting UNAVAILABLE' });
+  // The backlog goes to all three nodes at once.
+  assert.equal((await api.call('PATCH', `/v1/webhooks/endpoints/${ep.json.data.id}`, { enabled: true })).status, 200);
+  await Promise.all(ids.map((id, i) => client([a, b, c][i % 3]).post(`/v1/ai-apply/postings/${id}/archive`, {})));
+  const got = await waitFor(async () => { const r = await rcv.received('rate3'); return r.length >= N && r; },
+    { ms: 60000, what: `${N} rate-limited deliveries` });
+  const at = got.map((r) => r.at).sort((x, y) => x - y);
+  // One bucket of one second's worth for the endpoint, whichever node sends: any 1 s window
+  // holds at most 2 x RATE, and N take at least (N - RATE) / RATE s. Three buckets, one per
+  // node, would let 3 x RATE through in the first second.
+  for (let i = 0; i < at.length; i++) {
+    const inWindow = at.filter((t) => t >= at[i] && t < at[i] + 1000).length;
+    assert.ok(inWindow <= 2 * RATE, `${inWindow} deliveries within 1 s of the ${i + 1}th (rate ${RATE}/s)`);
+  }
+  const span = at[at.length - 1] - at[0];
+  // (less the first requests' connection set-up)
+  assert.ok(span >= ((N - RATE) / RATE) * 1000 - 300, `${N} deliveries spread over ${span} ms`);
+});
+
+test('three nodes parse one tenant\'s postings: the per-tenant parse limit holds across them', { skip }, async () => {
+  const s = await startSite();
+  try {
+    // Each parse holds the page for 400 ms; 3 nodes x 6 workers could take 18 at once.
+    await s.setJob(SLUG, { page: 'slow', delay_ms: 400 });
+    const args = ['--workers', '6'];
+    const a = await node('parse-a', undefined, args);
+    const b = await node('parse-b', a.dir, args);
+    const c = await node('parse-c', a.dir, args);
+    const nodes = [a, b, c].map((e) => client(e));
+    const cs = await nodes[0].post('/v1/ai-apply/career-sites', { label: 'Parse Co' });
+    const ids = await Promise.all(Array.from({ length: 15 }, async (_, i) => {
+      const p = await nodes[i % 3].post('/v1/ai-apply/postings', { url: `${s.jobUrl(SLUG)}?parse=${i}`, career_site_id: cs.json.data.id });
+      assert.equal(p.status, 200, p.text);
+      return p.json.data.id;
+    }));
+    await waitFor(async () => {
+      const r = await nodes[1].get(`/v1/ai-apply/postings?page_size=100&career_site_ids=${cs.json.data.id}`);
+      return r.json.data.results.filter((p) => p.availability === 'APPLYABLE').length === ids.length;
+    }, { ms: 60000, what: 'every posting APPLYABLE' });
+    const st = (await s.job(SLUG)).settings;
+    assert.ok(st.page_open_max >= 2, `parses ran side by side (${st.page_open_max})`);
+    assert.ok(st.page_open_max <= 5, `at most 5 parses of one tenant at once across three nodes (saw ${st.page_open_max})`);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('three nodes under API writes, one killed with kill -9 every few seconds and restarted: nothing lost, nothing twice', { skip, timeout: 240000 }, async () => {
+  const s = await startSite();
+  rcv ??= await startReceiver();
+  try {
+    // Each webhook takes 30 ms, so that kills find requests in flight.
+    await rcv.behave('churn', { mode: 'slow', delay_ms: 30 });
+    const args = ['--endpoint-concurrency', '2', '--job-lease', '3s', '--webhook-timeout', '2s'];
+    const names = ['churn-a', 'churn-b', 'churn-c'];
+    const live = [await node(names[0], undefined, args)];
+    const dir = live[0].dir;
+    live.push(await node(names[1], dir, args), await node(names[2], dir, args));
+    const ran = [...live]; // every process, for their logs
+    const ep = await client(live[0]).post('/v1/webhooks/endpoints', { url: rcv.hook('churn') });
+    assert.equal(ep.status, 200, ep.text);
+    const cs = await client(live[1]).post('/v1/ai-apply/career-sites', { label: 'Churn Co' });
+    assert.equal(cs.status, 200, cs.text);
+
+    // One API call through any live node; a node killed under it fails the call (whether or
+    // not the write committed), and the caller goes on. Returns null then.
+    const any = async (fn) => {
+      for (let t = 0; t < 6; t++) {
+        const e = live[Math.floor(Math.random() * live.length)];
+        try { return await fn(client(e)); } catch { await new Promise((r) => setTimeout(r, 50)); }
+      }
+      return null;
+    };
+    let stop = false, n = 0;
+    const emails = [];
+    // A writer: a posting, parsed by whichever node; once applyable, an application or an
+    // archive. Every step through a random node.
+    async function writer(w) {
+      while (!stop) {
+        const i = ++n;
+        const p = await any((api) => api.post('/v1/ai-apply/postings', { url: `${s.jobUrl(SLUG)}?churn=${w}-${i}`, career_site_id: cs.json.data.id }));
+        if (p?.status !== 200) continue;
+        const id = p.json.data.id;
+        let ready = false;
+        for (let t = 0; t < 100 && !ready && !stop; t++) {
+          const r = await any((api) => api.get(`/v1/ai-apply/postings?ids=${id}`));
+          ready = r?.json?.data?.results?.[0]?.availability === 'APPLYABLE';
+          if (!ready) await new Promise((res) => setTimeout(res, 50));
+        }
+        if (!ready) continue;
+        if (i % 2) {
+          await any((api) => api.post(`/v1/ai-apply/postings/${id}/archive`, {}));
+          continue;
+        }
+        const inq = await any((api) => api.post(`/v1/ai-apply/postings/${id}/inquire`, {}));
+        if (inq?.status !== 200) continue;
+        const form = inq.json.data.application_form;
+        const email = `churn${i}@example.com`;
+        const q = findQuestion(form, (x) => x.unified_key === 'EMAIL');
+        emails.push(email);
+        await any((api) => api.post('/v1/ai-apply/apply', { submission_token: inq.json.data.submission_token, candidate_email: email,
+          screening_question_answers: answerAll(form, { [q.question_id]: email }) }));
+      }
+    }
+    const writers = [writer(1), writer(2), writer(3)];
+    // Every 2-3 s a random node dies (kill -9) and comes back under the same name.
+    let kills = 0;
+    for (const until = Date.now() + 15000; Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 2000 + Math.random() * 1000));
+      const k = Math.floor(Math.random() * live.length);
+      const victim = live[k];
+      await victim.kill();
+      kills++;
+      live.splice(k, 1);
+      await new Promise((r) => setTimeout(r, 200));
+      const back = await node(names.find((x) => !live.some((e) => e.proc.spawnargs.includes(x))), dir, args);
+      ran.push(back);
+      live.push(back);
+    }
+    stop = true;
+    await Promise.all(writers);
+    assert.ok(kills >= 4, `${kills} nodes killed`);
+
+    // Quiet: nothing left to parse, apply or deliver.
+    const a = live[0];
+    await waitFor(async () => Number(dbQuery(a,
+      `SELECT (SELECT COUNT(*) FROM webhook_deliveries WHERE status <> 'delivered')
+            + (SELECT COUNT(*) FROM jobs WHERE lease_token IS NOT NULL OR run_at <= ${Date.now() + 1000})`)) === 0,
+    { ms: 90000, every: 250, what: 'every job done and every delivery delivered' });
+    const events = dbQuery(a, 'SELECT id, resource_id, seq FROM events ORDER BY seq').split('\n').filter(Boolean)
+      .map((l) => { const [id, resource, seq] = l.split('|'); return { id, resource, seq: Number(seq) }; });
+    assert.ok(events.length >= 30, `${events.length} events written under churn`);
+    const got = await rcv.received('churn');
+    const seqOf = new Map(events.map((e) => [e.id, e.seq]));
+    // Every event delivered (at least once; a node killed mid-request sends it again).
+    const arrived = new Set(got.map((x) => x.event_id));
+    const missing = events.filter((e) => !arrived.has(e.id));
+    assert.deepEqual(missing, [], 'every event reached the receiver');
+    // Per-resource order: an event is sent only after every earlier event of its resource was
+    // delivered, so a resource's arrivals (repeats included) never go back in the log.
+    const lastSeq = new Map();
+    for (const x of got) {
+      const seq = seqOf.get(x.event_id);
+      assert.ok(seq !== undefined, `the receiver got only events of the log (${x.event_id})`);
+      assert.ok(seq >= (lastSeq.get(x.resource) ?? 0), `resource ${x.resource}: event ${seq} after ${lastSeq.get(x.resource)}`);
+      lastSeq.set(x.resource, seq);
+    }
+    // One webhook-id per event, stable across redeliveries.
+    const idsOf = new Map();
+    for (const x of got) {
+      if (!idsOf.has(x.event_id)) idsOf.set(x.event_id, new Set());
+      idsOf.get(x.event_id).add(x.headers['webhook-id']);
+    }
+    for (const [ev, ids] of idsOf) assert.equal(ids.size, 1, `event ${ev} sent under ${[...ids]}`);
+    const sum = await rcv.summary('churn');
+    assert.ok(sum.max_open <= 2, `at most 2 requests in flight across the nodes (saw ${sum.max_open})`);
+    // No lease taken from a live node: no delivery sent twice at the same time, and no live
+    // node found its lease gone (it logs lease_lost).
+    assert.equal(sum.overlaps, 0, 'no webhook sent by two nodes at once');
+    const lost = ran.flatMap((e) => e.stderr.filter((l) => /lease_lost/.test(l)));
+    assert.deepEqual(lost, [], 'no node lost a lease it held');
+    // No application submitted twice.
+    const subs = await s.submissions(SLUG);
+    for (const email of emails) {
+      const k = subs.filter((x) => x.fields.email?.[0] === email).length;
+      assert.ok(k <= 1, `${email} submitted ${k} times`);
+    }
+    assert.ok(subs.length >= 3, `applications reached the site (${subs.length})`);
+    console.log(`# churn: ${kills} kills, ${events.length} events, ${got.length} requests, ${subs.length} submissions, ${emails.length} applications`);
+  } finally {
+    await s.stop();
+  }
+});

@@ -185,6 +185,7 @@ export async function startSite() {
     jobUrl: (slug) => `${url}/jobs/${slug}`,
     submissions: async (job) => (await admin('GET', `/submissions${job ? `?job=${job}` : ''}`)).submissions,
     setJob: (slug, settings) => admin('POST', `/jobs/${slug}`, settings),
+    job: (slug) => admin('GET', `/jobs/${slug}`),
     state: () => admin('GET', '/state'),
     reset: () => admin('POST', '/reset'),
     async stop() { proc.kill('SIGTERM'); await exited; },

@@ -9,7 +9,9 @@
 //   fail_first (500 to the first `n` requests, for `event_id` only when given) |
 //   slow (answer 200 after `delay_ms`)
 // GET /__admin/received?name=NAME lists what arrived; GET /__admin/summary?name=NAME counts it
-// (requests per webhook-id, last state per resource); DELETE /__admin/received clears.
+// (requests per webhook-id, last state per resource, the most requests in flight at once, and
+// `overlaps`: requests that arrived while another of the same webhook-id was still being
+// answered, i.e. one message sent twice at the same time); DELETE /__admin/received clears.
 import { createServer } from 'node:http';
 
 const args = process.argv.slice(2);
@@ -21,6 +23,8 @@ const hung = new Set();
 // Requests being answered per hook name, and the most at once (summary: max_open), so that a
 // test can check a bound on requests in flight.
 const open = new Map(), maxOpen = new Map();
+// Requests being answered per webhook-id, and the arrivals that found one already open.
+const openIds = new Map(), overlaps = new Map();
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -51,12 +55,13 @@ const server = createServer((req, res) => {
           ids[id] = (ids[id] ?? 0) + 1;
           if (r.resource) last[r.resource] = r.state;
         }
-        return send(res, 200, { total, ids, last, max_open: maxOpen.get(name) ?? 0 });
+        return send(res, 200, { total, ids, last, max_open: maxOpen.get(name) ?? 0, overlaps: overlaps.get(name) ?? 0 });
       }
       if (req.method === 'DELETE' && url.pathname === '/__admin/received') {
         received.length = 0;
         failures.clear();
         maxOpen.clear();
+        overlaps.clear();
         return send(res, 200, { ok: true });
       }
       const m = url.pathname.match(/^\/__admin\/behave\/([\w.-]+)$/);
@@ -80,8 +85,17 @@ const server = createServer((req, res) => {
       client_port: req.socket.remotePort, resource, state });
     open.set(name, (open.get(name) ?? 0) + 1);
     maxOpen.set(name, Math.max(maxOpen.get(name) ?? 0, open.get(name)));
+    const wid = req.headers['webhook-id'] ?? '';
+    if (openIds.get(wid)) overlaps.set(name, (overlaps.get(name) ?? 0) + 1);
+    openIds.set(wid, (openIds.get(wid) ?? 0) + 1);
     let closed = false;
-    const done = () => { if (!closed) { closed = true; open.set(name, open.get(name) - 1); } };
+    const done = () => {
+      if (closed) return;
+      closed = true;
+      open.set(name, open.get(name) - 1);
+      if (openIds.get(wid) > 1) openIds.set(wid, openIds.get(wid) - 1);
+      else openIds.delete(wid);
+    };
     res.once('finish', done);
     res.once('close', done);
     const b = behaviour.get(name) || { mode: 'ok' };
