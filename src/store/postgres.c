@@ -43,7 +43,7 @@
 #define PG_INT8OID 20
 #define PG_TEXTOID 25
 
-#define PG_MAX_PARAMS 64
+#define PG_MAX_PARAMS 512
 
 typedef struct {
     char *url; /* postgres://... as given (holds the password: never logged) */
@@ -71,10 +71,11 @@ typedef struct {
     int nparams;
     int runs;      /* executions so far on this connection */
     char name[24]; /* server-side name once prepared, else "" */
-    Oid prep_types[PG_MAX_PARAMS];
-    Oid types[PG_MAX_PARAMS];
-    char *values[PG_MAX_PARAMS];
-    char ibuf[PG_MAX_PARAMS][24]; /* integers' text */
+    /* nparams of each (allocated with the statement): */
+    Oid *prep_types; /* the types it was prepared with */
+    Oid *types;      /* the bound values' types */
+    char **values;
+    char (*ibuf)[24]; /* integers' text */
     PGresult *res;
     int row, nrows;
     int64_t changes;
@@ -429,6 +430,11 @@ static oa_status pg_prepare(void *conn, const char *sql, void **stmt)
     s->pc = pc;
     s->sql = t;
     s->nparams = n;
+    size_t k = n > 0 ? (size_t)n : 1;
+    s->prep_types = xcalloc(k, sizeof *s->prep_types);
+    s->types = xcalloc(k, sizeof *s->types);
+    s->values = xcalloc(k, sizeof *s->values);
+    s->ibuf = xcalloc(k, sizeof *s->ibuf);
     *stmt = s;
     return OA_OK;
 }
@@ -472,6 +478,10 @@ static void pg_finalize(void *stmt)
         PQtransactionStatus(s->pc->c) != PQTRANS_INERROR)
         (void)deallocate(s);
     free(s->sql);
+    free(s->prep_types);
+    free(s->types);
+    free(s->values);
+    free(s->ibuf);
     free(s);
 }
 
@@ -550,7 +560,7 @@ static oa_status execute(pg_stmt *s)
                 s->name[0] = '\0';
                 return rc;
             }
-            memcpy(s->prep_types, s->types, sizeof s->types);
+            memcpy(s->prep_types, s->types, (size_t)s->nparams * sizeof *s->types);
         }
         res = PQexecPrepared(pc->c, s->name, s->nparams, vals, NULL, NULL, 0);
     }

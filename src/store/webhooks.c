@@ -1,6 +1,7 @@
 /* webhooks.c - endpoints, deliveries with leases and per-resource order, attempts, events. */
 #include "store/webhooks.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,24 +349,30 @@ static int cmp_i64(const void *a, const void *b)
  * most STORE_CLAIM_MAX rows), the window keeps each endpoint's first `limit`. Unused arms bind
  * NULL. On PostgreSQL the inner subquery takes FOR UPDATE SKIP LOCKED: a delivery another node is
  * claiming at the same moment is skipped, not waited for. */
-static const char CLAIM_SQL[] =
-    "UPDATE webhook_deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = ?2, "
-    "lease_node = ?21 "
-    "WHERE seq IN (SELECT seq FROM (SELECT x.seq AS seq, c.k AS k, ROW_NUMBER() OVER "
-    "(PARTITION BY c.ep ORDER BY x.next_attempt_at, x.seq) AS rn FROM ("
-    "SELECT CAST(?5 AS TEXT) AS ep, CAST(?6 AS BIGINT) AS k "
-    "UNION ALL SELECT CAST(?7 AS TEXT), CAST(?8 AS BIGINT) "
-    "UNION ALL SELECT CAST(?9 AS TEXT), CAST(?10 AS BIGINT) "
-    "UNION ALL SELECT CAST(?11 AS TEXT), CAST(?12 AS BIGINT) "
-    "UNION ALL SELECT CAST(?13 AS TEXT), CAST(?14 AS BIGINT) "
-    "UNION ALL SELECT CAST(?15 AS TEXT), CAST(?16 AS BIGINT) "
-    "UNION ALL SELECT CAST(?17 AS TEXT), CAST(?18 AS BIGINT) "
-    "UNION ALL SELECT CAST(?19 AS TEXT), CAST(?20 AS BIGINT)) c "
-    "JOIN webhook_deliveries x ON x.seq IN (SELECT y.seq FROM webhook_deliveries y "
-    "WHERE y.endpoint_id = c.ep AND y.status = 'pending' AND y.ready = 1 "
-    "AND y.next_attempt_at <= ?3 ORDER BY y.next_attempt_at, y.seq LIMIT ?4 " STORE_PG_ONLY(
-        "FOR UPDATE SKIP LOCKED") ")) AS r WHERE rn <= k) "
-                                  "RETURNING seq";
+/* One arm per endpoint: its first k ready, due, unleased deliveries, from the index
+ * webhook_deliveries_ready (endpoint_id, next_attempt_at, seq WHERE ready, pending). Each arm
+ * is a plain subquery with its own LIMIT, so both backends read at most k index entries per
+ * endpoint (a window function over a join made PostgreSQL run a correlated subplan for every
+ * delivery). An unused arm has a NULL endpoint and a limit of 0. */
+#define CLAIM_ARM(E, K, A)                                                                         \
+    "SELECT seq FROM (SELECT y.seq FROM webhook_deliveries y WHERE y.endpoint_id = ?" #E           \
+    " AND y.status = 'pending' AND y.ready = 1 AND y.next_attempt_at <= ?3 ORDER BY "              \
+    "y.next_attempt_at, y.seq LIMIT ?" #K " " STORE_PG_ONLY("FOR UPDATE SKIP LOCKED") ") " A
+static const char
+    CLAIM_SQL[] =
+        "UPDATE webhook_deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = ?2, "
+        "lease_node = ?20 WHERE seq IN (" CLAIM_ARM(4, 5, "a1") " UNION ALL " CLAIM_ARM(6, 7, "a2") " UNION ALL " CLAIM_ARM(8, 9, "a3") " UNION ALL " CLAIM_ARM(
+            10, 11,
+            "a4") " UNION ALL " CLAIM_ARM(12, 13,
+                                          "a5") " UNION ALL " CLAIM_ARM(14, 15,
+                                                                        "a6") " UNION "
+                                                                              "ALL " CLAIM_ARM(
+                                                                                  16, 17,
+                                                                                  "a7") " UNION "
+                                                                                        "ALL"
+                                                                                        " " CLAIM_ARM(
+                                                                                            18, 19,
+                                                                                            "a8") ") RETURNING seq";
 _Static_assert(STORE_CLAIM_EPS == 8, "CLAIM_SQL has STORE_CLAIM_EPS arms");
 
 const char *store_delivery_claim_sql(void)
@@ -388,19 +395,14 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms,
     for (size_t at = 0; rc == OA_OK && at < n_slots; at += STORE_CLAIM_EPS) {
         const char *ep[STORE_CLAIM_EPS] = {0};
         int64_t k[STORE_CLAIM_EPS] = {0};
-        int64_t max_k = 0;
         for (size_t i = 0; i < STORE_CLAIM_EPS && at + i < n_slots; i++) {
             ep[i] = slots[at + i].endpoint_id;
-            k[i] = slots[at + i].limit;
-            if (k[i] > max_k)
-                max_k = k[i];
+            k[i] = slots[at + i].limit > STORE_CLAIM_MAX ? STORE_CLAIM_MAX : slots[at + i].limit;
         }
-        if (max_k > STORE_CLAIM_MAX)
-            max_k = STORE_CLAIM_MAX;
         oa_stmt *s = NULL;
-        rc = store_query(tx, &s, CLAIM_SQL, "tiiititititititititit", token, lease_until, now, max_k,
-                         ep[0], k[0], ep[1], k[1], ep[2], k[2], ep[3], k[3], ep[4], k[4], ep[5],
-                         k[5], ep[6], k[6], ep[7], k[7], store_tx_node(tx));
+        rc = store_query(tx, &s, CLAIM_SQL, "tiititititititititit", token, lease_until, now, ep[0],
+                         k[0], ep[1], k[1], ep[2], k[2], ep[3], k[3], ep[4], k[4], ep[5], k[5],
+                         ep[6], k[6], ep[7], k[7], store_tx_node(tx));
         while (rc == OA_OK && (rc = store_next(s)) == OA_ROW) {
             if (n_seqs == cap) {
                 cap = cap ? cap * 2 : 64;
@@ -482,6 +484,150 @@ oa_status store_delivery_settle(oa_tx *tx, const oa_delivery *d, const char *sta
     if (changed != 1)
         return OA_NOT_FOUND;
     return final ? promote(tx, d->endpoint_id, d->resource_id) : OA_OK;
+}
+
+/* ---- batched bookkeeping ---------------------------------------------------------------
+ * A dispatcher round records many attempts; on a client-server database every statement is a
+ * round trip, so the common case (success) is written with multi-row statements. Their texts
+ * are built once for chunks of 1, 2, 4, 8 and 16 rows (a batch is split into such chunks), so
+ * each connection's statement cache holds at most five of each. */
+enum { BATCH_SIZES = 5, BATCH_MAX = 1 << (BATCH_SIZES - 1) };
+
+static char *delivered_sql[BATCH_SIZES], *promote_sql[BATCH_SIZES], *attempts_sql[BATCH_SIZES];
+static pthread_once_t batch_once = PTHREAD_ONCE_INIT;
+
+static void batch_sql_init(void)
+{
+    for (int k = 0; k < BATCH_SIZES; k++) {
+        int n = 1 << k;
+        oa_buf a, b, c;
+        oa_buf_init(&a, 1024);
+        oa_buf_init(&b, 1024);
+        oa_buf_init(&c, 4096);
+        /* VALUES rows (seq, lease token, attempts, status code); columns column1.. on both. */
+        oa_status rc = oa_buf_printf(
+            &a, "UPDATE webhook_deliveries SET status = 'delivered', attempts = v.column3, "
+                "lease_until = NULL, lease_token = NULL, last_status_code = v.column4, "
+                "last_error = NULL, updated_at = ?1, finished_at = ?1, ready = 0 FROM (VALUES ");
+        for (int i = 0; rc == OA_OK && i < n; i++)
+            rc = oa_buf_printf(&a, "%s(?%d, ?%d, ?%d, ?%d)", i ? ", " : "", 2 + 4 * i, 3 + 4 * i,
+                               4 + 4 * i, 5 + 4 * i);
+        if (rc == OA_OK)
+            rc = oa_buf_printf(&a, ") AS v WHERE webhook_deliveries.seq = v.column1 AND "
+                                   "webhook_deliveries.lease_token = v.column2 RETURNING "
+                                   "webhook_deliveries.seq");
+        /* The next pending delivery of each (endpoint, resource) becomes its chain's head. */
+        if (rc == OA_OK)
+            rc = oa_buf_printf(
+                &b, "UPDATE webhook_deliveries SET ready = 1 WHERE ready = 0 AND seq IN (SELECT "
+                    "(SELECT p.seq FROM webhook_deliveries p WHERE p.endpoint_id = v.column1 AND "
+                    "p.resource_id = v.column2 AND p.status = 'pending' ORDER BY p.event_seq "
+                    "LIMIT 1) FROM (VALUES ");
+        for (int i = 0; rc == OA_OK && i < n; i++)
+            rc = oa_buf_printf(&b, "%s(?%d, ?%d)", i ? ", " : "", 1 + 2 * i, 2 + 2 * i);
+        if (rc == OA_OK)
+            rc = oa_buf_printf(&b, ") AS v)");
+        /* Rows of padding have delivery_seq 0 and are left out. */
+        if (rc == OA_OK)
+            rc = oa_buf_printf(&c, "INSERT INTO webhook_attempts (delivery_id, event_id, "
+                                   "endpoint_id, attempt, attempted_at, status_code, latency_ms, "
+                                   "error, response_excerpt, delivery_seq, event_seq) SELECT "
+                                   "v.column1, v.column2, v.column3, v.column4, v.column5, CASE "
+                                   "WHEN v.column6 = 0 THEN NULL ELSE v.column6 END, v.column7, "
+                                   "v.column8, v.column9, v.column10, v.column11 FROM (VALUES ");
+        for (int i = 0; rc == OA_OK && i < n; i++) {
+            int p = 1 + 11 * i;
+            rc = oa_buf_printf(&c, "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)",
+                               i ? ", " : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7,
+                               p + 8, p + 9, p + 10);
+        }
+        if (rc == OA_OK)
+            rc = oa_buf_printf(&c, ") AS v WHERE v.column10 > 0");
+        if (rc != OA_OK) { /* only out of memory */
+            fputs("fatal: store: out of memory building the batch statements\n", stderr);
+            abort();
+        }
+        delivered_sql[k] = a.data;
+        promote_sql[k] = b.data;
+        attempts_sql[k] = c.data;
+    }
+}
+
+/* The statement size for the next min(n, BATCH_MAX) rows: the smallest power of two that
+ * holds them (the rest of its rows are padding that matches nothing), and its index. */
+static size_t chunk_of(size_t n, int *k)
+{
+    size_t c = 1;
+    *k = 0;
+    while (c < n && c < BATCH_MAX) {
+        c *= 2;
+        (*k)++;
+    }
+    return c;
+}
+
+oa_status store_deliveries_delivered(oa_tx *tx, const oa_delivery *const *d, size_t n, int64_t now,
+                                     bool *lost)
+{
+    pthread_once(&batch_once, batch_sql_init);
+    store_arg args[2 + 4 * BATCH_MAX]; /* and the end marker */
+    char types[2 + 4 * BATCH_MAX];
+    oa_status rc = OA_OK;
+    for (size_t i = 0; i < n; i++)
+        lost[i] = true; /* until the UPDATE says it changed the row */
+    for (size_t at = 0; rc == OA_OK && at < n;) {
+        int k;
+        size_t rows = chunk_of(n - at, &k), m = n - at < rows ? n - at : rows;
+        size_t a = 0;
+        args[a++] = (store_arg){.tag = 'i', .i = now};
+        for (size_t i = at; i < at + rows; i++) {
+            bool pad = i >= at + m; /* seq 0: no such row */
+            args[a++] = (store_arg){.tag = 'i', .i = pad ? 0 : d[i]->seq};
+            args[a++] = (store_arg){.tag = 't', .s = pad ? "" : d[i]->lease_token};
+            args[a++] = (store_arg){.tag = 'i', .i = pad ? 0 : d[i]->attempts};
+            args[a++] = (store_arg){.tag = 'i', .i = pad ? 0 : d[i]->last_status_code};
+        }
+        for (size_t i = 0; i < a; i++)
+            types[i] = args[i].tag;
+        types[a] = '\0';
+        args[a] = (store_arg){.tag = 0};
+        oa_stmt *s = NULL;
+        rc = store_query_a(tx, &s, delivered_sql[k], types, a, args);
+        while (rc == OA_OK && (rc = store_next(s)) == OA_ROW) {
+            int64_t seq = store_int(s, 0);
+            for (size_t i = at; i < at + m; i++)
+                if (d[i]->seq == seq)
+                    lost[i] = false;
+            rc = OA_OK;
+        }
+        if (s)
+            store_done(s);
+        at += m;
+    }
+    /* Hand each settled chain's head on. */
+    const oa_delivery **done = xcalloc(n ? n : 1, sizeof *done);
+    size_t nd = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!lost[i])
+            done[nd++] = d[i];
+    for (size_t at = 0; rc == OA_OK && at < nd;) {
+        int k;
+        size_t rows = chunk_of(nd - at, &k), m = nd - at < rows ? nd - at : rows;
+        size_t a = 0;
+        for (size_t i = at; i < at + rows; i++) {
+            bool pad = i >= at + m; /* no endpoint has the empty id */
+            args[a++] = (store_arg){.tag = 't', .s = pad ? "" : done[i]->endpoint_id};
+            args[a++] = (store_arg){.tag = 't', .s = pad ? "" : done[i]->resource_id};
+        }
+        for (size_t i = 0; i < a; i++)
+            types[i] = 't';
+        types[a] = '\0';
+        args[a] = (store_arg){.tag = 0};
+        rc = store_exec_a(tx, NULL, promote_sql[k], types, a, args);
+        at += m;
+    }
+    free(done);
+    return rc;
 }
 
 oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_delivery **out, size_t *n)
@@ -620,6 +766,41 @@ oa_status store_attempt_insert(oa_tx *tx, const oa_attempt *a)
                       "tttiiiittii", a->delivery_id, a->event_id, a->endpoint_id, a->attempt,
                       a->attempted_at, a->status_code, a->latency_ms, a->error, a->excerpt,
                       a->delivery_seq, a->event_seq);
+}
+
+oa_status store_attempts_insert(oa_tx *tx, const oa_attempt *x, size_t n)
+{
+    pthread_once(&batch_once, batch_sql_init);
+    store_arg args[11 * BATCH_MAX + 1];
+    char types[11 * BATCH_MAX + 1];
+    oa_status rc = OA_OK;
+    for (size_t at = 0; rc == OA_OK && at < n;) {
+        int k;
+        size_t rows = chunk_of(n - at, &k), m = n - at < rows ? n - at : rows;
+        static const oa_attempt none = {0}; /* padding: delivery_seq 0, left out */
+        size_t a = 0;
+        for (size_t i = at; i < at + rows; i++) {
+            const oa_attempt *t = i < at + m ? &x[i] : &none;
+            args[a++] = (store_arg){.tag = 't', .s = t->delivery_id};
+            args[a++] = (store_arg){.tag = 't', .s = t->event_id};
+            args[a++] = (store_arg){.tag = 't', .s = t->endpoint_id};
+            args[a++] = (store_arg){.tag = 'i', .i = t->attempt};
+            args[a++] = (store_arg){.tag = 'i', .i = t->attempted_at};
+            args[a++] = (store_arg){.tag = 'i', .i = t->status_code};
+            args[a++] = (store_arg){.tag = 'i', .i = t->latency_ms};
+            args[a++] = (store_arg){.tag = 't', .s = t->error};
+            args[a++] = (store_arg){.tag = 't', .s = t->excerpt};
+            args[a++] = (store_arg){.tag = 'i', .i = t->delivery_seq};
+            args[a++] = (store_arg){.tag = 'i', .i = t->event_seq};
+        }
+        for (size_t i = 0; i < a; i++)
+            types[i] = args[i].tag;
+        types[a] = '\0';
+        args[a] = (store_arg){.tag = 0};
+        rc = store_exec_a(tx, NULL, attempts_sql[k], types, a, args);
+        at += m;
+    }
+    return rc;
 }
 
 static void read_attempt(oa_stmt *s, void *row)

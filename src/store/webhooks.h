@@ -151,6 +151,11 @@ oa_status store_delivery_claim(oa_tx *tx, int64_t now, int64_t lease_ms,
  * delivery of the same (endpoint, resource). OA_NOT_FOUND when the lease was lost. */
 oa_status store_delivery_settle(oa_tx *tx, const oa_delivery *d, const char *status,
                                 int64_t next_attempt_at, int64_t now) OA_MUST_CHECK;
+/* Records n successful attempts in a few statements whatever n: d[i] (its attempts and
+ * last_status_code already the new ones) becomes delivered while its lease is ours, and the
+ * chains' heads move on. lost[i] is set when d[i]'s lease was lost (nothing changed). */
+oa_status store_deliveries_delivered(oa_tx *tx, const oa_delivery *const *d, size_t n, int64_t now,
+                                     bool *lost) OA_MUST_CHECK;
 oa_status store_deliveries_for_event(oa_tx *tx, const char *event_id, oa_delivery **out,
                                      size_t *n) OA_MUST_CHECK;
 /* Puts an event's deliveries (to enabled endpoints) back to pending with a fresh schedule.
@@ -175,6 +180,8 @@ oa_status store_retention_sweep(oa_tx *tx, int64_t cutoff, int limit, int64_t *d
 oa_status store_event_oldest(oa_tx *tx, const char *tenant, int64_t *at) OA_MUST_CHECK;
 
 oa_status store_attempt_insert(oa_tx *tx, const oa_attempt *a) OA_MUST_CHECK;
+/* Inserts n attempts in a few statements (multi-row INSERTs) whatever n. */
+oa_status store_attempts_insert(oa_tx *tx, const oa_attempt *a, size_t n) OA_MUST_CHECK;
 oa_status store_attempts_for_event(oa_tx *tx, const char *event_id, oa_attempt **out,
                                    size_t *n) OA_MUST_CHECK;
 

@@ -396,64 +396,89 @@ static oa_status emit_exhausted(svc *s, oa_tx *tx, const oa_send *x, const oa_de
 
 /* Records one attempt inside tx. A lost lease (the delivery was re-leased or cancelled) is
  * not an error: *lost is set and nothing of this delivery is written. */
-static oa_status record_one(svc *s, oa_tx *tx, batch_eps *eps, int64_t now, const oa_send *x,
-                            const svc_attempt_result *r, bool *exhausted, bool *lost)
+/* A failed attempt: the next try by the retry schedule, or failed for good (an exhaustion
+ * event then). The settle is fenced by our lease token: a lost lease changes nothing. */
+static oa_status settle_failed(svc *s, oa_tx *tx, int64_t now, const oa_send *x,
+                               const svc_attempt_result *r, bool *exhausted, bool *lost)
 {
-    *lost = *exhausted = false;
     oa_delivery d = x->d;
     d.attempts = x->d.attempts + 1;
     d.last_status_code = r->status_code;
     d.last_error = (char *)r->error;
-    const char *status = "delivered";
-    int64_t next = d.next_attempt_at;
-    if (!r->success) {
-        int64_t delay = retry_delay(s, d.attempts, r->retry_after_ms);
-        *exhausted = delay < 0;
-        status = *exhausted ? "failed" : "pending";
-        next = *exhausted ? now : now + delay;
-    }
-    /* The settle is fenced by our lease token: a lost lease changes nothing. */
-    oa_status rc = store_delivery_settle(tx, &d, status, next, now);
+    int64_t delay = retry_delay(s, d.attempts, r->retry_after_ms);
+    *exhausted = delay < 0;
+    oa_status rc = store_delivery_settle(tx, &d, *exhausted ? "failed" : "pending",
+                                         *exhausted ? now : now + delay, now);
     if (rc == OA_NOT_FOUND) {
         *lost = true;
         *exhausted = false;
         return OA_OK;
     }
-    if (rc != OA_OK)
-        return rc;
-    oa_attempt a = {0};
-    a.delivery_seq = d.seq;
-    a.event_seq = d.event_seq;
-    memcpy(a.delivery_id, d.id, OA_ID_SIZE);
-    memcpy(a.event_id, d.event_id, OA_ID_SIZE);
-    memcpy(a.endpoint_id, d.endpoint_id, OA_ID_SIZE);
-    a.attempt = d.attempts;
-    a.attempted_at = r->attempted_at;
-    a.status_code = r->status_code;
-    a.latency_ms = r->latency_ms;
-    a.error = (char *)r->error;
-    a.excerpt = (char *)r->excerpt;
-    rc = store_attempt_insert(tx, &a);
     if (rc == OA_OK && *exhausted && strncmp(x->event_type, "openapply.", 10) != 0)
         rc = emit_exhausted(s, tx, x, &d, r, now);
-    batch_ep *be = NULL;
-    if (rc == OA_OK)
-        rc = batch_ep_get(tx, eps, d.endpoint_id, &be);
-    if (rc == OA_OK)
-        rc = streak(s, tx, be, r, now);
     return rc;
 }
 
+/* Records a round's finished attempts: successes in a few multi-row statements, failures one
+ * by one, every attempt row in multi-row INSERTs, then the endpoints' failure streaks in the
+ * order of the attempts. */
 oa_status svc_delivery_settle_tx(svc *s, oa_tx *tx, int64_t now, const oa_send *const *sends,
                                  const svc_attempt_result *res, size_t n, bool *exhausted,
                                  bool *lost)
 {
     batch_eps eps = {0};
     oa_status rc = OA_OK;
-    for (size_t i = 0; i < n; i++)
+    size_t cap = n ? n : 1, nok = 0;
+    oa_delivery *ok = xcalloc(cap, sizeof *ok);
+    const oa_delivery **okp = xcalloc(cap, sizeof *okp);
+    size_t *oki = xcalloc(cap, sizeof *oki);
+    bool *oklost = xcalloc(cap, sizeof *oklost);
+    oa_attempt *att = xcalloc(cap, sizeof *att);
+    for (size_t i = 0; i < n; i++) {
         exhausted[i] = lost[i] = false;
+        if (!res[i].success)
+            continue;
+        ok[nok] = sends[i]->d;
+        ok[nok].attempts = sends[i]->d.attempts + 1;
+        ok[nok].last_status_code = res[i].status_code;
+        okp[nok] = &ok[nok];
+        oki[nok++] = i;
+    }
+    if (nok)
+        rc = store_deliveries_delivered(tx, okp, nok, now, oklost);
+    for (size_t j = 0; rc == OA_OK && j < nok; j++)
+        lost[oki[j]] = oklost[j];
     for (size_t i = 0; rc == OA_OK && i < n; i++)
-        rc = record_one(s, tx, &eps, now, sends[i], &res[i], &exhausted[i], &lost[i]);
+        if (!res[i].success)
+            rc = settle_failed(s, tx, now, sends[i], &res[i], &exhausted[i], &lost[i]);
+    size_t na = 0;
+    for (size_t i = 0; rc == OA_OK && i < n; i++) {
+        if (lost[i])
+            continue;
+        const oa_delivery *d = &sends[i]->d;
+        oa_attempt *a = &att[na++];
+        a->delivery_seq = d->seq;
+        a->event_seq = d->event_seq;
+        memcpy(a->delivery_id, d->id, OA_ID_SIZE);
+        memcpy(a->event_id, d->event_id, OA_ID_SIZE);
+        memcpy(a->endpoint_id, d->endpoint_id, OA_ID_SIZE);
+        a->attempt = d->attempts + 1;
+        a->attempted_at = res[i].attempted_at;
+        a->status_code = res[i].status_code;
+        a->latency_ms = res[i].latency_ms;
+        a->error = (char *)res[i].error;
+        a->excerpt = (char *)res[i].excerpt;
+    }
+    if (rc == OA_OK && na)
+        rc = store_attempts_insert(tx, att, na);
+    for (size_t i = 0; rc == OA_OK && i < n; i++) {
+        if (lost[i])
+            continue;
+        batch_ep *be = NULL;
+        rc = batch_ep_get(tx, &eps, sends[i]->d.endpoint_id, &be);
+        if (rc == OA_OK)
+            rc = streak(s, tx, be, &res[i], now);
+    }
     for (size_t i = 0; rc == OA_OK && i < eps.n; i++) {
         if (eps.l[i].dirty) {
             eps.l[i].e.updated_at = now;
@@ -461,6 +486,11 @@ oa_status svc_delivery_settle_tx(svc *s, oa_tx *tx, int64_t now, const oa_send *
         }
     }
     batch_eps_free(&eps);
+    free(ok);
+    free(okp);
+    free(oki);
+    free(oklost);
+    free(att);
     return rc;
 }
 

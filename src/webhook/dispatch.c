@@ -27,6 +27,9 @@
  * again after this long. */
 #define CROSS_NODE_WAIT_MS 100
 #define SWEEP_EVERY_MS     60000
+/* Shared databases: the longest a round waits for this node's transfers still out (see
+ * gather). */
+#define GATHER_MAX_US 5000
 
 const int64_t wh_latency_bounds[WH_LAT_BUCKETS] = {10,   25,   50,    100,   250,   500,   1000,
                                                    2500, 5000, 10000, 30000, 60000, 300000};
@@ -75,6 +78,8 @@ struct wh_dispatcher {
     /* Database thread only. */
     wh_sched sched;
     int64_t next_sweep; /* wall ms of the next retention batch */
+    size_t done_n;      /* transfers in done (under mu) */
+    int64_t round_us;   /* how long the last round with a claim took (database thread) */
 };
 
 static void q_push(xfer_q *q, xfer *x)
@@ -391,6 +396,8 @@ static void *net_run(void *arg)
             else
                 d->done.head = finished.head;
             d->done.tail = finished.tail;
+            for (xfer *x = finished.head; x; x = x->next)
+                d->done_n++;
             pthread_cond_signal(&d->cv);
             pthread_mutex_unlock(&d->mu);
         }
@@ -658,6 +665,39 @@ static void sweep(wh_dispatcher *d)
     d->next_sweep = now + (more ? 100 : every);
 }
 
+static int64_t mono_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* Shared databases (called with mu held, finished transfers waiting in done): a round there
+ * is a dozen round trips, and a claim takes no more than the bound (no prefetch), so a
+ * delivery holds its slot from the claim until the round after its transfer finished. A round
+ * that starts while most of the last claim's transfers are still out settles few and frees
+ * few slots. So wait, at most as long as the last round took (and GATHER_MAX_US), until every
+ * transfer this node has out is back: the next round then settles them all in one batch and
+ * claims as many. On SQLite a round is a few function calls: no wait. */
+static void gather(wh_dispatcher *d)
+{
+    if (!store_shared(d->svc->store) || !d->done.head || d->stopping || d->round_us <= 0)
+        return;
+    int64_t wait_us = d->round_us < GATHER_MAX_US ? d->round_us : GATHER_MAX_US;
+    int64_t end = mono_us() + wait_us;
+    while (!d->stopping && (int64_t)d->done_n < d->sched.inflight) {
+        int64_t left = end - mono_us();
+        if (left <= 0)
+            break;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t ns = ts.tv_nsec + left * 1000;
+        ts.tv_sec += ns / 1000000000;
+        ts.tv_nsec = ns % 1000000000;
+        pthread_cond_timedwait(&d->cv, &d->mu, &ts);
+    }
+}
+
 static void *db_run(void *arg)
 {
     wh_dispatcher *d = arg;
@@ -681,7 +721,9 @@ static void *db_run(void *arg)
             ts.tv_nsec = ns % 1000000000;
             pthread_cond_timedwait(&d->cv, &d->mu, &ts);
         }
+        gather(d);
         xfer *fin = q_take(&d->done);
+        d->done_n = 0;
         d->woken = false;
         bool stopping = d->stopping, net_exited = d->net_exited;
         pthread_mutex_unlock(&d->mu);
@@ -699,7 +741,9 @@ static void *db_run(void *arg)
             }
             continue;
         }
+        int64_t t0 = mono_us();
         bool ok = run_round(d, fin, true);
+        d->round_us = mono_us() - t0;
         int64_t now = oa_now_ms();
         int64_t next = ok ? wh_sched_next_wake(&d->sched, now) : now + 1000;
         /* A bounded fallback: leases of a process that died, clock steps. */

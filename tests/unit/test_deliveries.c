@@ -138,6 +138,22 @@ static oa_status settle_tx(oa_tx *tx, void *arg)
                                   c->lost);
 }
 
+struct batch_settle_ctx {
+    fixture *f;
+    int64_t now;
+    const oa_send *const *sends;
+    const svc_attempt_result *res;
+    size_t n;
+    bool *exhausted, *lost;
+};
+
+static oa_status batch_settle_tx(oa_tx *tx, void *arg)
+{
+    struct batch_settle_ctx *c = arg;
+    return svc_delivery_settle_tx(&c->f->s, tx, c->now, c->sends, c->res, c->n, c->exhausted,
+                                  c->lost);
+}
+
 /* Records one attempt of x answered with `code` (200 = success). */
 static void settle(fixture *f, const oa_send *x, long code, int64_t now, bool *exhausted,
                    bool *lost)
@@ -569,6 +585,68 @@ static oa_status lock_tx(oa_tx *tx, void *arg)
     return store_endpoints_lock(tx, c->ids, c->n, c->now, c->out);
 }
 
+/* One round records many attempts at once (multi-row statements for the successes, chunks of
+ * 16, 8, 4, 2 and 1): 23 successes of 23 resources each hand their chain's head on, a failure
+ * in the same batch is rescheduled, a lost lease in it changes nothing, and every recorded
+ * attempt has its row. */
+static void test_batch_settle(void **state)
+{
+    fixture *f = *state;
+    enum { N = 25 };
+    char res[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(res[i], sizeof res[i], "b%02d", i);
+        emit(f, res[i], T0);
+        emit(f, res[i], T0 + 1); /* the second waits behind the first */
+    }
+    oa_send *x;
+    size_t n = claim(f, f->ep.id, 64, T0 + 10, &x);
+    assert_int_equal(n, N);
+    /* The last one's lease runs out and is taken again: its first holder's result is void. */
+    struct claim_ctx again = {.now = T0 + 10 + LEASE, .slot = {{f->ep.id, 64}}, .nslot = 1};
+    assert_int_equal(store_transact(f->st, STORE_WRITE, claim_tx, &again), OA_OK);
+    assert_int_equal(again.n, N); /* all of them ran out */
+    /* Settle the second lease of all but the last, and the first (stale) lease of the last. */
+    const oa_send *sends[N];
+    svc_attempt_result r[N];
+    for (int i = 0; i < N; i++) {
+        sends[i] = i == N - 1 ? &x[i] : &again.out[i];
+        bool fail = i == 3;
+        r[i] = (svc_attempt_result){.status_code = fail ? 500 : 200,
+                                    .success = !fail,
+                                    .latency_ms = 2,
+                                    .attempted_at = T0 + 10 + LEASE + 1,
+                                    .error = fail ? "HTTP error" : NULL};
+    }
+    bool exhausted[N] = {0}, lost[N] = {0};
+    struct batch_settle_ctx c = {f, T0 + 10 + LEASE + 2, sends, r, N, exhausted, lost};
+    assert_int_equal(store_transact(f->st, STORE_WRITE, batch_settle_tx, &c), OA_OK);
+    for (int i = 0; i < N; i++)
+        assert_true(lost[i] == (i == N - 1));
+    assert_int_equal(
+        count(f, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'", NULL),
+        N - 2);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM webhook_attempts", NULL), N - 1);
+    /* Each delivered head passed the chain on: its resource's second event is claimable now;
+     * the failed one's and the lost one's are not. */
+    oa_send *y;
+    size_t m = claim(f, f->ep.id, 64, T0 + 10 + LEASE + 3, &y);
+    assert_int_equal(m, N - 2);
+    for (size_t i = 0; i < m; i++) {
+        assert_string_not_equal(y[i].d.resource_id, res[3]);
+        assert_string_not_equal(y[i].d.resource_id, res[N - 1]);
+    }
+    char *st = text(f,
+                    "SELECT status FROM webhook_deliveries WHERE resource_id = ? ORDER BY "
+                    "event_seq LIMIT 1",
+                    res[3]);
+    assert_string_equal(st, "pending");
+    free(st);
+    sends_free(y, m);
+    sends_free(x, n);
+    sends_free(again.out, again.n);
+}
+
 static void test_shared_bound_and_bucket(void **state)
 {
     fixture *f = *state;
@@ -608,7 +686,7 @@ static void test_shared_bound_and_bucket(void **state)
 static void test_claim_plans_do_not_scan(void **state)
 {
     fixture *f = *state;
-    assert_no_scan(f, store_delivery_claim_sql(), "tiiititititititititit");
+    assert_no_scan(f, store_delivery_claim_sql(), "tiititititititititit");
     assert_no_scan(f,
                    "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE endpoint_id = ? AND "
                    "status = 'pending' AND ready = 1",
@@ -628,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_scheduler_rate_limit),
         cmocka_unit_test(test_scheduler_fair_share),
         cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_settle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_bound_and_bucket, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_plans_do_not_scan, setup, teardown),
     };
