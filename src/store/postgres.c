@@ -62,7 +62,11 @@ typedef struct {
 typedef struct {
     PGconn *c;
     unsigned next_name;
-    char err[512]; /* the last error, one line */
+    char err[512];    /* the last error, one line */
+    char *notify_sql; /* "SELECT pg_notify(...); " sent with the COMMIT, or NULL */
+    /* A transaction's BEGIN waits to go out with its first statement (one round trip less per
+     * transaction): NULL, or the BEGIN to send first. */
+    const char *begin_sql;
 } pg_conn;
 
 typedef struct {
@@ -234,10 +238,63 @@ static oa_status map_result(pg_conn *pc, PGresult *res)
 
 static oa_status run_simple(pg_conn *pc, const char *sql)
 {
-    PGresult *res = PQexec(pc->c, sql);
+    /* A BEGIN still waiting goes first, in the same simple query (which stops at an error). */
+    char *both = pc->begin_sql ? xasprintf("%s; %s", pc->begin_sql, sql) : NULL;
+    pc->begin_sql = NULL;
+    PGresult *res = PQexec(pc->c, both ? both : sql);
+    free(both);
     oa_status rc = map_result(pc, res);
     PQclear(res);
     return rc;
+}
+
+/* Runs the statement (prepared: by its server-side name) with the BEGIN that waits for it, in
+ * one round trip (libpq's pipeline mode). Returns the statement's result; a failed BEGIN's
+ * error takes its place. */
+static PGresult *exec_after_begin(pg_conn *pc, const char *sql, const char *name, int n,
+                                  const Oid *types, const char *const *vals)
+{
+    const char *begin = pc->begin_sql;
+    pc->begin_sql = NULL;
+    if (!PQenterPipelineMode(pc->c)) {
+        PGresult *b = PQexec(pc->c, begin);
+        if (PQresultStatus(b) != PGRES_COMMAND_OK)
+            return b;
+        PQclear(b);
+        return name ? PQexecPrepared(pc->c, name, n, vals, NULL, NULL, 0)
+                    : PQexecParams(pc->c, sql, n, types, vals, NULL, NULL, 0);
+    }
+    bool sent = PQsendQueryParams(pc->c, begin, 0, NULL, NULL, NULL, NULL, 0) &&
+                (name ? PQsendQueryPrepared(pc->c, name, n, vals, NULL, NULL, 0)
+                      : PQsendQueryParams(pc->c, sql, n, types, vals, NULL, NULL, 0)) &&
+                PQpipelineSync(pc->c);
+    PGresult *got[2] = {NULL, NULL}; /* BEGIN's, the statement's */
+    int q = 0, nulls = 0;
+    while (sent) {
+        PGresult *r = PQgetResult(pc->c);
+        if (!r) { /* the end of one query's results */
+            if (PQstatus(pc->c) != CONNECTION_OK || ++nulls > 3)
+                break;
+            q++;
+            continue;
+        }
+        nulls = 0;
+        if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (q < 2 && !got[q])
+            got[q] = r;
+        else
+            PQclear(r);
+    }
+    (void)PQexitPipelineMode(pc->c);
+    if (got[0] && PQresultStatus(got[0]) == PGRES_COMMAND_OK && got[1]) {
+        PQclear(got[0]);
+        return got[1];
+    }
+    PQclear(got[1]);
+    return got[0]; /* BEGIN's error, or NULL (the connection broke) */
 }
 
 /* ---- database and connections ------------------------------------------------------------- */
@@ -346,6 +403,7 @@ static void pg_conn_close(void *conn)
     if (!pc)
         return;
     PQfinish(pc->c);
+    free(pc->notify_sql);
     free(pc);
 }
 
@@ -384,20 +442,50 @@ static oa_status pg_tx_lock(void *conn, int64_t key)
 
 static oa_status pg_begin(void *conn, int iso)
 {
-    return run_simple(conn, iso == STORE_ISO_SERIAL ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                            : iso == STORE_ISO_LOCKED
-                                ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    pg_conn *pc = conn;
+    if (PQstatus(pc->c) != CONNECTION_OK) {
+        set_err(pc, PQerrorMessage(pc->c));
+        return OA_AGAIN;
+    }
+    /* Sent with the first statement (exec_after_begin, run_simple). */
+    pc->begin_sql = iso == STORE_ISO_SERIAL   ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                    : iso == STORE_ISO_LOCKED ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                              : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    return OA_OK;
 }
 
+/* The transaction's hint (pg_notify) goes in the same round trip as its COMMIT: a simple query
+ * of two statements, which stops at the first error (the COMMIT then does not run and the
+ * caller rolls back). A COMMIT that the server turned into a ROLLBACK is a failed commit. */
 static oa_status pg_commit(void *conn)
 {
-    return run_simple(conn, "COMMIT");
+    pg_conn *pc = conn;
+    if (pc->begin_sql && !pc->notify_sql) { /* nothing ran: nothing to commit */
+        pc->begin_sql = NULL;
+        return OA_OK;
+    }
+    char *sql = xasprintf("%s%s%sCOMMIT", pc->begin_sql ? pc->begin_sql : "",
+                          pc->begin_sql ? "; " : "", pc->notify_sql ? pc->notify_sql : "");
+    pc->begin_sql = NULL;
+    free(pc->notify_sql);
+    pc->notify_sql = NULL;
+    PGresult *res = PQexec(pc->c, sql);
+    free(sql);
+    oa_status rc = map_result(pc, res);
+    if (rc == OA_OK && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+        set_err(pc, "the transaction was rolled back at commit");
+        rc = OA_AGAIN;
+    }
+    PQclear(res);
+    return rc;
 }
 
 static void pg_rollback(void *conn)
 {
     pg_conn *pc = conn;
+    free(pc->notify_sql); /* the hint goes with the transaction */
+    pc->notify_sql = NULL;
+    pc->begin_sql = NULL; /* never sent: nothing to roll back */
     if (PQstatus(pc->c) == CONNECTION_OK && PQtransactionStatus(pc->c) != PQTRANS_IDLE)
         PQclear(PQexec(pc->c, "ROLLBACK"));
 }
@@ -405,6 +493,8 @@ static void pg_rollback(void *conn)
 static bool pg_in_tx(void *conn)
 {
     pg_conn *pc = conn;
+    if (pc->begin_sql)
+        return true; /* begun, the BEGIN not sent yet */
     PGTransactionStatusType t = PQtransactionStatus(pc->c);
     return t == PQTRANS_INTRANS || t == PQTRANS_ACTIVE;
 }
@@ -544,11 +634,23 @@ static oa_status execute(pg_stmt *s)
     const char *const *vals = (const char *const *)s->values;
     PGresult *res;
     if (s->runs++ == 0) {
-        res = PQexecParams(pc->c, s->sql, s->nparams, s->types, vals, NULL, NULL, 0);
+        res = pc->begin_sql
+                  ? exec_after_begin(pc, s->sql, NULL, s->nparams, s->types, vals)
+                  : PQexecParams(pc->c, s->sql, s->nparams, s->types, vals, NULL, NULL, 0);
+    } else if (pc->begin_sql && !needs_prepare(s)) {
+        res = exec_after_begin(pc, NULL, s->name, s->nparams, s->types, vals);
     } else {
         if (needs_prepare(s)) {
             if (s->name[0]) {
                 oa_status rc = deallocate(s);
+                if (rc != OA_OK)
+                    return rc;
+            }
+            if (pc->begin_sql) { /* the statement runs inside the transaction */
+                PGresult *b = PQexec(pc->c, pc->begin_sql);
+                pc->begin_sql = NULL;
+                oa_status rc = map_result(pc, b);
+                PQclear(b);
                 if (rc != OA_OK)
                     return rc;
             }
@@ -643,12 +745,15 @@ static int pg_param_count(void *stmt)
 static oa_status pg_notify(void *conn, const char *self)
 {
     pg_conn *pc = conn;
-    const char *vals[1] = {self};
-    PGresult *res =
-        PQexecParams(pc->c, "SELECT pg_notify('" PG_CHANNEL "', $1)", 1, NULL, vals, NULL, NULL, 0);
-    oa_status rc = map_result(pc, res);
-    PQclear(res);
-    return rc;
+    char *lit = PQescapeLiteral(pc->c, self, strlen(self));
+    if (!lit) {
+        set_err(pc, "cannot quote the node id for NOTIFY");
+        return OA_ERR;
+    }
+    free(pc->notify_sql); /* at most one per transaction: the last one wins */
+    pc->notify_sql = xasprintf("SELECT pg_notify('" PG_CHANNEL "', %s); ", lit);
+    PQfreemem(lit);
+    return OA_OK; /* sent with the COMMIT (pg_commit) */
 }
 
 /* Waits up to ms for the connection's socket to be readable. */
