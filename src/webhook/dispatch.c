@@ -559,13 +559,23 @@ static oa_status round_tx(oa_tx *tx, void *arg)
         }
         /* Held back by other nodes: by the shared bucket, look again when its next token
          * comes; by their deliveries in flight, shortly (their settles send no hint). */
+        wh_ep *e = wh_sched_find(&d->sched, r->slots[i].endpoint_id);
         if (r->got[i] == r->slots[i].limit && r->slots[i].limit < r->planned[i]) {
             double left = sh[i].rate > 0 ? tokens[i] - r->got[i] : 1.0;
+            /* Another node keeps the endpoint at its bound: look again after 100 ms, backing
+             * off to 1.6 s while it stays so, since every look locks the endpoint's row and
+             * makes that node's round wait. New work and finished transfers of its own wake
+             * this node sooner. */
+            int k = e ? (e->held_back < 4 ? e->held_back : 4) : 0;
+            if (e && r->got[i] == 0)
+                e->held_back++;
             r->next_due[i] =
                 left < 1.0 ? r->now + (int64_t)((1.0 - left) * 1000.0 / (double)sh[i].rate) + 1
-                           : r->now + CROSS_NODE_WAIT_MS;
+                           : r->now + ((int64_t)CROSS_NODE_WAIT_MS << k);
             continue;
         }
+        if (e)
+            e->held_back = 0;
         /* Everything due was taken: when is the next one due (the claim's own conditions)? */
         if (r->got[i] < r->slots[i].limit) {
             rc = store_endpoint_next_due(tx, r->slots[i].endpoint_id, &r->next_due[i]);

@@ -22,6 +22,8 @@ typedef struct {
     int64_t refilled_at; /* ms */
     int64_t next_due;    /* wall ms of its earliest claimable delivery, 0 = none */
     bool live;           /* in the latest snapshot (enabled) */
+    int held_back;       /* shared databases: rounds in a row that other nodes' deliveries
+                          * left no room in (the look-again delay backs off with it) */
 } wh_ep;
 
 typedef struct {
