@@ -100,11 +100,7 @@ static void *keeper(void *arg)
     store_lease_state *state = xcalloc((size_t)j->n, sizeof *state);
     pthread_mutex_lock(&j->mu);
     while (!atomic_load(&j->stopping) || atomic_load(&j->stats.busy) > 0) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        int64_t ns = ts.tv_nsec + (every % 1000) * 1000000;
-        ts.tv_sec += every / 1000 + ns / 1000000000;
-        ts.tv_nsec = ns % 1000000000;
+        struct timespec ts = oa_deadline_us(every * 1000);
         pthread_cond_timedwait(&j->keeper_cv, &j->mu, &ts);
         size_t n = 0;
         for (int i = 0; i < j->n; i++) {
@@ -199,11 +195,7 @@ static void *worker(void *arg)
             wait_ms = j->svc->poll_ms;
             capped = true;
         }
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        int64_t ns = ts.tv_nsec + (wait_ms % 1000) * 1000000;
-        ts.tv_sec += wait_ms / 1000 + ns / 1000000000;
-        ts.tv_nsec = ns % 1000000000;
+        struct timespec ts = oa_deadline_us(wait_ms * 1000);
         pthread_mutex_lock(&j->mu);
         bool timed_out = false;
         while (j->wake_gen == gen && !atomic_load(&j->stopping)) {

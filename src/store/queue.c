@@ -22,15 +22,19 @@ oa_status store_job_put(oa_tx *tx, const char *kind, const char *ref_id, const c
         "tttib", kind, ref_id, tenant, run_at, (int)force);
 }
 
-/* Leases the job the statement selects (its RETURNING row into *out); OA_NOT_FOUND: none. */
+/* Leases the job the statement selects (its RETURNING row into *out); OA_NOT_FOUND: none.
+ * The statement takes ?1 now, ?2 the lease, ?3 the token, ?4 the node, and ?5 the parse limit
+ * when parse_limit >= 0. */
 static oa_status claim_one(oa_tx *tx, const char *sql, int64_t now, int64_t lease_ms,
                            int parse_limit, store_job *out)
 {
     char token[OA_ID_SIZE];
     oa_id_new(token);
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s, sql, "iitit", now, lease_ms, token, (int64_t)parse_limit,
-                               store_tx_node(tx));
+    oa_status rc = parse_limit < 0
+                       ? store_query(tx, &s, sql, "iitt", now, lease_ms, token, store_tx_node(tx))
+                       : store_query(tx, &s, sql, "iitti", now, lease_ms, token, store_tx_node(tx),
+                                     (int64_t)parse_limit);
     if (rc != OA_OK)
         return rc;
     rc = store_next(s);
@@ -56,12 +60,12 @@ oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_li
 {
     oa_status rc = claim_one(
         tx,
-        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3, lease_node = ?5 WHERE id = "
+        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3, lease_node = ?4 WHERE id = "
         "(SELECT j.id FROM jobs j WHERE j.kind = 'apply' AND j.run_at <= ?1 AND (j.lease_until "
-        "IS NULL OR j.lease_until < ?1) AND ?4 >= 0 ORDER BY j.run_at, j.id LIMIT 1 " STORE_PG_ONLY(
+        "IS NULL OR j.lease_until < ?1) ORDER BY j.run_at, j.id LIMIT 1 " STORE_PG_ONLY(
             "FOR UPDATE SKIP LOCKED") ") RETURNING id, kind, ref_id, tenant, attempts, "
                                       "lease_token",
-        now, lease_ms, parse_limit, out);
+        now, lease_ms, -1, out);
     if (rc != OA_NOT_FOUND)
         return rc;
     /* The count of a tenant's leased parses and the lease taken must not interleave with
@@ -71,11 +75,11 @@ oa_status store_job_claim(oa_tx *tx, int64_t now, int64_t lease_ms, int parse_li
         return rc;
     return claim_one(
         tx,
-        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3, lease_node = ?5 WHERE id = "
+        "UPDATE jobs SET lease_until = ?1 + ?2, lease_token = ?3, lease_node = ?4 WHERE id = "
         "(SELECT j.id FROM jobs j WHERE j.kind = 'parse' AND j.run_at <= ?1 AND (j.lease_until "
         "IS NULL OR j.lease_until < ?1) AND j.tenant NOT IN (SELECT k.tenant FROM jobs k WHERE "
         "k.lease_token IS NOT NULL AND k.lease_until >= ?1 GROUP BY k.tenant HAVING SUM(CASE "
-        "WHEN k.kind = 'parse' THEN 1 ELSE 0 END) >= ?4) ORDER BY j.run_at, j.id LIMIT "
+        "WHEN k.kind = 'parse' THEN 1 ELSE 0 END) >= ?5) ORDER BY j.run_at, j.id LIMIT "
         "1 " STORE_PG_ONLY("FOR UPDATE OF j SKIP LOCKED") ") RETURNING id, kind, ref_id, tenant, "
                                                           "attempts, lease_token",
         now, lease_ms, parse_limit, out);

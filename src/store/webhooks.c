@@ -344,35 +344,31 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* One statement leases the due heads of up to STORE_CLAIM_EPS endpoints, at most `limit` each:
- * the inner subquery walks webhook_deliveries_ready for one endpoint (a bounded index range, at
- * most STORE_CLAIM_MAX rows), the window keeps each endpoint's first `limit`. Unused arms bind
- * NULL. On PostgreSQL the inner subquery takes FOR UPDATE SKIP LOCKED: a delivery another node is
- * claiming at the same moment is skipped, not waited for. */
-/* One arm per endpoint: its first k ready, due, unleased deliveries, from the index
+/* One statement leases the due heads of up to STORE_CLAIM_EPS endpoints, at most k each: one
+ * arm per endpoint takes its first k ready, due, unleased deliveries from the index
  * webhook_deliveries_ready (endpoint_id, next_attempt_at, seq WHERE ready, pending). Each arm
  * is a plain subquery with its own LIMIT, so both backends read at most k index entries per
  * endpoint (a window function over a join made PostgreSQL run a correlated subplan for every
- * delivery). An unused arm has a NULL endpoint and a limit of 0. */
+ * delivery). An unused arm has a NULL endpoint and a limit of 0. On PostgreSQL each arm takes
+ * FOR UPDATE SKIP LOCKED: a delivery another node is claiming at the same moment is skipped,
+ * not waited for. */
 #define CLAIM_ARM(E, K, A)                                                                         \
     "SELECT seq FROM (SELECT y.seq FROM webhook_deliveries y WHERE y.endpoint_id = ?" #E           \
     " AND y.status = 'pending' AND y.ready = 1 AND y.next_attempt_at <= ?3 ORDER BY "              \
     "y.next_attempt_at, y.seq LIMIT ?" #K " " STORE_PG_ONLY("FOR UPDATE SKIP LOCKED") ") " A
-static const char
-    CLAIM_SQL[] =
-        "UPDATE webhook_deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = ?2, "
-        "lease_node = ?20 WHERE seq IN (" CLAIM_ARM(4, 5, "a1") " UNION ALL " CLAIM_ARM(6, 7, "a2") " UNION ALL " CLAIM_ARM(8, 9, "a3") " UNION ALL " CLAIM_ARM(
-            10, 11,
-            "a4") " UNION ALL " CLAIM_ARM(12, 13,
-                                          "a5") " UNION ALL " CLAIM_ARM(14, 15,
-                                                                        "a6") " UNION "
-                                                                              "ALL " CLAIM_ARM(
-                                                                                  16, 17,
-                                                                                  "a7") " UNION "
-                                                                                        "ALL"
-                                                                                        " " CLAIM_ARM(
-                                                                                            18, 19,
-                                                                                            "a8") ") RETURNING seq";
+/* clang-format off */
+static const char CLAIM_SQL[] =
+    "UPDATE webhook_deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = ?2, "
+    "lease_node = ?20 WHERE seq IN ("
+    CLAIM_ARM(4, 5, "a1") " UNION ALL "
+    CLAIM_ARM(6, 7, "a2") " UNION ALL "
+    CLAIM_ARM(8, 9, "a3") " UNION ALL "
+    CLAIM_ARM(10, 11, "a4") " UNION ALL "
+    CLAIM_ARM(12, 13, "a5") " UNION ALL "
+    CLAIM_ARM(14, 15, "a6") " UNION ALL "
+    CLAIM_ARM(16, 17, "a7") " UNION ALL "
+    CLAIM_ARM(18, 19, "a8") ") RETURNING seq";
+/* clang-format on */
 _Static_assert(STORE_CLAIM_EPS == 8, "CLAIM_SQL has STORE_CLAIM_EPS arms");
 
 const char *store_delivery_claim_sql(void)

@@ -7,12 +7,18 @@
 
 #include "util/oa.h"
 
+#include <time.h>
+
 #define OA_TIME_LEN 25 /* 24 characters and the NUL */
 
 /* Wall-clock milliseconds since the epoch. */
 int64_t oa_now_ms(void);
 /* Monotonic milliseconds, for measuring intervals. */
 int64_t oa_mono_ms(void);
+/* Monotonic microseconds. */
+int64_t oa_mono_us(void);
+/* The wall-clock time `us` microseconds from now, as pthread_cond_timedwait takes it. */
+struct timespec oa_deadline_us(int64_t us);
 /* Formats ms as YYYY-MM-DDTHH:MM:SS.mmmZ into out. */
 void oa_time_fmt(int64_t ms, char out[OA_TIME_LEN]);
 /* Parses an RFC 3339 time (Z or +hh:mm offset, optional fraction) into ms. */

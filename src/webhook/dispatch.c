@@ -2,6 +2,7 @@
 #include "webhook/dispatch.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -524,18 +525,10 @@ static oa_status round_tx(oa_tx *tx, void *arg)
         for (size_t i = 0; i < r->nslots; i++) {
             int64_t room = d->cfg.per_endpoint - sh[i].leased;
             if (sh[i].rate > 0) {
-                double full = wh_sched_burst(sh[i].rate);
-                double t = full;
-                if (!sh[i].bucket_full && r->now >= sh[i].rl_at) {
-                    t = (double)sh[i].rl_milli / 1000.0 +
-                        (double)sh[i].rate * (double)(r->now - sh[i].rl_at) / 1000.0;
-                    t = t > full ? full : t;
-                } else if (!sh[i].bucket_full) {
-                    t = (double)sh[i].rl_milli / 1000.0; /* another node's clock is ahead */
-                }
-                tokens[i] = t;
-                if ((int64_t)t < room)
-                    room = (int64_t)t;
+                tokens[i] = wh_sched_bucket(sh[i].rate, sh[i].bucket_full, sh[i].rl_milli,
+                                            sh[i].rl_at, r->now);
+                if ((int64_t)tokens[i] < room)
+                    room = (int64_t)tokens[i];
             }
             if (room < r->slots[i].limit)
                 r->slots[i].limit = room > 0 ? (int)room : 0;
@@ -675,13 +668,6 @@ static void sweep(wh_dispatcher *d)
     d->next_sweep = now + (more ? 100 : every);
 }
 
-static int64_t mono_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 /* Shared databases (called with mu held, finished transfers waiting in done): a round there
  * is a dozen round trips, and a claim takes no more than the bound (no prefetch), so a
  * delivery holds its slot from the claim until the round after its transfer finished. A round
@@ -694,18 +680,10 @@ static void gather(wh_dispatcher *d)
     if (!store_shared(d->svc->store) || !d->done.head || d->stopping || d->round_us <= 0)
         return;
     int64_t wait_us = d->round_us < GATHER_MAX_US ? d->round_us : GATHER_MAX_US;
-    int64_t end = mono_us() + wait_us;
-    while (!d->stopping && (int64_t)d->done_n < d->sched.inflight) {
-        int64_t left = end - mono_us();
-        if (left <= 0)
+    struct timespec end = oa_deadline_us(wait_us);
+    while (!d->stopping && (int64_t)d->done_n < d->sched.inflight)
+        if (pthread_cond_timedwait(&d->cv, &d->mu, &end) == ETIMEDOUT)
             break;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        int64_t ns = ts.tv_nsec + left * 1000;
-        ts.tv_sec += ns / 1000000000;
-        ts.tv_nsec = ns % 1000000000;
-        pthread_cond_timedwait(&d->cv, &d->mu, &ts);
-    }
 }
 
 static void *db_run(void *arg)
@@ -723,12 +701,7 @@ static void *db_run(void *arg)
                 until = d->next_sweep;
             if (until <= now)
                 break;
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            int64_t ms = until - now;
-            int64_t ns = ts.tv_nsec + (ms % 1000) * 1000000;
-            ts.tv_sec += ms / 1000 + ns / 1000000000;
-            ts.tv_nsec = ns % 1000000000;
+            struct timespec ts = oa_deadline_us((until - now) * 1000);
             pthread_cond_timedwait(&d->cv, &d->mu, &ts);
         }
         gather(d);
@@ -751,9 +724,9 @@ static void *db_run(void *arg)
             }
             continue;
         }
-        int64_t t0 = mono_us();
+        int64_t t0 = oa_mono_us();
         bool ok = run_round(d, fin, true);
-        d->round_us = mono_us() - t0;
+        d->round_us = oa_mono_us() - t0;
         int64_t now = oa_now_ms();
         int64_t next = ok ? wh_sched_next_wake(&d->sched, now) : now + 1000;
         /* A bounded fallback: leases of a process that died, clock steps. */

@@ -25,14 +25,25 @@ wh_ep *wh_sched_find(wh_sched *s, const char *id)
     return NULL;
 }
 
-double wh_sched_burst(int64_t rate)
+static double burst_of(int64_t rate)
 {
     return rate > 1 ? (double)rate : 1.0;
 }
 
 static double burst(const wh_ep *e)
 {
-    return wh_sched_burst(e->rate);
+    return burst_of(e->rate);
+}
+
+double wh_sched_bucket(int64_t rate, bool full, int64_t milli, int64_t at, int64_t now)
+{
+    double size = burst_of(rate);
+    if (full)
+        return size;
+    double t = (double)milli / 1000.0;
+    if (now > at) /* (another node's clock may be ahead: no refill then) */
+        t += (double)rate * (double)(now - at) / 1000.0;
+    return t > size ? size : t;
 }
 
 static void refill(wh_ep *e, int64_t now)

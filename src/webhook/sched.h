@@ -35,8 +35,9 @@ typedef struct {
     int inflight; /* all endpoints */
 } wh_sched;
 
-/* A rate-limit bucket's size: one second's worth of tokens, at least one. */
-double wh_sched_burst(int64_t rate);
+/* A shared rate-limit bucket (one second's worth of tokens, at least one) at `now`: full, or
+ * `milli` thousandths of a token as of `at`, refilled at `rate` a second since. */
+double wh_sched_bucket(int64_t rate, bool full, int64_t milli, int64_t at, int64_t now);
 void wh_sched_init(wh_sched *s, int per_endpoint, int max_inflight);
 void wh_sched_free(wh_sched *s);
 wh_ep *wh_sched_find(wh_sched *s, const char *id);

@@ -128,28 +128,12 @@ struct settle_ctx {
     const oa_send *const *sends;
     const svc_attempt_result *res;
     size_t n;
-    bool exhausted[16], lost[16];
+    bool *exhausted, *lost;
 };
 
 static oa_status settle_tx(oa_tx *tx, void *arg)
 {
     struct settle_ctx *c = arg;
-    return svc_delivery_settle_tx(&c->f->s, tx, c->now, c->sends, c->res, c->n, c->exhausted,
-                                  c->lost);
-}
-
-struct batch_settle_ctx {
-    fixture *f;
-    int64_t now;
-    const oa_send *const *sends;
-    const svc_attempt_result *res;
-    size_t n;
-    bool *exhausted, *lost;
-};
-
-static oa_status batch_settle_tx(oa_tx *tx, void *arg)
-{
-    struct batch_settle_ctx *c = arg;
     return svc_delivery_settle_tx(&c->f->s, tx, c->now, c->sends, c->res, c->n, c->exhausted,
                                   c->lost);
 }
@@ -164,12 +148,13 @@ static void settle(fixture *f, const oa_send *x, long code, int64_t now, bool *e
                             .attempted_at = now,
                             .error = code >= 200 && code < 300 ? NULL : "HTTP error"};
     const oa_send *sends[1] = {x};
-    struct settle_ctx c = {f, now, sends, &r, 1, {0}, {0}};
+    bool ex = false, lo = false;
+    struct settle_ctx c = {f, now, sends, &r, 1, &ex, &lo};
     assert_int_equal(store_transact(f->st, STORE_WRITE, settle_tx, &c), OA_OK);
     if (exhausted)
-        *exhausted = c.exhausted[0];
+        *exhausted = ex;
     if (lost)
-        *lost = c.lost[0];
+        *lost = lo;
 }
 
 static int64_t count(fixture *f, const char *sql, const char *arg)
@@ -619,8 +604,8 @@ static void test_batch_settle(void **state)
                                     .error = fail ? "HTTP error" : NULL};
     }
     bool exhausted[N] = {0}, lost[N] = {0};
-    struct batch_settle_ctx c = {f, T0 + 10 + LEASE + 2, sends, r, N, exhausted, lost};
-    assert_int_equal(store_transact(f->st, STORE_WRITE, batch_settle_tx, &c), OA_OK);
+    struct settle_ctx c = {f, T0 + 10 + LEASE + 2, sends, r, N, exhausted, lost};
+    assert_int_equal(store_transact(f->st, STORE_WRITE, settle_tx, &c), OA_OK);
     for (int i = 0; i < N; i++)
         assert_true(lost[i] == (i == N - 1));
     assert_int_equal(
