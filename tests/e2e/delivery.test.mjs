@@ -86,8 +86,11 @@ describe('per-endpoint rate limit', () => {
       const inWindow = at.filter((t) => t >= at[i] && t < at[i] + 1000).length;
       assert.ok(inWindow <= 2 * RATE, `${inWindow} deliveries within 1 s of the ${i + 1}th`);
     }
-    const span = at[at.length - 1] - at[0];
-    assert.ok(span >= ((N - RATE) / RATE) * 1000 - 100, `${N} deliveries spread over ${span} ms`);
+    // After the burst, one a token: from the first delivery past the burst to the last, at
+    // least (N - RATE - 1) / RATE s. (Measured from the burst's first arrival, the first
+    // request's connection set-up, 30-100 ms under the sanitizers, would count against it.)
+    const span = at[at.length - 1] - at[RATE];
+    assert.ok(span >= ((N - RATE - 1) / RATE) * 1000 - 100, `${N - RATE} deliveries after the burst spread over ${span} ms`);
   });
 });
 
