@@ -32,9 +32,15 @@
  * thread also queues for the store's writer lock (the write gate) like a write transaction and
  * copies the few frames committed since, with no writer running: the next write starts the
  * WAL from its beginning. That pass is short, but it syncs twice while writers wait, so it
- * runs only that rarely. The WAL stays within about CHECKPOINT_RESTART_FRAMES pages. */
+ * runs only that rarely. The WAL stays within about CHECKPOINT_RESTART_FRAMES pages.
+ *
+ * When the thread falls behind anyway (a loaded machine does not schedule it in time), the
+ * commit that finds the WAL past CHECKPOINT_HARD_FRAMES checkpoints it itself, inside the wal
+ * hook as SQLite's own autocheckpoint does, while it is still the writer: a bound by
+ * construction, not by timing. */
 #define CHECKPOINT_FRAMES         1000
 #define CHECKPOINT_RESTART_FRAMES 8000
+#define CHECKPOINT_HARD_FRAMES    16000
 
 typedef struct {
     char *path;
@@ -91,9 +97,11 @@ static void *checkpointer(void *arg)
 
 static int on_wal(void *arg, sqlite3 *h, const char *name, int frames)
 {
-    (void)h;
-    (void)name;
     sq_db *d = arg;
+    if (frames >= CHECKPOINT_HARD_FRAMES) {
+        sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
     if (frames >= CHECKPOINT_FRAMES) {
         pthread_mutex_lock(&d->ck_mu);
         d->ck_due = true;
