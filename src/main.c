@@ -107,6 +107,10 @@ static void usage(FILE *f)
         "  --workers N                 background worker threads [8] (OPENAPPLY_WORKERS)\n"
         "  --http-threads N            HTTP thread pool size [8] (OPENAPPLY_HTTP_THREADS)\n"
         "  --log-level LEVEL           debug|info|warn|error [info] (OPENAPPLY_LOG_LEVEL)\n"
+        "  --connector-base NAME=URL   send an ATS connector's API calls to URL instead of the\n"
+        "                              vendor's (a local fake, a proxy); {account} and {host}\n"
+        "                              in URL stand for the posting's; repeatable\n"
+        "                              (OPENAPPLY_CONNECTOR_BASE, comma-separated)\n"
         "\n"
         "Durations are written 500ms, 5s, 5m, 2h, 1d.\n");
 }
@@ -290,6 +294,22 @@ static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
             o->endpoint_concurrency = (int)v;
         return 0;
     }
+    case 'B': {
+        const char *eq = strchr(arg, '=');
+        char name[64];
+        if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof name)
+            return die_usage("%s: expected NAME=URL (connectors: %s), got \"%.80s\"", src,
+                             drv_names(), arg);
+        memcpy(name, arg, (size_t)(eq - arg));
+        name[eq - arg] = '\0';
+        oa_status brc = drv_set_base(name, eq + 1);
+        if (brc == OA_NOT_FOUND)
+            return die_usage("%s: \"%s\" is not a connector (connectors: %s)", src, name,
+                             drv_names());
+        if (brc != OA_OK)
+            return die_usage("%s: the base of %s must be an http:// or https:// URL", src, name);
+        return 0;
+    }
     case 'L': {
         bool ok;
         oa_log_level lvl = oa_log_parse_level(arg, &ok);
@@ -322,6 +342,7 @@ static const struct option SERVE_OPTS[] = {
     {"workers", required_argument, NULL, 'w'},
     {"http-threads", required_argument, NULL, 'T'},
     {"log-level", required_argument, NULL, 'L'},
+    {"connector-base", required_argument, NULL, 'B'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -377,6 +398,20 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     }
     if (env_true(getenv("OPENAPPLY_ALLOW_PRIVATE_NETWORKS")))
         o->allow_private = true;
+    const char *cb = getenv("OPENAPPLY_CONNECTOR_BASE");
+    if (cb && *cb) {
+        oa_strlist l;
+        if (oa_strlist_split(cb, MAX_KEYS, &l) != OA_OK)
+            return die_usage("OPENAPPLY_CONNECTOR_BASE: more than %d entries", MAX_KEYS);
+        for (size_t i = 0; i < l.n; i++) {
+            int rc = apply_opt(o, 'B', l.items[i], "OPENAPPLY_CONNECTOR_BASE");
+            if (rc) {
+                oa_strlist_free(&l);
+                return rc;
+            }
+        }
+        oa_strlist_free(&l);
+    }
     const char *e = getenv("OPENAPPLY_API_KEY");
     if (e && *e) {
         oa_strlist l;

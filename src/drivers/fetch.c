@@ -162,68 +162,99 @@ static oa_status perform(fetch_session *s, const char *url, fetch_result *out, c
 
 oa_status fetch_get(fetch_session *s, const char *url, fetch_result *out, char **why)
 {
-    memset(out, 0, sizeof *out);
-    oa_buf_init(&out->body, s->opts.max_bytes);
-    CURL *h = s->h;
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-    curl_easy_setopt(h, CURLOPT_REFERER, NULL);
-    return perform(s, url, out, why);
+    drv_request r = {0};
+    r.url = (char *)url;
+    return fetch_send(s, &r, out, why);
 }
 
-oa_status fetch_post(fetch_session *s, const char *url, const drv_fields *fields, bool multipart,
-                     const char *referer, fetch_result *out, char **why)
+/* The urlencoded body of fields (files left out: such a form cannot carry them). */
+static char *urlencoded(CURL *h, const drv_fields *fields)
+{
+    oa_buf b;
+    oa_buf_init(&b, 0);
+    for (size_t i = 0; i < fields->n; i++) {
+        const drv_field *f = &fields->items[i];
+        if (f->is_file)
+            continue;
+        char *k = curl_easy_escape(h, f->name, 0);
+        char *v = curl_easy_escape(h, f->value ? f->value : "", 0);
+        oa_status rc = oa_buf_printf(&b, "%s%s=%s", b.len ? "&" : "", k, v);
+        curl_free(k);
+        curl_free(v);
+        if (rc != OA_OK) {
+            oa_buf_free(&b);
+            return NULL;
+        }
+    }
+    return oa_buf_take(&b);
+}
+
+oa_status fetch_send(fetch_session *s, const drv_request *req, fetch_result *out, char **why)
 {
     memset(out, 0, sizeof *out);
     oa_buf_init(&out->body, s->opts.max_bytes);
+    *why = NULL;
     CURL *h = s->h;
     curl_mime *mime = NULL;
     char *form = NULL;
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_REFERER, referer);
-    if (multipart) {
-        mime = curl_mime_init(h);
-        for (size_t i = 0; i < fields->n; i++) {
-            const drv_field *f = &fields->items[i];
-            curl_mimepart *p = curl_mime_addpart(mime);
-            curl_mime_name(p, f->name);
-            if (f->is_file) {
-                curl_mime_data(p, (const char *)f->data, f->len);
-                curl_mime_filename(p, f->filename);
-                curl_mime_type(p, f->content_type);
-            } else {
-                curl_mime_data(p, f->value, CURL_ZERO_TERMINATED);
-            }
-        }
-        curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
-    } else {
-        oa_buf b;
-        oa_buf_init(&b, 0);
-        for (size_t i = 0; i < fields->n; i++) {
-            const drv_field *f = &fields->items[i];
-            if (f->is_file)
-                continue; /* urlencoded forms cannot carry files */
-            char *k = curl_easy_escape(h, f->name, 0);
-            char *v = curl_easy_escape(h, f->value ? f->value : "", 0);
-            if (oa_buf_printf(&b, "%s%s=%s", b.len ? "&" : "", k, v) != OA_OK) {
-                curl_free(k);
-                curl_free(v);
-                oa_buf_free(&b);
-                *why = xstrdup("form body too large");
-                return OA_TOO_LARGE;
-            }
-            curl_free(k);
-            curl_free(v);
-        }
-        form = oa_buf_take(&b);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(form));
+    struct curl_slist *hdrs = NULL;
+    for (size_t i = 0; i < req->n_headers; i++)
+        hdrs = curl_slist_append(hdrs, req->headers[i]);
+    bool post = req->body != DRV_BODY_NONE;
+    if (post && req->body == DRV_BODY_RAW) {
+        char *ct =
+            xasprintf("Content-Type: %s", req->raw_type ? req->raw_type : "application/json");
+        hdrs = curl_slist_append(hdrs, ct);
+        free(ct);
     }
-    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
-    oa_status rc = perform(s, url, out, why);
-    if (rc != OA_OK && rc != OA_INVALID) {
+    if (post)
+        hdrs = curl_slist_append(hdrs, "Expect:"); /* no 100-continue round trip */
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_REFERER, req->referer);
+    if (!post) {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    } else {
+        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+        if (req->body == DRV_BODY_MULTIPART) {
+            mime = curl_mime_init(h);
+            for (size_t i = 0; i < req->fields.n; i++) {
+                const drv_field *f = &req->fields.items[i];
+                curl_mimepart *p = curl_mime_addpart(mime);
+                curl_mime_name(p, f->name);
+                if (f->is_file) {
+                    curl_mime_data(p, (const char *)f->data, f->len);
+                    curl_mime_filename(p, f->filename);
+                    curl_mime_type(p, f->content_type);
+                } else {
+                    curl_mime_data(p, f->value, CURL_ZERO_TERMINATED);
+                }
+            }
+            curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
+        } else {
+            const char *body = req->raw ? req->raw : "";
+            size_t len = req->raw ? req->raw_len : 0;
+            if (req->body == DRV_BODY_URLENCODED) {
+                form = urlencoded(h, &req->fields);
+                if (!form) {
+                    curl_slist_free_all(hdrs);
+                    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+                    *why = xstrdup("form body too large");
+                    return OA_TOO_LARGE;
+                }
+                body = form;
+                len = strlen(form);
+            }
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+        }
+        /* A submission goes out on a fresh connection that is closed afterwards, so libcurl
+         * never resends it by itself. */
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+    }
+    oa_status rc = perform(s, req->url, out, why);
+    if (post && rc != OA_OK && rc != OA_INVALID) {
         /* Bytes of the request left us: the site may have it. A refused or failed connect
          * sent nothing and is safe to retry. */
         long sent = 0;
@@ -234,6 +265,9 @@ oa_status fetch_post(fetch_session *s, const char *url, const drv_fields *fields
     curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 0L);
     curl_easy_setopt(h, CURLOPT_MIMEPOST, NULL);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(h, CURLOPT_REFERER, NULL);
+    curl_slist_free_all(hdrs);
     curl_mime_free(mime);
     free(form);
     return rc;

@@ -48,12 +48,13 @@ void fetch_session_free(fetch_session *s);
  * OA_ERR otherwise. *why (malloc'd) explains any failure.
  */
 oa_status fetch_get(fetch_session *s, const char *url, fetch_result *out, char **why) OA_MUST_CHECK;
-/* POSTs fields as multipart/form-data (multipart true) or urlencoded. Redirects are not
- * followed. `referer` may be NULL. The POST goes out on a fresh connection that is closed
- * afterwards, so libcurl never resends it by itself (it does so when a reused connection turns
- * out dead); a failure after the request was sent sets out->outcome_unknown. */
-oa_status fetch_post(fetch_session *s, const char *url, const drv_fields *fields, bool multipart,
-                     const char *referer, fetch_result *out, char **why) OA_MUST_CHECK;
+/* Sends a driver's request: a GET (redirects followed) when req->body is DRV_BODY_NONE,
+ * otherwise a POST of the fields (urlencoded or multipart) or of the raw body, redirects not
+ * followed, with req's headers and referer. A POST goes out on a fresh connection that is
+ * closed afterwards, so libcurl never resends it by itself (it does so when a reused
+ * connection turns out dead); a failure after the request was sent sets out->outcome_unknown. */
+oa_status fetch_send(fetch_session *s, const drv_request *req, fetch_result *out,
+                     char **why) OA_MUST_CHECK;
 void fetch_result_free(fetch_result *r);
 
 /* Appends query parameters to url: each of `from_url`'s query (may be NULL) and then the

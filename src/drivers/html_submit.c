@@ -84,8 +84,7 @@ static const char *option_value(const oa_option *o)
     return o->value ? o->value : o->label;
 }
 
-/* Adds the fields of one answer. NULL on success, else a malloc'd reason. */
-static char *add_answer(drv_fields *out, const oa_block *q, const json_t *a)
+char *drv_answer_fields(drv_fields *out, const oa_block *q, const json_t *a)
 {
     const char *name = q->field_name;
     char num[64];
@@ -191,7 +190,7 @@ oa_status drv_html_build_fields(const oa_form *revision, const oa_form *fresh,
         const json_t *a = answers->items[i].answer;
         if (!q || !a || json_is_null(a) || !q->field_name || !*q->field_name)
             continue;
-        char *err = add_answer(out, q, a);
+        char *err = drv_answer_fields(out, q, a);
         if (err) {
             *why = xasprintf("question %s (\"%.60s\", field %.80s): %s", q->question_id,
                              q->label ? q->label : "", q->field_name, err);

@@ -1,12 +1,14 @@
 /*
- * apply.c - the apply job: open the posting page (fresh session, so the CSRF token and its
- * cookie match), rebuild the submission from the stored answers in the site's own field names,
- * post it to the form's action, and classify the answer.
+ * apply.c - the apply job: read the form again through the posting's driver (the page, in a
+ * fresh session so that the CSRF token and its cookie match, or the ATS's API), let the driver
+ * build the submission from the stored answers in the site's own field names, send it, and
+ * let the driver classify the answer.
  *
  *   2xx/3xx without an error marker              -> SUBMITTED
  *   5xx, 429, timeouts, resets                   -> retried on the schedule, then review
  *   4xx, an error page, no form any more         -> review queue (still PENDING)
- *   404/410/"job closed" on the posting page     -> the posting is archived (application FAILED)
+ *   the driver's "closed" answer (404, ...)      -> the posting is archived (application FAILED)
+ *   credentials the connector needs are missing  -> review queue, saying which
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,21 @@ static oa_status to_answers(const oa_form *form, json_t *arr, oa_answers *out, c
     return OA_OK;
 }
 
+static const char *kind_name(svc_apply_kind k)
+{
+    switch (k) {
+    case SVC_APPLY_SUBMITTED:
+        return "submitted";
+    case SVC_APPLY_REVIEW:
+        return "review";
+    case SVC_APPLY_RETRY:
+        return "retry";
+    case SVC_APPLY_OFFLINE:
+        return "offline";
+    }
+    return "?";
+}
+
 static bool transient_status(long st)
 {
     return st == 408 || st == 425 || st == 429 || st >= 500;
@@ -71,14 +88,25 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
     oa_form fresh = {0};
     bool have_fresh = false;
     oa_answers ans = {0};
-    drv_fields fields = {0};
-    char *why = NULL, *target = NULL;
+    drv_request read = {0}, sub = {0};
+    jobs_driver jd = {0};
+    bool opened = false;
+    char *why = NULL;
     char *page_url = fetch_url_with_query(w->posting.url, NULL, w->query_params);
     if (!page_url) {
         set(o, SVC_APPLY_REVIEW, xstrdup("the posting URL cannot be parsed"));
         goto out;
     }
-    /* At most JOBS_MAX_FETCHES requests per attempt: the extra views, the page, the POST. */
+    jobs_driver_open(env, &w->posting, page_url, &jd);
+    opened = true;
+    const drv_driver *d = jd.target.driver;
+    oa_status rc = d->form_request(&jd.ctx, &read, &why);
+    if (rc != OA_OK) {
+        set(o, SVC_APPLY_REVIEW,
+            xasprintf("the %s connector cannot read this posting: %s", d->name, why ? why : "?"));
+        goto out;
+    }
+    /* At most JOBS_MAX_FETCHES requests per attempt: the extra views, the form, the POST. */
     int64_t clicks = w->app.additional_clicks;
     if (clicks > JOBS_MAX_FETCHES - 2)
         clicks = JOBS_MAX_FETCHES - 2;
@@ -90,41 +118,43 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
         fetch_result_free(&extra);
         free(ewhy);
     }
-    oa_status rc = fetch_get(fs, page_url, &page, &why);
+    rc = fetch_send(fs, &read, &page, &why);
     if (rc == OA_AGAIN || rc == OA_TOO_LARGE || rc == OA_ERR) {
-        set(o, SVC_APPLY_RETRY, xasprintf("opening the posting page failed: %s", why ? why : "?"));
+        set(o, SVC_APPLY_RETRY, xasprintf("reading the form failed: %s", why ? why : "?"));
         goto out;
     }
     if (rc != OA_OK) {
-        set(o, SVC_APPLY_REVIEW,
-            xasprintf("opening the posting page was refused: %s", why ? why : "?"));
+        set(o, SVC_APPLY_REVIEW, xasprintf("reading the form was refused: %s", why ? why : "?"));
         goto out;
     }
-    if (page.status == 404 || page.status == 410) {
-        set(o, SVC_APPLY_OFFLINE, xasprintf("the posting page answered HTTP %ld", page.status));
+    if (d->closed(page.status, oa_buf_cstr(&page.body), page.body.len)) {
+        set(o, SVC_APPLY_OFFLINE,
+            xasprintf("the posting is gone (HTTP %ld from %s)", page.status,
+                      d == &drv_html ? "the posting page" : "the job board API"));
         goto out;
     }
     if (transient_status(page.status)) {
-        set(o, SVC_APPLY_RETRY, xasprintf("the posting page answered HTTP %ld", page.status));
+        set(o, SVC_APPLY_RETRY, xasprintf("reading the form answered HTTP %ld", page.status));
         goto out;
     }
     if (page.status < 200 || page.status >= 300) {
-        set(o, SVC_APPLY_REVIEW, xasprintf("the posting page answered HTTP %ld", page.status));
+        set(o, SVC_APPLY_REVIEW, xasprintf("reading the form answered HTTP %ld", page.status));
         goto out;
     }
-    const drv_driver *d = drv_pick(page.final_url, oa_buf_cstr(&page.body), page.body.len);
     drv_page_kind pk = DRV_PAGE_NO_FORM;
     char *dwhy = NULL;
-    rc = d->extract(oa_buf_cstr(&page.body), page.body.len, page.final_url, &pk, &fresh, &dwhy);
+    rc = jobs_content_ok(d, page.content_type) ? d->extract(oa_buf_cstr(&page.body), page.body.len,
+                                                            page.final_url, &pk, &fresh, &dwhy)
+                                               : OA_INVALID;
     have_fresh = rc == OA_OK && pk == DRV_PAGE_FORM;
     if (rc == OA_OK && pk == DRV_PAGE_CLOSED) {
-        set(o, SVC_APPLY_OFFLINE, xasprintf("the posting page says the job is closed"));
+        set(o, SVC_APPLY_OFFLINE, xasprintf("the posting says the job is closed"));
         free(dwhy);
         goto out;
     }
     if (!have_fresh) {
         set(o, SVC_APPLY_REVIEW,
-            xasprintf("the application form is no longer on the posting page%s%s", dwhy ? ": " : "",
+            xasprintf("the application form is no longer there%s%s", dwhy ? ": " : "",
                       dwhy ? dwhy : ""));
         free(dwhy);
         goto out;
@@ -132,23 +162,19 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
     free(dwhy);
     free(why);
     why = NULL;
-    if (to_answers(&w->form, w->answers, &ans, &why) != OA_OK ||
-        d->build_fields(&w->form, &fresh, &ans, &fields, &why) != OA_OK) {
+    jd.ctx.form_url = page.final_url;
+    rc = to_answers(&w->form, w->answers, &ans, &why);
+    if (rc == OA_OK)
+        rc = d->submission(&jd.ctx, &w->form, &fresh, &ans, &sub, &why);
+    if (rc == OA_DENIED) {
+        set(o, SVC_APPLY_REVIEW,
+            xasprintf("the %s connector cannot submit: %s", d->name, why ? why : "?"));
+        goto out;
+    }
+    if (rc != OA_OK) {
         set(o, SVC_APPLY_REVIEW, xasprintf("building the submission failed: %s", why ? why : "?"));
         goto out;
     }
-    const char *action = fresh.action ? fresh.action : w->form.action;
-    target = fetch_url_with_query(action, w->posting.url, w->query_params);
-    if (!target) {
-        set(o, SVC_APPLY_REVIEW, xasprintf("the form's action URL cannot be parsed"));
-        goto out;
-    }
-    bool multipart = false;
-    const char *enctype = fresh.enctype ? fresh.enctype : w->form.enctype;
-    if (enctype && strcasecmp(enctype, "multipart/form-data") == 0)
-        multipart = true;
-    for (size_t i = 0; i < fields.n; i++)
-        multipart |= fields.items[i].is_file;
     /* From here on the application may reach the site: mark it under our lease first, so that
      * it is never sent twice (a lost lease means another worker may have it: do not send). */
     if (env->abort && atomic_load(env->abort))
@@ -158,7 +184,7 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
         o->lease_lost = true;
         goto out;
     }
-    rc = fetch_post(fs, target, &fields, multipart, page.final_url, &post, &why);
+    rc = fetch_send(fs, &sub, &post, &why);
     if (post.outcome_unknown) {
         set(o, SVC_APPLY_REVIEW,
             xasprintf("the submission was sent but no complete answer came back (%s); whether "
@@ -193,13 +219,18 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
         break;
     }
 out:
-    drv_fields_free(&fields);
+    if (opened)
+        oa_log(OA_LOG_INFO, "jobs.apply_attempt", "application_id=%s driver=%s outcome=%s",
+               j->ref_id, jd.target.driver->name, kind_name(o->kind));
+    drv_request_free(&read);
+    drv_request_free(&sub);
+    if (opened)
+        jobs_driver_close(&jd);
     oa_answers_free(&ans);
     oa_form_free(&fresh);
     fetch_result_free(&page);
     fetch_result_free(&post);
     free(page_url);
-    free(target);
     free(why);
     fetch_session_free(fs);
 }

@@ -12,6 +12,7 @@
 
 #include <stdatomic.h>
 
+#include "drivers/driver.h"
 #include "svc/svc.h"
 
 #define JOBS_MAX_RETRIES          16
@@ -60,6 +61,23 @@ typedef struct {
 } jobs_env;
 
 void jobs_run_parse(const jobs_env *env, const store_job *j);
+
+/* A posting's driver, ready to use (driver.c): its URL matched to a driver, the connector's
+ * API root and the career site's settings for it. */
+typedef struct {
+    drv_target target;
+    drv_ctx ctx;
+    char *base;
+    json_t *settings;
+} jobs_driver;
+
+/* Never fails: an unreadable setting is logged and left out (the connector then says what
+ * it misses). posting_url: the URL with the client's query parameters. */
+void jobs_driver_open(const jobs_env *env, const oa_posting *p, const char *posting_url,
+                      jobs_driver *out);
+void jobs_driver_close(jobs_driver *jd);
+/* Whether an answer of content type ct (NULL: unknown) can hold d's form. */
+bool jobs_content_ok(const drv_driver *d, const char *ct);
 void jobs_run_apply(const jobs_env *env, const store_job *j);
 
 #endif

@@ -1,8 +1,9 @@
 /*
- * parse.c - the parse job: fetch the posting's page, let the driver find the form, record the
- * outcome. Used for the first parse, retries of failed parses and the scheduled re-checks.
+ * parse.c - the parse job: the posting's driver says what to fetch (the page itself, or an ATS
+ * API), fetches it, finds the form, and the outcome is recorded. Used for the first parse, retries
+ * of failed parses and the scheduled re-checks.
  *
- *   404 / 410 / a "job closed" page           -> taken offline (ARCHIVED)
+ *   the driver's "closed" answer (404, ...)    -> taken offline (ARCHIVED)
  *   2xx with an application form               -> parsed (APPLYABLE, maybe a new revision)
  *   anything else (no form, 5xx, timeout ...)  -> failed (UNAVAILABLE, or stays APPLYABLE)
  */
@@ -26,11 +27,6 @@ static oa_status load_tx(oa_tx *tx, void *arg)
     return store_posting_get(tx, NULL, c->id, &c->p);
 }
 
-static bool is_html(const char *ct)
-{
-    return !ct || strstr(ct, "html") || strstr(ct, "xml") || strstr(ct, "text/plain");
-}
-
 void jobs_run_parse(const jobs_env *env, const store_job *j)
 {
     struct load_ctx lc = {j->ref_id, {0}};
@@ -50,38 +46,55 @@ void jobs_run_parse(const jobs_env *env, const store_job *j)
     svc_parse_kind kind = SVC_PARSE_FAILED;
     char *reason = NULL;
     oa_form form = {0};
-    rc = fetch_get(fs, lc.p.url, &res, &why);
+    jobs_driver jd;
+    jobs_driver_open(env, &lc.p, lc.p.url, &jd);
+    const drv_driver *d = jd.target.driver;
+    drv_request req = {0};
+    rc = d->form_request(&jd.ctx, &req, &why);
+    if (rc != OA_OK) {
+        reason =
+            xasprintf("the %s connector cannot read this posting: %s", d->name, why ? why : "?");
+        goto record;
+    }
+    rc = fetch_send(fs, &req, &res, &why);
     if (env->abort && atomic_load(env->abort))
         goto out; /* shutting down: record nothing, the lease goes back to the queue */
+    const char *what = d == &drv_html ? "the page" : "the job board API";
     if (rc != OA_OK) {
-        reason = xasprintf("fetching the page failed: %s", why ? why : "?");
-    } else if (res.status == 404 || res.status == 410) {
+        reason = xasprintf("fetching %s failed: %s", what, why ? why : "?");
+    } else if (d->closed(res.status, oa_buf_cstr(&res.body), res.body.len)) {
         kind = SVC_PARSE_OFFLINE;
-        reason = xasprintf("the page answered HTTP %ld", res.status);
+        reason = xasprintf("%s answered HTTP %ld: the job is closed", what, res.status);
     } else if (res.status < 200 || res.status >= 300) {
-        reason = xasprintf("the page answered HTTP %ld", res.status);
-    } else if (!is_html(res.content_type)) {
-        reason = xasprintf("the page is not HTML (%s)", res.content_type);
+        reason = xasprintf("%s answered HTTP %ld", what, res.status);
+    } else if (!jobs_content_ok(d, res.content_type)) {
+        reason = xasprintf("%s answered %s, not a form", what, res.content_type);
     } else {
-        const drv_driver *d = drv_pick(res.final_url, oa_buf_cstr(&res.body), res.body.len);
         drv_page_kind pk = DRV_PAGE_NO_FORM;
         char *dwhy = NULL;
         oa_status drc =
             d->extract(oa_buf_cstr(&res.body), res.body.len, res.final_url, &pk, &form, &dwhy);
         if (drc != OA_OK) {
             reason =
-                xasprintf("the page could not be parsed: %s", dwhy ? dwhy : oa_status_str(drc));
+                xasprintf("%s could not be parsed: %s", what, dwhy ? dwhy : oa_status_str(drc));
         } else if (pk == DRV_PAGE_FORM) {
             kind = SVC_PARSE_OK;
         } else if (pk == DRV_PAGE_CLOSED) {
             kind = SVC_PARSE_OFFLINE;
-            reason = xasprintf("the page says the job is closed%s%s", dwhy ? ": " : "",
+            reason = xasprintf("%s says the job is closed%s%s", what, dwhy ? ": " : "",
                                dwhy ? dwhy : "");
         } else {
             reason = xasprintf("no application form found%s%s", dwhy ? ": " : "", dwhy ? dwhy : "");
         }
         free(dwhy);
     }
+record:
+    oa_log(kind == SVC_PARSE_OK ? OA_LOG_INFO : OA_LOG_WARN, "jobs.parsed",
+           "posting_id=%s driver=%s outcome=%s%s%s", j->ref_id, d->name,
+           kind == SVC_PARSE_OK        ? "form"
+           : kind == SVC_PARSE_OFFLINE ? "offline"
+                                       : "failed",
+           reason ? " reason=" : "", reason ? reason : "");
     rc = svc_parse_result(env->svc, j, kind, kind == SVC_PARSE_OK ? &form : NULL, reason);
     if (rc != OA_OK)
         oa_log(OA_LOG_ERROR, "jobs.parse_result_failed", "posting_id=%s status=%s", j->ref_id,
@@ -91,6 +104,8 @@ void jobs_run_parse(const jobs_env *env, const store_job *j)
                                                  : &env->stats->parsed_failed,
                      1);
 out:
+    drv_request_free(&req);
+    jobs_driver_close(&jd);
     fetch_result_free(&res);
     oa_form_free(&form);
     free(reason);

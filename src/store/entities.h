@@ -35,7 +35,11 @@ typedef struct {
 } store_page;
 
 /* ---- career sites and job feeds ---- */
-oa_status store_site_insert(oa_tx *tx, oa_site *s) OA_MUST_CHECK; /* sets seq */
+/* Sets seq. connectors: the sealed connector settings, or NULL. */
+oa_status store_site_insert(oa_tx *tx, oa_site *s, const char *connectors) OA_MUST_CHECK;
+/* The sealed connector settings of the tenant's site (*out NULL when it has none). */
+oa_status store_site_connectors(oa_tx *tx, const char *tenant, const char *id,
+                                char **out) OA_MUST_CHECK;
 oa_status store_site_get(oa_tx *tx, const char *tenant, const char *id, oa_site *out) OA_MUST_CHECK;
 oa_status store_site_find_label(oa_tx *tx, const char *tenant, const char *label,
                                 oa_site *out) OA_MUST_CHECK;

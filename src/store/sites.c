@@ -36,11 +36,13 @@ static void clear_feed(void *row)
     oa_feed_clear(row);
 }
 
-oa_status store_site_insert(oa_tx *tx, oa_site *s)
+oa_status store_site_insert(oa_tx *tx, oa_site *s, const char *connectors)
 {
-    oa_status rc = store_exec(
-        tx, "INSERT INTO career_sites (id, tenant, label, created_at) VALUES (?, ?, ?, ?)", "ttti",
-        s->id, s->tenant, s->label, s->created_at);
+    oa_status rc =
+        store_exec(tx,
+                   "INSERT INTO career_sites (id, tenant, label, created_at, connectors) "
+                   "VALUES (?, ?, ?, ?, ?)",
+                   "tttit", s->id, s->tenant, s->label, s->created_at, connectors);
     if (rc != OA_OK)
         return rc;
     return store_query_int(tx, &s->seq, "SELECT seq FROM career_sites WHERE id = ?", "t", s->id);
@@ -53,6 +55,15 @@ oa_status store_site_get(oa_tx *tx, const char *tenant, const char *id, oa_site 
         store_query(tx, &s, "SELECT " SITE_COLS " FROM career_sites WHERE id = ? AND tenant = ?",
                     "tt", id, tenant);
     return rc == OA_OK ? store_read_one(s, read_site, out) : rc;
+}
+
+oa_status store_site_connectors(oa_tx *tx, const char *tenant, const char *id, char **out)
+{
+    *out = NULL;
+    oa_status rc =
+        store_query_text(tx, out, "SELECT connectors FROM career_sites WHERE id = ? AND tenant = ?",
+                         "tt", id, tenant);
+    return rc == OA_NOT_FOUND ? OA_OK : rc;
 }
 
 oa_status store_site_find_label(oa_tx *tx, const char *tenant, const char *label, oa_site *out)

@@ -350,7 +350,7 @@ static oa_status site_for_label(oa_tx *tx, struct import_ctx *c, const char *lab
         e->site.label = xstrdup(label);
         e->site.created_at = oa_now_ms();
         e->pending = true;
-        rc = store_site_insert(tx, &e->site);
+        rc = store_site_insert(tx, &e->site, NULL);
     }
     *out = &e->site;
     return rc;

@@ -11,42 +11,56 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "util/seal.h"
 
 /* ---- secrets ---- */
 
+/* The server's secrets, each 32 random bytes made on first start and kept in the store. */
+static const char *const SECRET_NAMES[] = {"submission_token_key", "connector_key"};
+
 struct init_ctx {
-    char *key_b64;
+    char *key_b64[OA_ARRAY_LEN(SECRET_NAMES)];
 };
 
 static oa_status init_tx(oa_tx *tx, void *arg)
 {
     struct init_ctx *c = arg;
-    uint8_t k[32];
-    oa_random_bytes(k, sizeof k);
-    char *fresh = oa_b64_encode(k, sizeof k);
-    free(c->key_b64);
-    c->key_b64 = NULL;
-    oa_status rc = store_meta_get_or_put(tx, "submission_token_key", fresh, &c->key_b64);
-    free(fresh);
+    oa_status rc = OA_OK;
+    for (size_t i = 0; rc == OA_OK && i < OA_ARRAY_LEN(SECRET_NAMES); i++) {
+        uint8_t k[32];
+        oa_random_bytes(k, sizeof k);
+        char *fresh = oa_b64_encode(k, sizeof k);
+        free(c->key_b64[i]);
+        c->key_b64[i] = NULL;
+        rc = store_meta_get_or_put(tx, SECRET_NAMES[i], fresh, &c->key_b64[i]);
+        free(fresh);
+    }
     return rc;
+}
+
+static oa_status load_secret(const char *b64, uint8_t out[32])
+{
+    uint8_t *k = NULL;
+    size_t kl = 0;
+    oa_status rc = b64 ? oa_b64_decode(b64, strlen(b64), &k, &kl) : OA_INVALID;
+    if (rc == OA_OK && kl == 32)
+        memcpy(out, k, 32);
+    free(k);
+    return rc == OA_OK && kl == 32 ? OA_OK : OA_ERR;
 }
 
 oa_status svc_init(svc *s)
 {
-    struct init_ctx c = {NULL};
+    struct init_ctx c = {{NULL}};
     oa_status rc = store_transact(s->store, STORE_WRITE, init_tx, &c);
+    if (rc == OA_OK)
+        rc = load_secret(c.key_b64[0], s->token_key);
+    if (rc == OA_OK)
+        rc = load_secret(c.key_b64[1], s->connector_key);
+    for (size_t i = 0; i < OA_ARRAY_LEN(SECRET_NAMES); i++)
+        free(c.key_b64[i]);
     if (rc != OA_OK)
         return rc;
-    uint8_t *k = NULL;
-    size_t kl = 0;
-    rc = oa_b64_decode(c.key_b64, strlen(c.key_b64), &k, &kl);
-    free(c.key_b64);
-    if (rc != OA_OK || kl != sizeof s->token_key) {
-        free(k);
-        return OA_ERR;
-    }
-    memcpy(s->token_key, k, kl);
-    free(k);
     if (!s->refresh_interval_ms)
         s->refresh_interval_ms = SVC_DEFAULT_REFRESH_MS;
     if (!s->parse_backoff_ms)
@@ -137,26 +151,76 @@ oa_status svc_key_tenant(svc *s, const char *key, char **tenant)
 struct create_ctx {
     oa_site *site;
     oa_feed *feed;
+    const char *sealed; /* the site's connector settings, sealed, or NULL */
 };
 
 static oa_status create_tx(oa_tx *tx, void *arg)
 {
     struct create_ctx *c = arg;
-    return c->site ? store_site_insert(tx, c->site) : store_feed_insert(tx, c->feed);
+    return c->site ? store_site_insert(tx, c->site, c->sealed) : store_feed_insert(tx, c->feed);
 }
 
-oa_status svc_site_create(svc *s, const char *tenant, const char *label, oa_site *out)
+oa_status svc_site_create(svc *s, const char *tenant, const char *label, const json_t *connectors,
+                          oa_site *out)
 {
     memset(out, 0, sizeof *out);
     oa_id_new(out->id);
     out->tenant = xstrdup(tenant);
     out->label = xstrdup(label);
     out->created_at = oa_now_ms();
-    struct create_ctx c = {out, NULL};
+    char *sealed = NULL;
+    if (connectors && json_object_size(connectors)) {
+        char *plain = json_dumps(connectors, JSON_COMPACT | JSON_SORT_KEYS);
+        sealed = oa_seal(s->connector_key, out->id, plain, strlen(plain));
+        memset(plain, 0, strlen(plain));
+        free(plain);
+    }
+    struct create_ctx c = {out, NULL, sealed};
     oa_status rc = store_transact(s->store, STORE_WRITE, create_tx, &c);
+    free(sealed);
     if (rc == OA_OK)
-        oa_log(OA_LOG_INFO, "career_site.created", "tenant=%s career_site_id=%s", tenant, out->id);
+        oa_log(OA_LOG_INFO, "career_site.created", "tenant=%s career_site_id=%s connectors=%zu",
+               tenant, out->id, connectors ? json_object_size(connectors) : (size_t)0);
     return rc;
+}
+
+struct connector_ctx {
+    const char *tenant, *site_id;
+    char *sealed;
+};
+
+static oa_status connector_tx(oa_tx *tx, void *arg)
+{
+    struct connector_ctx *c = arg;
+    free(c->sealed);
+    c->sealed = NULL;
+    return store_site_connectors(tx, c->tenant, c->site_id, &c->sealed);
+}
+
+oa_status svc_site_connector(svc *s, const char *tenant, const char *site_id, const char *name,
+                             json_t **out)
+{
+    *out = NULL;
+    struct connector_ctx c = {tenant, site_id, NULL};
+    oa_status rc = store_transact(s->store, STORE_READ, connector_tx, &c);
+    if (rc != OA_OK || !c.sealed) {
+        free(c.sealed);
+        return rc == OA_OK ? OA_NOT_FOUND : rc;
+    }
+    char *plain = NULL;
+    size_t n = 0;
+    rc = oa_unseal(s->connector_key, site_id, c.sealed, &plain, &n);
+    free(c.sealed);
+    if (rc != OA_OK)
+        return OA_INVALID;
+    json_t *all = json_loadb(plain, n, 0, NULL);
+    memset(plain, 0, n);
+    free(plain);
+    json_t *mine = json_object_get(all, name);
+    if (json_is_object(mine))
+        *out = json_incref(mine);
+    json_decref(all);
+    return *out ? OA_OK : OA_NOT_FOUND;
 }
 
 oa_status svc_feed_create(svc *s, const char *tenant, const char *label, oa_feed *out)

@@ -22,6 +22,7 @@ typedef struct svc {
     int parse_limit;              /* concurrently leased parse jobs per tenant */
     bool allow_private;           /* --allow-private-networks */
     uint8_t token_key[32];        /* submission token HMAC key (from the store) */
+    uint8_t connector_key[32];    /* seals career sites' connector credentials (from the store) */
     void (*wake_jobs)(void *arg); /* called after a commit that queued work */
     void *wake_jobs_arg;
     void (*wake_events)(void *arg); /* called after a commit that wrote events */
@@ -61,8 +62,14 @@ oa_status svc_key_bootstrap(svc *s, char **generated) OA_MUST_CHECK;
 oa_status svc_key_tenant(svc *s, const char *key, char **tenant) OA_MUST_CHECK;
 
 /* ---- career sites, feeds ---- */
-oa_status svc_site_create(svc *s, const char *tenant, const char *label,
+/* connectors: {"greenhouse": {"api_key": ...}, ...} (validated by the caller) or NULL; kept
+ * sealed with the server's connector key, never returned, never logged. */
+oa_status svc_site_create(svc *s, const char *tenant, const char *label, const json_t *connectors,
                           oa_site *out) OA_MUST_CHECK;
+/* The career site's settings for connector name (a new reference). OA_NOT_FOUND when it has
+ * none (or the site is not the tenant's); OA_INVALID when they cannot be opened. */
+oa_status svc_site_connector(svc *s, const char *tenant, const char *site_id, const char *name,
+                             json_t **out) OA_MUST_CHECK;
 oa_status svc_feed_create(svc *s, const char *tenant, const char *label,
                           oa_feed *out) OA_MUST_CHECK;
 

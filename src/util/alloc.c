@@ -98,6 +98,8 @@ const char *oa_status_str(oa_status st)
         return "too large";
     case OA_CONFLICT:
         return "conflict";
+    case OA_DENIED:
+        return "denied";
     }
     return "unknown";
 }

@@ -22,6 +22,7 @@ typedef enum {
     OA_INVALID = -4,   /* input does not satisfy the rules */
     OA_TOO_LARGE = -5, /* a size limit was hit */
     OA_CONFLICT = -6,  /* a uniqueness or state conflict (already used, already running) */
+    OA_DENIED = -7,    /* not allowed without credentials that are not there */
 } oa_status;
 
 #define OA_MUST_CHECK   __attribute__((warn_unused_result))

@@ -61,7 +61,7 @@ static int setup(void **state)
     test_tmp_store_url(f->dir, sizeof f->dir, "oa-test-counters", f->url, sizeof f->url);
     snprintf(f->path, sizeof f->path, "%s/t.db", f->dir); /* the SQLite file, when SQLite */
     open_store(f);
-    assert_int_equal(svc_site_create(&f->s, "t1", "Acme", &f->site), OA_OK);
+    assert_int_equal(svc_site_create(&f->s, "t1", "Acme", NULL, &f->site), OA_OK);
     *state = f;
     return 0;
 }

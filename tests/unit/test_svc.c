@@ -36,7 +36,7 @@ static int setup(void **state)
     f->s.store = f->st;
     f->s.refresh_interval_ms = 3600 * 1000;
     assert_int_equal(svc_init(&f->s), OA_OK);
-    assert_int_equal(svc_site_create(&f->s, "t1", "Acme", &f->site), OA_OK);
+    assert_int_equal(svc_site_create(&f->s, "t1", "Acme", NULL, &f->site), OA_OK);
     *state = f;
     return 0;
 }
@@ -614,7 +614,7 @@ static void test_parse_limit_per_tenant(void **state)
 {
     fixture *f = *state;
     oa_site other = {0};
-    assert_int_equal(svc_site_create(&f->s, "t2", "Other", &other), OA_OK);
+    assert_int_equal(svc_site_create(&f->s, "t2", "Other", NULL, &other), OA_OK);
     char url[64];
     for (int i = 0; i < 7; i++) {
         oa_posting p = {0};

@@ -14,6 +14,7 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/net.h"
+#include "util/seal.h"
 #include "util/text.h"
 
 static void test_base64(void **state)
@@ -237,6 +238,39 @@ static void test_url_check(void **state)
     free(why);
 }
 
+/* Sealed secrets open only with the same key and the same additional data, and any changed
+ * byte is refused. */
+static void test_seal(void **state)
+{
+    (void)state;
+    uint8_t k[32], k2[32];
+    memset(k, 7, sizeof k);
+    memset(k2, 8, sizeof k2);
+    const char *plain = "{\"greenhouse\":{\"api_key\":\"sekrit\"}}";
+    char *a = oa_seal(k, "site-1", plain, strlen(plain));
+    char *b = oa_seal(k, "site-1", plain, strlen(plain));
+    assert_string_not_equal(a, b); /* a fresh nonce each time */
+    assert_null(strstr(a, "sekrit"));
+    char *out = NULL;
+    size_t n = 0;
+    assert_int_equal(oa_unseal(k, "site-1", a, &out, &n), OA_OK);
+    assert_int_equal(n, strlen(plain));
+    assert_string_equal(out, plain);
+    free(out);
+    assert_int_equal(oa_unseal(k2, "site-1", a, &out, &n), OA_INVALID);
+    assert_int_equal(oa_unseal(k, "site-2", a, &out, &n), OA_INVALID);
+    assert_null(out);
+    /* Flip one base64 character in the middle. */
+    size_t mid = strlen(a) / 2;
+    a[mid] = a[mid] == 'A' ? 'B' : 'A';
+    assert_int_equal(oa_unseal(k, "site-1", a, &out, &n), OA_INVALID);
+    assert_int_equal(oa_unseal(k, "site-1", "", &out, &n), OA_INVALID);
+    assert_int_equal(oa_unseal(k, "site-1", "AAAA", &out, &n), OA_INVALID);
+    assert_int_equal(oa_unseal(k, "site-1", NULL, &out, &n), OA_INVALID);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_buf_limit),
         cmocka_unit_test(test_ssrf_classification),
         cmocka_unit_test(test_url_check),
+        cmocka_unit_test(test_seal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
