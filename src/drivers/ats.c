@@ -262,11 +262,27 @@ drv_outcome ats_classify(long status, const char *content_type, const char *body
 {
     OA_UNUSED(content_type);
     *why = NULL;
-    if (status >= 200 && status < 300) {
-        *why = xasprintf("the job board API accepted the application (HTTP %ld)", status);
-        return DRV_SUBMITTED;
-    }
     char *e = error_text(body, len);
+    if (status >= 200 && status < 300) {
+        /* Some APIs answer a refusal with 200 and {"ok": false} / {"success": false}. */
+        json_t *j = NULL;
+        char *jwhy = NULL;
+        bool refused = false;
+        if (body && ats_json_object(body, len, &j, &jwhy) == OA_OK)
+            refused = json_is_false(json_object_get(j, "ok")) ||
+                      json_is_false(json_object_get(j, "success"));
+        json_decref(j);
+        free(jwhy);
+        if (!refused) {
+            free(e);
+            *why = xasprintf("the job board API accepted the application (HTTP %ld)", status);
+            return DRV_SUBMITTED;
+        }
+        *why = xasprintf("the job board API refused the application (HTTP %ld)%s%s", status,
+                         e ? ": " : "", e ? e : "");
+        free(e);
+        return DRV_REJECTED;
+    }
     const char *sep = e ? ": " : "";
     if (status == 408 || status == 425 || status == 429 || status >= 500) {
         *why = xasprintf("the job board API answered HTTP %ld%s%s", status, sep, e ? e : "");

@@ -443,6 +443,99 @@ static void test_recruitee(void **state)
     conn_close(&x);
 }
 
+static void test_lever(void **state)
+{
+    (void)state;
+    const char *url = "https://jobs.lever.co/acme/7b0e5c1e-1111-4c3a-9d22-0123456789ab";
+    expect("https://jobs.eu.lever.co/acme/7b0e5c1e-1111-4c3a-9d22-0123456789ab/apply", &drv_lever,
+           "acme", "7b0e5c1e-1111-4c3a-9d22-0123456789ab");
+    conn x;
+    conn_open(&x, url, NULL, "lever_apply.html");
+    drv_request r = {0};
+    char *why = NULL;
+    assert_int_equal(x.t.driver->form_request(&x.c, &r, &why), OA_OK);
+    assert_string_equal(r.url,
+                        "https://jobs.lever.co/acme/7b0e5c1e-1111-4c3a-9d22-0123456789ab/apply");
+    drv_request_free(&r);
+    const oa_form *f = &x.form;
+    assert_string_equal(by_field(f, "email")->unified_key, "EMAIL");
+    assert_int_equal(by_field(f, "resume")->type, OA_Q_FILE);
+    /* The card template is the truth for required, and adds the card field the page did not
+     * render. */
+    const char *c0 = "cards[4f2a0c55-2222-4b4b-8c8c-abcdefabcdef][field0]";
+    const char *c1 = "cards[4f2a0c55-2222-4b4b-8c8c-abcdefabcdef][field1]";
+    const char *c2 = "cards[4f2a0c55-2222-4b4b-8c8c-abcdefabcdef][field2]";
+    assert_true(by_field(f, c0)->required);
+    assert_int_equal(by_field(f, c0)->type, OA_Q_SINGLE_SELECT);
+    assert_int_equal(by_field(f, c0)->n_options, 3);
+    assert_true(by_field(f, c1)->required);
+    const oa_block *clouds = by_field(f, c2);
+    assert_non_null(clouds);
+    assert_int_equal(clouds->type, OA_Q_MULTI_SELECT);
+    assert_int_equal(clouds->n_options, 3);
+    assert_false(clouds->required);
+    conn_close(&x);
+
+    /* Without the employer's key: review. With it: the hosted form's fields to the Postings
+     * API, the key escaped in the query. */
+    conn_open(&x, url, NULL, "lever_apply.html");
+    const oa_block *years = by_field(&x.form, c0);
+    json_t *a = json_pack(
+        "[oooooo]", answer(by_field(&x.form, "name"), json_string("Rita Sousa")),
+        answer(by_field(&x.form, "email"), json_string("rita@example.pt")),
+        answer(by_field(&x.form, "resume"), json_pack("{ssssss}", "name", "cv.pdf", "content_type",
+                                                      "application/pdf", "data", "JVBERi0xLjQK")),
+        answer(years, json_string(opt_id(years, "5+"))),
+        answer(by_field(&x.form, c1), json_string("The big one.")),
+        answer(by_field(&x.form, c2), json_pack("[s]", opt_id(by_field(&x.form, c2), "GCP"))));
+    build(&x, json_incref(a), &r, OA_DENIED, &why);
+    assert_non_null(strstr(why, "connectors.lever.api_key"));
+    free(why);
+    drv_request_free(&r);
+    conn_close(&x);
+    conn_open(&x, url, "{\"api_key\":\"k+y/1\"}", "lever_apply.html");
+    json_decref(a);
+    years = by_field(&x.form, c0);
+    a = json_pack(
+        "[ooooo]", answer(by_field(&x.form, "name"), json_string("Rita Sousa")),
+        answer(by_field(&x.form, "email"), json_string("rita@example.pt")),
+        answer(by_field(&x.form, "resume"), json_pack("{ssssss}", "name", "cv.pdf", "content_type",
+                                                      "application/pdf", "data", "JVBERi0xLjQK")),
+        answer(years, json_string(opt_id(years, "5+"))),
+        answer(by_field(&x.form, c1), json_string("The big one.")));
+    build(&x, a, &r, OA_OK, &why);
+    assert_string_equal(r.url, "https://api.lever.co/v0/postings/acme/"
+                               "7b0e5c1e-1111-4c3a-9d22-0123456789ab?key=k%2By%2F1");
+    assert_int_equal(r.body, DRV_BODY_MULTIPART);
+    bool tpl = false, card = false;
+    for (size_t i = 0; i < r.fields.n; i++) {
+        tpl |= strstr(r.fields.items[i].name, "[baseTemplate]") != NULL;
+        card |=
+            strcmp(r.fields.items[i].name, c0) == 0 && strcmp(r.fields.items[i].value, "5+") == 0;
+    }
+    assert_true(tpl);
+    assert_true(card);
+    drv_request_free(&r);
+    conn_close(&x);
+    /* {ok:false} with a 2xx is a refusal. */
+    const char *nok = "{\"ok\":false,\"error\":\"Missing email\"}";
+    assert_int_equal(drv_lever.classify(200, "application/json", nok, strlen(nok), &why),
+                     DRV_REJECTED);
+    assert_non_null(strstr(why, "Missing email"));
+    free(why);
+    /* With a --connector-base, the API goes there too. */
+    assert_int_equal(drv_set_base("lever", "http://127.0.0.1:9/lever"), OA_OK);
+    conn_open(&x, url, "{\"api_key\":\"k\"}", NULL);
+    x.form = (oa_form){0};
+    build(&x, json_array(), &r, OA_OK, &why);
+    assert_string_equal(
+        r.url,
+        "http://127.0.0.1:9/lever/v0/postings/acme/7b0e5c1e-1111-4c3a-9d22-0123456789ab?key=k");
+    drv_request_free(&r);
+    conn_close(&x);
+    drv_reset_bases();
+}
+
 /* Whatever the vendor answers, the connectors say why they cannot read it, and never crash. */
 static void test_bad_vendor_json(void **state)
 {
@@ -461,8 +554,8 @@ static void test_bad_vendor_json(void **state)
         "{\"a\": 1, \"a\": 2}",
         "{\"questions\": [{\"label\": \"x\", \"fields\": [{\"name\": \"q\", \"type\": "
         "\"multi_value_single_select\", \"values\": [{\"label\": 3}]}]}]}"};
-    const drv_driver *ds[] = {&drv_greenhouse, &drv_recruitee};
-    for (size_t d = 0; d < 2; d++) {
+    const drv_driver *ds[] = {&drv_greenhouse, &drv_recruitee, &drv_lever};
+    for (size_t d = 0; d < OA_ARRAY_LEN(ds); d++) {
         for (size_t i = 0; i < OA_ARRAY_LEN(bodies); i++) {
             oa_form f = {0};
             drv_page_kind kind = DRV_PAGE_FORM;
@@ -504,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_greenhouse_submit),
         cmocka_unit_test(test_greenhouse_board_from_settings),
         cmocka_unit_test(test_recruitee),
+        cmocka_unit_test(test_lever),
         cmocka_unit_test(test_bad_vendor_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
