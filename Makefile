@@ -155,14 +155,14 @@ test-pg: deps build
 	$(MAKE) --no-print-directory test-unit-pg test-e2e-pg BIN_DIR=$(BUILD)
 
 # libFuzzer targets (clang, ASan+UBSan) for the parsers of outside input: webhook signatures,
-# event bodies, career-site HTML, API bodies. Each runs FUZZ_TIME seconds from its committed seed
+# event bodies, career-site HTML, API bodies, ATS vendor answers. Each runs FUZZ_TIME seconds from its committed seed
 # corpus (tests/fuzz/corpus/TARGET; fuzz_html seeds from the saved career pages of
 # tests/fixtures/forms and examples/career-site/pages); new inputs go to
 # $(FUZZ_BUILD)/corpus/TARGET, a crash stops make
 # and leaves $(FUZZ_BUILD)/crash-* to reproduce with `$(FUZZ_BUILD)/TARGET FILE`.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_TIME    ?= 20
-FUZZ_TARGETS := fuzz_verify fuzz_event fuzz_html fuzz_api
+FUZZ_TARGETS := fuzz_verify fuzz_event fuzz_html fuzz_api fuzz_ats
 
 fuzz: deps-debian
 	@echo "==> fuzzing ($(FUZZ_TIME) s per target: $(FUZZ_TARGETS))"
