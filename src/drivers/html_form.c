@@ -73,13 +73,13 @@ const char *hx_attr(const GumboNode *n, const char *name)
     return a ? a->value : NULL;
 }
 
-static bool attr_is(const GumboNode *n, const char *name, const char *val)
+static bool hx_attr_is(const GumboNode *n, const char *name, const char *val)
 {
     const char *v = hx_attr(n, name);
     return v && strcasecmp(v, val) == 0;
 }
 
-static const GumboVector *kids(const GumboNode *n)
+static const GumboVector *hx_kids(const GumboNode *n)
 {
     if (!n)
         return NULL;
@@ -92,14 +92,14 @@ static const GumboVector *kids(const GumboNode *n)
 
 GumboNode *hx_next(GumboNode *n, const GumboNode *root, bool skip_children)
 {
-    const GumboVector *k = kids(n);
+    const GumboVector *k = hx_kids(n);
     if (!skip_children && k && k->length > 0)
         return k->data[0];
     while (n && n != root) {
         GumboNode *p = n->parent;
         if (!p)
             return NULL;
-        const GumboVector *pk = kids(p);
+        const GumboVector *pk = hx_kids(p);
         size_t i = n->index_within_parent + 1;
         if (pk && i < pk->length)
             return pk->data[i];
@@ -109,7 +109,7 @@ GumboNode *hx_next(GumboNode *n, const GumboNode *root, bool skip_children)
 }
 
 /* True when anc is n or one of its ancestors, looking at most max levels up. */
-static bool is_ancestor(const GumboNode *anc, const GumboNode *n, int max)
+static bool hx_is_ancestor(const GumboNode *anc, const GumboNode *n, int max)
 {
     for (int i = 0; n && i <= max; i++, n = n->parent)
         if (n == anc)
@@ -118,7 +118,7 @@ static bool is_ancestor(const GumboNode *anc, const GumboNode *n, int max)
 }
 
 /* True when the class attribute has a token for which pred says yes. */
-static bool class_has(const GumboNode *n, bool (*pred)(const char *tok, size_t len))
+static bool hx_class_has(const GumboNode *n, bool (*pred)(const char *tok, size_t len))
 {
     const char *c = hx_attr(n, "class");
     if (!c)
@@ -149,7 +149,7 @@ static bool tok_eq(const char *tok, size_t len, const char *s)
     return strlen(s) == len && strncasecmp(tok, s, len) == 0;
 }
 
-static bool tok_required(const char *t, size_t l)
+static bool hx_tok_required(const char *t, size_t l)
 {
     if (tok_contains(t, l, "not-required") || tok_contains(t, l, "non-required") ||
         tok_contains(t, l, "notrequired") || tok_contains(t, l, "optional"))
@@ -158,7 +158,7 @@ static bool tok_required(const char *t, size_t l)
            tok_contains(t, l, "asterisk") || tok_eq(t, l, "req");
 }
 
-static bool tok_help(const char *t, size_t l)
+static bool hx_tok_help(const char *t, size_t l)
 {
     if (tok_contains(t, l, "error") || tok_contains(t, l, "invalid") || tok_contains(t, l, "label"))
         return false;
@@ -170,7 +170,7 @@ static bool tok_help(const char *t, size_t l)
            tok_eq(t, l, "sub-label");
 }
 
-static bool tok_error(const char *t, size_t l)
+static bool hx_tok_error(const char *t, size_t l)
 {
     return tok_contains(t, l, "error") || tok_contains(t, l, "invalid") ||
            tok_eq(t, l, "alert-danger") || tok_contains(t, l, "not-valid");
@@ -182,7 +182,7 @@ static bool tok_hidden(const char *t, size_t l)
            tok_eq(t, l, "is-hidden") || tok_eq(t, l, "display-none") || tok_eq(t, l, "invisible");
 }
 
-static bool tok_honeypot(const char *t, size_t l)
+static bool hx_tok_honeypot(const char *t, size_t l)
 {
     bool hp_suffix =
         l > 3 && (strncasecmp(t + l - 3, "-hp", 3) == 0 || strncasecmp(t + l - 3, "_hp", 3) == 0);
@@ -236,7 +236,7 @@ static bool style_hides(const char *style)
 }
 
 /* Off-screen or zero-size tricks honeypots use (not enough on their own to hide a question). */
-static bool style_offscreen(const char *style)
+static bool hx_style_offscreen(const char *style)
 {
     if (!style)
         return false;
@@ -268,21 +268,21 @@ static bool style_offscreen(const char *style)
 }
 
 /* An element hidden by itself (hidden attribute, inline style, hiding class). */
-static bool hides_self(const GumboNode *n)
+static bool hx_hides_self(const GumboNode *n)
 {
     if (!hx_is_el(n))
         return false;
     return hx_attr(n, "hidden") != NULL || style_hides(hx_attr(n, "style")) ||
-           class_has(n, tok_hidden);
+           hx_class_has(n, tok_hidden);
 }
 
-static bool is_heading_tag(GumboTag t)
+static bool hx_is_heading_tag(GumboTag t)
 {
     return t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 ||
            t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6;
 }
 
-static bool is_inline_tag(GumboTag t)
+static bool hx_is_inline_tag(GumboTag t)
 {
     switch (t) {
     case GUMBO_TAG_A:
@@ -319,7 +319,7 @@ static bool is_inline_tag(GumboTag t)
     }
 }
 
-static bool is_control_tag(const GumboNode *n)
+static bool hx_is_control_tag(const GumboNode *n)
 {
     if (!hx_is_el(n))
         return false;
@@ -337,13 +337,13 @@ static bool is_control_tag(const GumboNode *n)
 
 /* True when n's subtree (bounded) holds a question control other than `self`. Too large a
  * subtree counts as holding one (the caller then stops looking). */
-static bool holds_control(GumboNode *n, const GumboNode *self)
+static bool hx_holds_control(GumboNode *n, const GumboNode *self)
 {
     size_t seen = 0;
     for (GumboNode *m = n; m; m = hx_next(m, n, false)) {
         if (++seen > SUBTREE_SCAN_MAX)
             return true;
-        if (m != self && is_control_tag(m))
+        if (m != self && hx_is_control_tag(m))
             return true;
     }
     return false;
@@ -391,11 +391,11 @@ static bool is_star(const char *s)
 static bool is_req_marker(GumboNode *n)
 {
     GumboTag t = n->v.element.tag;
-    if (!is_inline_tag(t) && t != GUMBO_TAG_DIV)
+    if (!hx_is_inline_tag(t) && t != GUMBO_TAG_DIV)
         return false;
     char *s = tiny_text(n);
     bool r = is_star(s);
-    if (!r && *s && strlen(s) <= 24 && class_has(n, tok_required)) {
+    if (!r && *s && strlen(s) <= 24 && hx_class_has(n, hx_tok_required)) {
         char *nn = uk_norm(s);
         r = strcmp(nn, "required") == 0 || strcmp(nn, "pflichtfeld") == 0 ||
             strcmp(nn, "obligatoire") == 0 || strcmp(nn, "obligatorio") == 0 ||
@@ -435,15 +435,15 @@ char *hx_text(GumboNode *root, unsigned flags, const GumboNode *skip, bool *saw_
                         t == GUMBO_TAG_DATALIST || t == GUMBO_TAG_TEXTAREA ||
                         t == GUMBO_TAG_BUTTON)) {
                 skip_kids = true;
-            } else if (n != root && (o.flags & TX_SKIP_HIDDEN) && hides_self(n)) {
+            } else if (n != root && (o.flags & TX_SKIP_HIDDEN) && hx_hides_self(n)) {
                 skip_kids = true;
             } else if (n != root && (o.flags & TX_SKIP_ERRORS) &&
-                       (class_has(n, tok_error) || attr_is(n, "role", "alert"))) {
+                       (hx_class_has(n, hx_tok_error) || hx_attr_is(n, "role", "alert"))) {
                 skip_kids = true;
             } else if (n != root && (o.flags & TX_SKIP_REQ) && is_req_marker(n)) {
                 skip_kids = true;
                 o.saw_req = true;
-            } else if (!is_inline_tag(t)) {
+            } else if (!hx_is_inline_tag(t)) {
                 full = oa_buf_puts(&b, " ") != OA_OK;
             }
             if (t == GUMBO_TAG_INPUT && n != root && !(o.flags & TX_SKIP_CONTROLS)) {
@@ -467,7 +467,7 @@ char *hx_text(GumboNode *root, unsigned flags, const GumboNode *skip, bool *saw_
 }
 
 /* Cuts s to at most max bytes at a UTF-8 boundary. */
-static void cut_utf8(char *s, size_t max)
+static void hx_cut_utf8(char *s, size_t max)
 {
     size_t n = strlen(s);
     if (n <= max)
@@ -491,7 +491,7 @@ static const char *const OPT_WORDS[] = {
     "optional",   "optionnel", "facultatif",   "facultative",    "freiwillig",
     "fakultativ", "opcional",  "not required", "optional field", NULL};
 
-static bool in_list(const char *s, const char *const *l)
+static bool hx_in_list(const char *s, const char *const *l)
 {
     for (size_t i = 0; l[i]; i++)
         if (strcmp(s, l[i]) == 0)
@@ -557,8 +557,8 @@ char *hx_clean_label(const char *in, bool *req, bool *opt)
             if (o) {
                 char *inner = xstrndup(o + 1, (size_t)(s + n - 1 - (o + 1)));
                 char *norm = uk_norm(inner);
-                bool is_req = in_list(norm, REQ_WORDS) || is_star(inner);
-                bool is_opt = in_list(norm, OPT_WORDS);
+                bool is_req = hx_in_list(norm, REQ_WORDS) || is_star(inner);
+                bool is_opt = hx_in_list(norm, OPT_WORDS);
                 free(inner);
                 free(norm);
                 if (is_req || is_opt) {
@@ -573,8 +573,8 @@ char *hx_clean_label(const char *in, bool *req, bool *opt)
             char *sp = strrchr(s, ' ');
             if (sp && sp > s) {
                 char *norm = uk_norm(sp + 1);
-                bool is_req = in_list(norm, REQ_WORDS);
-                bool is_opt = in_list(norm, OPT_WORDS);
+                bool is_req = hx_in_list(norm, REQ_WORDS);
+                bool is_opt = hx_in_list(norm, OPT_WORDS);
                 free(norm);
                 if (is_req || is_opt) {
                     *req = *req || is_req;
@@ -593,12 +593,12 @@ char *hx_clean_label(const char *in, bool *req, bool *opt)
     }
     char *r = oa_squash_ws(s);
     free(s);
-    cut_utf8(r, LABEL_MAX);
+    hx_cut_utf8(r, LABEL_MAX);
     return r;
 }
 
 /* "job_application[first_name]" -> "First name"; "urls[LinkedIn]" -> "LinkedIn". */
-static char *humanize(const char *name)
+static char *hx_humanize(const char *name)
 {
     if (!name || !*name)
         return xstrdup("Field");
@@ -656,13 +656,13 @@ typedef struct {
     GumboNode *node;
     size_t seq; /* document order */
     int form;   /* owning form index, -1 when none */
-} el_ref;
+} hx_el_ref;
 
 typedef struct {
     const char *key;
     GumboNode *node;
     size_t seq; /* document order: the first of duplicates wins */
-} id_entry;
+} hx_id_entry;
 
 typedef struct {
     const char *html;
@@ -671,20 +671,20 @@ typedef struct {
     GumboNode **forms;
     size_t *form_seq;
     size_t n_forms;
-    el_ref *ctls;
+    hx_el_ref *ctls;
     size_t n_ctls;
-    el_ref *heads;
+    hx_el_ref *heads;
     size_t n_heads;
-    id_entry *ids;
+    hx_id_entry *ids;
     size_t n_ids;
-    id_entry *lfor; /* label[for] by for value */
+    hx_id_entry *lfor; /* label[for] by for value */
     size_t n_lfor;
     const char *base_href;
-} doc;
+} hx_doc;
 
 static int id_cmp(const void *a, const void *b)
 {
-    const id_entry *x = a, *y = b;
+    const hx_id_entry *x = a, *y = b;
     int c = strcmp(x->key, y->key);
     if (c)
         return c;
@@ -692,7 +692,7 @@ static int id_cmp(const void *a, const void *b)
 }
 
 /* The first element with this id (document order), or NULL. */
-static GumboNode *by_id(const doc *d, const char *id)
+static GumboNode *hx_by_id(const hx_doc *d, const char *id)
 {
     if (!id || !*id || !d->n_ids)
         return NULL;
@@ -708,7 +708,7 @@ static GumboNode *by_id(const doc *d, const char *id)
 }
 
 /* Index of the first label[for=id], or n_lfor. */
-static size_t lfor_first(const doc *d, const char *id)
+static size_t hx_lfor_first(const hx_doc *d, const char *id)
 {
     size_t lo = 0, hi = d->n_lfor;
     while (lo < hi) {
@@ -721,16 +721,16 @@ static size_t lfor_first(const doc *d, const char *id)
     return lo;
 }
 
-static bool is_section_title_el(GumboNode *n)
+static bool hx_is_section_title(GumboNode *n)
 {
     GumboTag t = n->v.element.tag;
     if (t != GUMBO_TAG_DIV && t != GUMBO_TAG_P && t != GUMBO_TAG_SPAN && t != GUMBO_TAG_STRONG &&
         t != GUMBO_TAG_B && t != GUMBO_TAG_LEGEND)
-        return attr_is(n, "role", "heading");
-    return attr_is(n, "role", "heading") || class_has(n, tok_section_title);
+        return hx_attr_is(n, "role", "heading");
+    return hx_attr_is(n, "role", "heading") || hx_class_has(n, tok_section_title);
 }
 
-static void index_doc(doc *d)
+static void hx_index_doc(hx_doc *d)
 {
     GumboNode *root = d->out->document;
     struct {
@@ -759,7 +759,7 @@ static void index_doc(doc *d)
                         cap_i = cap_i ? 2 * cap_i : 64;
                         d->ids = xrealloc(d->ids, cap_i * sizeof *d->ids);
                     }
-                    d->ids[d->n_ids++] = (id_entry){id, n, seq};
+                    d->ids[d->n_ids++] = (hx_id_entry){id, n, seq};
                 }
                 int owner = sp > 0 ? stack[sp - 1].idx : -1;
                 if (t == GUMBO_TAG_FORM && d->n_forms < MAX_FORMS) {
@@ -782,7 +782,7 @@ static void index_doc(doc *d)
                         cap_c = cap_c ? 2 * cap_c : 64;
                         d->ctls = xrealloc(d->ctls, cap_c * sizeof *d->ctls);
                     }
-                    d->ctls[d->n_ctls++] = (el_ref){n, seq, owner};
+                    d->ctls[d->n_ctls++] = (hx_el_ref){n, seq, owner};
                 } else if (t == GUMBO_TAG_LABEL) {
                     const char *f = hx_attr(n, "for");
                     if (f && *f && d->n_lfor < MAX_IDS) {
@@ -790,17 +790,17 @@ static void index_doc(doc *d)
                             cap_l = cap_l ? 2 * cap_l : 32;
                             d->lfor = xrealloc(d->lfor, cap_l * sizeof *d->lfor);
                         }
-                        d->lfor[d->n_lfor++] = (id_entry){f, n, seq};
+                        d->lfor[d->n_lfor++] = (hx_id_entry){f, n, seq};
                     }
                 } else if (t == GUMBO_TAG_BASE && !d->base_href) {
                     d->base_href = hx_attr(n, "href");
                 }
-                if ((is_heading_tag(t) || is_section_title_el(n)) && d->n_heads < MAX_HEADS) {
+                if ((hx_is_heading_tag(t) || hx_is_section_title(n)) && d->n_heads < MAX_HEADS) {
                     if (d->n_heads == cap_h) {
                         cap_h = cap_h ? 2 * cap_h : 32;
                         d->heads = xrealloc(d->heads, cap_h * sizeof *d->heads);
                     }
-                    d->heads[d->n_heads++] = (el_ref){n, seq, owner};
+                    d->heads[d->n_heads++] = (hx_el_ref){n, seq, owner};
                 }
             }
         }
@@ -817,7 +817,7 @@ static void index_doc(doc *d)
         const char *fid = hx_attr(d->ctls[i].node, "form");
         if (!fid || !*fid)
             continue;
-        GumboNode *f = by_id(d, fid);
+        GumboNode *f = hx_by_id(d, fid);
         for (size_t k = 0; f && k < d->n_forms; k++)
             if (d->forms[k] == f)
                 d->ctls[i].form = (int)k;
@@ -852,7 +852,7 @@ static void index_doc(doc *d)
 }
 
 /* Frees the index (not the gumbo output: see hx_parse_free). */
-static void doc_free(doc *d)
+static void hx_doc_free(hx_doc *d)
 {
     free(d->forms);
     free(d->form_seq);
@@ -875,9 +875,9 @@ typedef enum {
     K_SUBMIT,
     K_BUTTON,
     K_PASSWORD,
-} ckind;
+} hx_ckind;
 
-static ckind ctl_kind(const GumboNode *n)
+static hx_ckind hx_ctl_kind(const GumboNode *n)
 {
     GumboTag t = n->v.element.tag;
     if (t == GUMBO_TAG_SELECT)
@@ -891,7 +891,7 @@ static ckind ctl_kind(const GumboNode *n)
         return K_TEXT;
     static const struct {
         const char *type;
-        ckind kind;
+        hx_ckind kind;
     } M[] = {{"hidden", K_HIDDEN}, {"submit", K_SUBMIT}, {"image", K_SUBMIT},
              {"button", K_BUTTON}, {"reset", K_BUTTON},  {"password", K_PASSWORD},
              {"file", K_FILE},     {"radio", K_RADIO},   {"checkbox", K_CHECKBOX}};
@@ -901,7 +901,7 @@ static ckind ctl_kind(const GumboNode *n)
     return K_TEXT;
 }
 
-static bool is_question_kind(ckind k)
+static bool hx_is_question_kind(hx_ckind k)
 {
     return k == K_TEXT || k == K_TEXTAREA || k == K_SELECT || k == K_RADIO || k == K_CHECKBOX ||
            k == K_FILE;
@@ -910,7 +910,7 @@ static bool is_question_kind(ckind k)
 /* The name a control submits under. Script-rendered forms (React server rendering) often give
  * controls an id and no name; with by_id such a control goes by its id, except radios (a
  * group needs its shared name) and hidden inputs (not submitted without a name). */
-static const char *ctl_name(const GumboNode *n, ckind k, bool by_id)
+static const char *hx_ctl_name(const GumboNode *n, hx_ckind k, bool by_id)
 {
     const char *nm = hx_attr(n, "name");
     if (nm && *nm)
@@ -922,7 +922,7 @@ static const char *ctl_name(const GumboNode *n, ckind k, bool by_id)
 }
 
 /* Disabled itself or inside a disabled fieldset. */
-static bool is_disabled(const GumboNode *n, const GumboNode *root)
+static bool hx_is_disabled(const GumboNode *n, const GumboNode *root)
 {
     if (hx_attr(n, "disabled"))
         return true;
@@ -934,7 +934,7 @@ static bool is_disabled(const GumboNode *n, const GumboNode *root)
 }
 
 /* Inside navigation, header, footer or a search/newsletter/login box within the form. */
-static bool in_noise(const GumboNode *n, const GumboNode *root)
+static bool hx_in_noise(const GumboNode *n, const GumboNode *root)
 {
     int i = 0;
     for (const GumboNode *a = n->parent; a && a != root && i < ANCESTOR_MAX; a = a->parent, i++) {
@@ -947,7 +947,7 @@ static bool in_noise(const GumboNode *n, const GumboNode *root)
         if (role && (strcasecmp(role, "search") == 0 || strcasecmp(role, "navigation") == 0 ||
                      strcasecmp(role, "banner") == 0 || strcasecmp(role, "contentinfo") == 0))
             return true;
-        if (class_has(a, tok_noise))
+        if (hx_class_has(a, tok_noise))
             return true;
         const char *id = hx_attr(a, "id");
         if (id && tok_noise(id, strlen(id)))
@@ -1097,12 +1097,12 @@ typedef struct {
     size_t n;
     int score;
     bool eligible;
-    bool by_id;       /* no control has a name: controls go by their ids (see ctl_name) */
+    bool by_id;       /* no control has a name: controls go by their ids (see hx_ctl_name) */
     const char *kind; /* what it looked like, for the reason text */
-} cand;
+} hx_cand;
 
 /* Words describing a form: its attributes, its submit buttons, the heading before it. */
-static char *form_words(const doc *d, const cand *c)
+static char *form_words(const hx_doc *d, const hx_cand *c)
 {
     oa_buf b;
     oa_buf_init(&b, TEXT_LIMIT);
@@ -1115,7 +1115,7 @@ static char *form_words(const doc *d, const cand *c)
     }
     for (size_t i = 0; i < c->n; i++) {
         GumboNode *n = d->ctls[c->ci[i]].node;
-        if (ctl_kind(n) != K_SUBMIT)
+        if (hx_ctl_kind(n) != K_SUBMIT)
             continue;
         const char *v = hx_attr(n, "value");
         const char *al = hx_attr(n, "aria-label");
@@ -1129,9 +1129,9 @@ static char *form_words(const doc *d, const cand *c)
     if (c->form >= 0) {
         /* The nearest heading before the form ("Apply for this job"). */
         size_t fseq = d->form_seq[c->form];
-        const el_ref *h = NULL;
+        const hx_el_ref *h = NULL;
         for (size_t i = 0; i < d->n_heads && d->heads[i].seq < fseq; i++)
-            if (is_heading_tag(d->heads[i].node->v.element.tag))
+            if (hx_is_heading_tag(d->heads[i].node->v.element.tag))
                 h = &d->heads[i];
         if (h) {
             char *t = hx_text(h->node, TX_SKIP_HIDDEN, NULL, NULL);
@@ -1160,7 +1160,7 @@ static bool searchy_name(const char *name)
 }
 
 /* The controls owned by form k, in document order (exactly sized). */
-static void form_cand(const doc *d, size_t k, cand *c)
+static void form_cand(const hx_doc *d, size_t k, hx_cand *c)
 {
     memset(c, 0, sizeof *c);
     c->root = d->forms[k];
@@ -1174,7 +1174,7 @@ static void form_cand(const doc *d, size_t k, cand *c)
             c->ci[c->n++] = i;
 }
 
-static void score_cand(const doc *d, cand *c)
+static void score_cand(const hx_doc *d, hx_cand *c)
 {
     size_t nv = 0, nfile = 0, ntextarea = 0, nemail = 0, ntel = 0, npass = 0, ncheck = 0;
     bool search_field = false, post = false;
@@ -1184,21 +1184,21 @@ static void score_cand(const doc *d, cand *c)
         c->by_id = true;
     for (size_t i = 0; i < c->n && c->by_id && c->form >= 0; i++) {
         GumboNode *n = d->ctls[c->ci[i]].node;
-        ckind k = ctl_kind(n);
-        if (is_question_kind(k) && ctl_name(n, k, false))
+        hx_ckind k = hx_ctl_kind(n);
+        if (hx_is_question_kind(k) && hx_ctl_name(n, k, false))
             c->by_id = false;
     }
     for (size_t i = 0; i < c->n; i++) {
         GumboNode *n = d->ctls[c->ci[i]].node;
-        ckind k = ctl_kind(n);
-        const char *name = ctl_name(n, k, c->by_id);
+        hx_ckind k = hx_ctl_kind(n);
+        const char *name = hx_ctl_name(n, k, c->by_id);
         if (k == K_PASSWORD) {
             npass++;
             continue;
         }
-        if (!is_question_kind(k) || !name || !*name || is_disabled(n, c->root))
+        if (!hx_is_question_kind(k) || !name || !*name || hx_is_disabled(n, c->root))
             continue;
-        if (hides_self(n) && k != K_FILE)
+        if (hx_hides_self(n) && k != K_FILE)
             continue;
         if (k == K_RADIO || k == K_CHECKBOX) {
             bool dup = false;
@@ -1230,7 +1230,7 @@ static void score_cand(const doc *d, cand *c)
     }
     char *words = form_words(d, c);
     bool apply = uk_is_apply_word(words);
-    bool role_search = attr_is(c->root, "role", "search");
+    bool role_search = hx_attr_is(c->root, "role", "search");
     int s = 3 * (int)(nv < 20 ? nv : 20) + 25 * (int)(nfile < 2 ? nfile : 2) + (ntextarea ? 5 : 0) +
             (nemail ? 4 : 0) + (ntel ? 4 : 0);
     c->kind = "form";
@@ -1299,7 +1299,7 @@ static GumboNode *lca(GumboNode *a, GumboNode *b)
 /* A submit button, or a plain button that says submit/apply/send. */
 static bool submitish(GumboNode *n)
 {
-    ckind k = ctl_kind(n);
+    hx_ckind k = hx_ctl_kind(n);
     if (k == K_SUBMIT)
         return true;
     if (k != K_BUTTON)
@@ -1322,7 +1322,7 @@ static bool submitish(GumboNode *n)
 
 /* The candidate made of controls outside any form, when they sit under a container with a
  * submit-like button. */
-static bool formless_cand(const doc *d, cand *c)
+static bool formless_cand(const hx_doc *d, hx_cand *c)
 {
     GumboNode *root = NULL;
     size_t n_q = 0;
@@ -1333,14 +1333,14 @@ static bool formless_cand(const doc *d, cand *c)
         root = NULL;
         n_q = 0;
         for (size_t i = 0; i < d->n_ctls; i++) {
-            const el_ref *r = &d->ctls[i];
+            const hx_el_ref *r = &d->ctls[i];
             if (r->form >= 0)
                 continue;
-            ckind k = ctl_kind(r->node);
-            const char *name = ctl_name(r->node, k, by_id);
-            if (!is_question_kind(k) || !name || in_noise(r->node, NULL))
+            hx_ckind k = hx_ctl_kind(r->node);
+            const char *name = hx_ctl_name(r->node, k, by_id);
+            if (!hx_is_question_kind(k) || !name || hx_in_noise(r->node, NULL))
                 continue;
-            if (k == K_TEXT && (searchy_name(name) || attr_is(r->node, "type", "search")))
+            if (k == K_TEXT && (searchy_name(name) || hx_attr_is(r->node, "type", "search")))
                 continue;
             root = root ? lca(root, r->node) : r->node->parent;
             if (++n_q >= MAX_QUESTIONS)
@@ -1351,8 +1351,8 @@ static bool formless_cand(const doc *d, cand *c)
         return false;
     bool button = false;
     for (size_t i = 0; i < d->n_ctls && !button; i++) {
-        const el_ref *r = &d->ctls[i];
-        if (r->form < 0 && submitish(r->node) && is_ancestor(root, r->node, 4 * ANCESTOR_MAX))
+        const hx_el_ref *r = &d->ctls[i];
+        if (r->form < 0 && submitish(r->node) && hx_is_ancestor(root, r->node, 4 * ANCESTOR_MAX))
             button = true;
     }
     if (!button)
@@ -1363,7 +1363,7 @@ static bool formless_cand(const doc *d, cand *c)
     c->by_id = by_id;
     c->ci = xmalloc((d->n_ctls + 1) * sizeof *c->ci);
     for (size_t i = 0; i < d->n_ctls; i++)
-        if (d->ctls[i].form < 0 && is_ancestor(root, d->ctls[i].node, 4 * ANCESTOR_MAX))
+        if (d->ctls[i].form < 0 && hx_is_ancestor(root, d->ctls[i].node, 4 * ANCESTOR_MAX))
             c->ci[c->n++] = i;
     return true;
 }
@@ -1371,7 +1371,7 @@ static bool formless_cand(const doc *d, cand *c)
 /* ---- questions -------------------------------------------------------------------------- */
 
 typedef struct {
-    ckind kind;
+    hx_ckind kind;
     const char *name;
     GumboNode **mem; /* controls: one, or the radios/checkboxes of a group */
     size_t n_mem;
@@ -1387,27 +1387,27 @@ typedef struct {
     GumboNode *section;  /* the node naming its section (legend or heading) */
     char *section_label; /* owned */
     bool eeo_section;
-} item;
+} hx_item;
 
 typedef struct {
-    const doc *d;
-    const cand *c;
+    const hx_doc *d;
+    const hx_cand *c;
     GumboNode *root;
-    item *items;
+    hx_item *items;
     size_t n_items;
     GumboNode **consumed; /* headings used as a question's label */
     size_t n_consumed;
     oa_form *form;
     GumboNode *submit; /* the first submit button */
-} ctx;
+} hx_ctx;
 
-static void consume(ctx *x, GumboNode *n)
+static void consume(hx_ctx *x, GumboNode *n)
 {
     x->consumed = xrealloc(x->consumed, (x->n_consumed + 1) * sizeof *x->consumed);
     x->consumed[x->n_consumed++] = n;
 }
 
-static bool is_consumed(const ctx *x, const GumboNode *n)
+static bool hx_is_consumed(const hx_ctx *x, const GumboNode *n)
 {
     for (size_t i = 0; i < x->n_consumed; i++)
         if (x->consumed[i] == n)
@@ -1433,13 +1433,13 @@ static char *label_text_f(GumboNode *el, const GumboNode *skip, unsigned extra, 
     return c;
 }
 
-static char *label_text(GumboNode *el, const GumboNode *skip, bool *req, bool *opt)
+static char *hx_label_text(GumboNode *el, const GumboNode *skip, bool *req, bool *opt)
 {
     return label_text_f(el, skip, 0, req, opt);
 }
 
 /* Texts of the elements named by an id list (aria-labelledby / aria-describedby). */
-static char *idref_text(const ctx *x, const char *ids, const GumboNode *self)
+static char *hx_idref_text(const hx_ctx *x, const char *ids, const GumboNode *self)
 {
     if (!ids)
         return NULL;
@@ -1457,7 +1457,7 @@ static char *idref_text(const ctx *x, const char *ids, const GumboNode *self)
             *p++ = '\0';
         if (!*tok)
             break;
-        GumboNode *n = by_id(x->d, tok);
+        GumboNode *n = hx_by_id(x->d, tok);
         if (!n || n == self)
             continue;
         char *t = hx_text(n, TX_SKIP_CONTROLS, NULL, NULL);
@@ -1502,7 +1502,8 @@ static bool is_instruction(const char *text)
 
 static bool is_help_el(const GumboNode *n)
 {
-    return class_has(n, tok_help) || class_has(n, tok_error) || attr_is(n, "role", "alert");
+    return hx_class_has(n, hx_tok_help) || hx_class_has(n, hx_tok_error) ||
+           hx_attr_is(n, "role", "alert");
 }
 
 /*
@@ -1511,7 +1512,7 @@ static bool is_help_el(const GumboNode *n)
  * reported in *heading instead (it may be a section title). *el gets the element the text came
  * from (NULL for a bare text node).
  */
-static char *prev_text(ctx *x, GumboNode *node, int levels, GumboNode **heading, GumboNode **el,
+static char *prev_text(hx_ctx *x, GumboNode *node, int levels, GumboNode **heading, GumboNode **el,
                        bool *req, bool *opt)
 {
     *heading = NULL;
@@ -1519,7 +1520,7 @@ static char *prev_text(ctx *x, GumboNode *node, int levels, GumboNode **heading,
     GumboNode *cur = node;
     for (int lv = 0; lv <= levels && cur && cur != x->root; lv++) {
         GumboNode *p = cur->parent;
-        const GumboVector *k = kids(p);
+        const GumboVector *k = hx_kids(p);
         if (!k)
             break;
         size_t looked = 0;
@@ -1544,22 +1545,22 @@ static char *prev_text(ctx *x, GumboNode *node, int levels, GumboNode **heading,
                 continue;
             if (t == GUMBO_TAG_HR)
                 return NULL;
-            if (is_heading_tag(t) || t == GUMBO_TAG_LEGEND || is_section_title_el(s)) {
+            if (hx_is_heading_tag(t) || t == GUMBO_TAG_LEGEND || hx_is_section_title(s)) {
                 *heading = s;
                 return NULL;
             }
-            if (holds_control(s, node))
+            if (hx_holds_control(s, node))
                 return NULL;
-            if (hides_self(s) || is_help_el(s))
+            if (hx_hides_self(s) || is_help_el(s))
                 continue;
             if (t == GUMBO_TAG_LABEL && hx_attr(s, "for")) {
                 /* Another control's label ends the search; ours would have been found. */
-                GumboNode *target = by_id(x->d, hx_attr(s, "for"));
+                GumboNode *target = hx_by_id(x->d, hx_attr(s, "for"));
                 if (target && target != node)
                     return NULL;
             }
             bool r2 = false, o2 = false;
-            char *c = label_text(s, node, &r2, &o2);
+            char *c = hx_label_text(s, node, &r2, &o2);
             if (c && !is_instruction(c) && strlen(c) <= 300) {
                 *req = *req || r2;
                 *opt = *opt || o2;
@@ -1583,7 +1584,7 @@ static char *next_text(GumboNode *node)
 {
     GumboNode *cur = node;
     for (int lv = 0; lv < 2 && cur && cur->parent; lv++) {
-        const GumboVector *k = kids(cur->parent);
+        const GumboVector *k = hx_kids(cur->parent);
         oa_buf b;
         oa_buf_init(&b, 4096);
         for (size_t i = cur->index_within_parent + 1;
@@ -1597,16 +1598,16 @@ static char *next_text(GumboNode *node)
             if (!hx_is_el(s) || s->type == GUMBO_NODE_TEMPLATE)
                 continue;
             GumboTag t = s->v.element.tag;
-            if (t == GUMBO_TAG_BR || t == GUMBO_TAG_HR || is_control_tag(s) ||
-                holds_control(s, NULL))
+            if (t == GUMBO_TAG_BR || t == GUMBO_TAG_HR || hx_is_control_tag(s) ||
+                hx_holds_control(s, NULL))
                 break;
-            if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || hides_self(s))
+            if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || hx_hides_self(s))
                 continue;
             char *tx = hx_text(s, TX_SKIP_CONTROLS | TX_SKIP_HIDDEN, NULL, NULL);
             oa_status st = oa_buf_puts(&b, tx);
             oa_status st2 = oa_buf_puts(&b, " ");
             free(tx);
-            if (st != OA_OK || st2 != OA_OK || !is_inline_tag(t) || t == GUMBO_TAG_LABEL)
+            if (st != OA_OK || st2 != OA_OK || !hx_is_inline_tag(t) || t == GUMBO_TAG_LABEL)
                 break;
         }
         char *raw = oa_buf_take(&b);
@@ -1617,7 +1618,7 @@ static char *next_text(GumboNode *node)
         free(s);
         /* Step out of an inline wrapper holding only the control. */
         GumboNode *p = cur->parent;
-        if (!hx_is_el(p) || !is_inline_tag(p->v.element.tag))
+        if (!hx_is_el(p) || !hx_is_inline_tag(p->v.element.tag))
             break;
         cur = p;
     }
@@ -1625,7 +1626,7 @@ static char *next_text(GumboNode *node)
 }
 
 /* Wrapping <label> of n (bounded, not beyond the candidate root). */
-static GumboNode *wrapping_label(const ctx *x, GumboNode *n)
+static GumboNode *wrapping_label(const hx_ctx *x, GumboNode *n)
 {
     int i = 0;
     for (GumboNode *a = n->parent; a && a != x->root && i < 8; a = a->parent, i++) {
@@ -1639,10 +1640,10 @@ static GumboNode *wrapping_label(const ctx *x, GumboNode *n)
 
 /* The label of one control from its own markup: aria-labelledby, label[for], a wrapping
  * label, aria-label. */
-static char *own_label(ctx *x, GumboNode *n, bool *req, bool *opt, GumboNode **el)
+static char *hx_own_label(hx_ctx *x, GumboNode *n, bool *req, bool *opt, GumboNode **el)
 {
     *el = NULL;
-    char *s = idref_text(x, hx_attr(n, "aria-labelledby"), n);
+    char *s = hx_idref_text(x, hx_attr(n, "aria-labelledby"), n);
     if (s) {
         char *c = hx_clean_label(s, req, opt);
         free(s);
@@ -1655,7 +1656,7 @@ static char *own_label(ctx *x, GumboNode *n, bool *req, bool *opt, GumboNode **e
     if (id && *id && al0 && *al0) {
         /* Two labels for one control (a group label and a sub-label, as form builders
          * write "Name*" + "First"): the control's own aria-label is the clearer one. */
-        size_t f = lfor_first(x->d, id);
+        size_t f = hx_lfor_first(x->d, id);
         if (f + 1 < x->d->n_lfor && strcmp(x->d->lfor[f].key, id) == 0 &&
             strcmp(x->d->lfor[f + 1].key, id) == 0) {
             char *c = hx_clean_label(al0, req, opt);
@@ -1665,12 +1666,12 @@ static char *own_label(ctx *x, GumboNode *n, bool *req, bool *opt, GumboNode **e
         }
     }
     if (id && *id) {
-        for (size_t i = lfor_first(x->d, id);
+        for (size_t i = hx_lfor_first(x->d, id);
              i < x->d->n_lfor && strcmp(x->d->lfor[i].key, id) == 0; i++) {
-            char *c = label_text(x->d->lfor[i].node, n, req, opt);
+            char *c = hx_label_text(x->d->lfor[i].node, n, req, opt);
             if (c) {
                 *el = x->d->lfor[i].node;
-                if (class_has(*el, tok_required))
+                if (hx_class_has(*el, hx_tok_required))
                     *req = true;
                 return c;
             }
@@ -1683,10 +1684,10 @@ static char *own_label(ctx *x, GumboNode *n, bool *req, bool *opt, GumboNode **e
         bool box = ty && (strcasecmp(ty, "checkbox") == 0 || strcasecmp(ty, "radio") == 0);
         char *c = box ? NULL : label_text_f(w, n, TX_STOP_AT_SKIP, req, opt);
         if (!c)
-            c = label_text(w, n, req, opt);
+            c = hx_label_text(w, n, req, opt);
         if (c) {
             *el = w;
-            if (class_has(w, tok_required))
+            if (hx_class_has(w, hx_tok_required))
                 *req = true;
             return c;
         }
@@ -1702,38 +1703,38 @@ static char *own_label(ctx *x, GumboNode *n, bool *req, bool *opt, GumboNode **e
 }
 
 /* Does container a hold a control of another question (the neighbours in document order)? */
-static bool holds_neighbour(const ctx *x, size_t qi, const GumboNode *a)
+static bool holds_neighbour(const hx_ctx *x, size_t qi, const GumboNode *a)
 {
     if (qi > 0) {
-        const item *p = &x->items[qi - 1];
-        if (is_ancestor(a, p->mem[p->n_mem - 1], ANCESTOR_MAX) ||
-            is_ancestor(a, p->mem[0], ANCESTOR_MAX))
+        const hx_item *p = &x->items[qi - 1];
+        if (hx_is_ancestor(a, p->mem[p->n_mem - 1], ANCESTOR_MAX) ||
+            hx_is_ancestor(a, p->mem[0], ANCESTOR_MAX))
             return true;
     }
     if (qi + 1 < x->n_items) {
-        const item *nx = &x->items[qi + 1];
-        if (is_ancestor(a, nx->mem[0], ANCESTOR_MAX))
+        const hx_item *nx = &x->items[qi + 1];
+        if (hx_is_ancestor(a, nx->mem[0], ANCESTOR_MAX))
             return true;
     }
     return false;
 }
 
 /* Lowest common ancestor of an item's members (bounded). */
-static GumboNode *members_lca(const item *it)
+static GumboNode *members_lca(const hx_item *it)
 {
     GumboNode *a = it->mem[0]->parent;
     for (size_t i = 1; i < it->n_mem && a; i++) {
         int guard = 0;
-        while (a && !is_ancestor(a, it->mem[i], ANCESTOR_MAX) && guard++ < ANCESTOR_MAX)
+        while (a && !hx_is_ancestor(a, it->mem[i], ANCESTOR_MAX) && guard++ < ANCESTOR_MAX)
             a = a->parent;
     }
     return a;
 }
 
 /* The largest ancestor (up to 4 levels above the members) holding no other question. */
-static GumboNode *field_container(const ctx *x, size_t qi)
+static GumboNode *hx_field_container(const hx_ctx *x, size_t qi)
 {
-    const item *it = &x->items[qi];
+    const hx_item *it = &x->items[qi];
     GumboNode *a = it->n_mem > 1 ? members_lca(it) : it->mem[0]->parent;
     GumboNode *best = NULL;
     for (int up = 0; a && up < 4; up++, a = a->parent) {
@@ -1749,13 +1750,13 @@ static GumboNode *field_container(const ctx *x, size_t qi)
 }
 
 /* Nearest fieldset ancestor with a non-empty legend (within the candidate). */
-static GumboNode *fieldset_of(const ctx *x, GumboNode *n, GumboNode **legend)
+static GumboNode *hx_fieldset_of(const hx_ctx *x, GumboNode *n, GumboNode **legend)
 {
     int i = 0;
     for (GumboNode *a = n->parent; a && a != x->root && i < ANCESTOR_MAX; a = a->parent, i++) {
         if (!hx_is_tag(a, GUMBO_TAG_FIELDSET))
             continue;
-        const GumboVector *k = kids(a);
+        const GumboVector *k = hx_kids(a);
         for (size_t j = 0; k && j < k->length; j++) {
             GumboNode *c = k->data[j];
             if (hx_is_tag(c, GUMBO_TAG_LEGEND)) {
@@ -1769,9 +1770,9 @@ static GumboNode *fieldset_of(const ctx *x, GumboNode *n, GumboNode **legend)
 }
 
 /* Group container with role=group/radiogroup (or a fieldset) around all members. */
-static char *group_label(ctx *x, size_t qi, bool *req, bool *opt, GumboNode **el)
+static char *group_label(hx_ctx *x, size_t qi, bool *req, bool *opt, GumboNode **el)
 {
-    item *it = &x->items[qi];
+    hx_item *it = &x->items[qi];
     *el = NULL;
     GumboNode *l = members_lca(it);
     int i = 0;
@@ -1781,9 +1782,9 @@ static char *group_label(ctx *x, size_t qi, bool *req, bool *opt, GumboNode **el
         const char *role = hx_attr(a, "role");
         bool grp = role && (strcasecmp(role, "group") == 0 || strcasecmp(role, "radiogroup") == 0);
         if (grp || hx_is_tag(a, GUMBO_TAG_FIELDSET)) {
-            if (attr_is(a, "aria-required", "true"))
+            if (hx_attr_is(a, "aria-required", "true"))
                 *req = true;
-            char *s = idref_text(x, hx_attr(a, "aria-labelledby"), NULL);
+            char *s = hx_idref_text(x, hx_attr(a, "aria-labelledby"), NULL);
             if (!s && hx_attr(a, "aria-label"))
                 s = xstrdup(hx_attr(a, "aria-label"));
             if (s) {
@@ -1795,8 +1796,8 @@ static char *group_label(ctx *x, size_t qi, bool *req, bool *opt, GumboNode **el
             }
             if (hx_is_tag(a, GUMBO_TAG_FIELDSET)) {
                 GumboNode *lg = NULL;
-                if (fieldset_of(x, it->mem[0], &lg) == a && lg) {
-                    char *c = label_text(lg, NULL, req, opt);
+                if (hx_fieldset_of(x, it->mem[0], &lg) == a && lg) {
+                    char *c = hx_label_text(lg, NULL, req, opt);
                     if (c) {
                         *el = lg;
                         return c;
@@ -1812,7 +1813,7 @@ static bool is_yes_word(const char *label)
 {
     char *n = uk_norm(label);
     static const char *const Y[] = {"yes", "ja", "oui", "si", "i agree", "agree", "ok", NULL};
-    bool r = in_list(n, Y);
+    bool r = hx_in_list(n, Y);
     free(n);
     return r;
 }
@@ -1847,9 +1848,9 @@ static bool is_example(const char *s)
 }
 
 /* Sets q->label (never empty) and required markers for item qi. */
-static void resolve_label(ctx *x, size_t qi, bool *req, bool *opt)
+static void hx_resolve_label(hx_ctx *x, size_t qi, bool *req, bool *opt)
 {
-    item *it = &x->items[qi];
+    hx_item *it = &x->items[qi];
     GumboNode *n = it->mem[0];
     bool group = it->n_mem > 1 || it->kind == K_RADIO;
     char *label = NULL;
@@ -1865,15 +1866,15 @@ static void resolve_label(ctx *x, size_t qi, bool *req, bool *opt)
             label = prev_text(x, start ? start : n, 3, &heading, &el, req, opt);
             if (!label && heading && hx_is_tag(heading, GUMBO_TAG_LEGEND)) {
                 GumboNode *lg = NULL;
-                GumboNode *fs = fieldset_of(x, n, &lg);
+                GumboNode *fs = hx_fieldset_of(x, n, &lg);
                 if (fs && lg == heading && !holds_neighbour(x, qi, fs)) {
-                    label = label_text(lg, NULL, req, opt);
+                    label = hx_label_text(lg, NULL, req, opt);
                     el = lg;
                 }
             }
         }
     } else {
-        label = own_label(x, n, req, opt, &el);
+        label = hx_own_label(x, n, req, opt, &el);
         if (label && it->kind == K_CHECKBOX && is_yes_word(label)) {
             /* "Willing to relocate? [x] Yes": the question is the text before. */
             GumboNode *h2 = NULL, *el2 = NULL;
@@ -1897,9 +1898,9 @@ static void resolve_label(ctx *x, size_t qi, bool *req, bool *opt)
         }
         if (!label) {
             GumboNode *lg = NULL;
-            GumboNode *fs = fieldset_of(x, n, &lg);
+            GumboNode *fs = hx_fieldset_of(x, n, &lg);
             if (fs && lg && !holds_neighbour(x, qi, fs)) {
-                label = label_text(lg, NULL, req, opt);
+                label = hx_label_text(lg, NULL, req, opt);
                 el = lg;
             }
         }
@@ -1907,14 +1908,14 @@ static void resolve_label(ctx *x, size_t qi, bool *req, bool *opt)
             label = prev_text(x, n, 3, &heading, &el, req, opt);
         if (!label) {
             /* A floating label right after the field, without for="" */
-            const GumboVector *k = kids(n->parent);
+            const GumboVector *k = hx_kids(n->parent);
             for (size_t i = n->index_within_parent + 1;
                  k && i < k->length && i < n->index_within_parent + 4; i++) {
                 GumboNode *sib = k->data[i];
                 if (sib->type == GUMBO_NODE_WHITESPACE)
                     continue;
                 if (hx_is_tag(sib, GUMBO_TAG_LABEL) && !hx_attr(sib, "for")) {
-                    label = label_text(sib, NULL, req, opt);
+                    label = hx_label_text(sib, NULL, req, opt);
                     el = label ? sib : NULL;
                 }
                 break;
@@ -1933,26 +1934,26 @@ static void resolve_label(ctx *x, size_t qi, bool *req, bool *opt)
             free(c);
         }
     }
-    if (!label && heading && !is_consumed(x, heading)) {
-        label = label_text(heading, NULL, req, opt);
+    if (!label && heading && !hx_is_consumed(x, heading)) {
+        label = hx_label_text(heading, NULL, req, opt);
         if (label) {
             consume(x, heading);
             el = heading;
         }
     }
     if (!label) {
-        label = humanize(it->name);
+        label = hx_humanize(it->name);
     }
     it->label_el = el;
     it->q.label = label;
 }
 
 /* Option label for one radio/checkbox. */
-static char *member_label(ctx *x, GumboNode *m)
+static char *hx_member_label(hx_ctx *x, GumboNode *m)
 {
     bool req = false, opt = false;
     GumboNode *el = NULL;
-    char *l = own_label(x, m, &req, &opt, &el);
+    char *l = hx_own_label(x, m, &req, &opt, &el);
     if (!l)
         l = next_text(m);
     if (!l && hx_attr(m, "title"))
@@ -1965,7 +1966,7 @@ static char *member_label(ctx *x, GumboNode *m)
         const char *v = hx_attr(m, "value");
         l = xstrdup(v && *v ? v : "on");
     }
-    cut_utf8(l, LABEL_MAX);
+    hx_cut_utf8(l, LABEL_MAX);
     return l;
 }
 
@@ -2024,7 +2025,7 @@ static void select_options(oa_block *q, GumboNode *sel)
                     (hx_attr(n, "disabled") && q->n_options == 0);
         if (!drop) {
             /* Add first, then drop it again if its value was taken (the set points at it). */
-            cut_utf8(label, LABEL_MAX);
+            hx_cut_utf8(label, LABEL_MAX);
             oa_option *o = oa_option_add(q);
             o->label = label;
             o->value = value;
@@ -2041,7 +2042,7 @@ static void select_options(oa_block *q, GumboNode *sel)
     free(set);
 }
 
-static void member_options(ctx *x, item *it)
+static void member_options(hx_ctx *x, hx_item *it)
 {
     optset *set = xcalloc(1, sizeof *set);
     for (size_t i = 0; i < it->n_mem && it->q.n_options < MAX_OPTIONS; i++) {
@@ -2053,16 +2054,16 @@ static void member_options(ctx *x, item *it)
             it->q.n_options--;
             continue;
         }
-        o->label = member_label(x, it->mem[i]);
+        o->label = hx_member_label(x, it->mem[i]);
     }
     free(set);
 }
 
-static char *description(ctx *x, size_t qi)
+static char *description(hx_ctx *x, size_t qi)
 {
-    item *it = &x->items[qi];
+    hx_item *it = &x->items[qi];
     GumboNode *n = it->mem[0];
-    char *d = idref_text(x, hx_attr(n, "aria-describedby"), n);
+    char *d = hx_idref_text(x, hx_attr(n, "aria-describedby"), n);
     if (!d && it->container) {
         size_t seen = 0;
         for (GumboNode *m = it->container; m; m = hx_next(m, it->container, false)) {
@@ -2070,9 +2071,10 @@ static char *description(ctx *x, size_t qi)
                 break;
             if (!hx_is_el(m) || m == it->container || m == it->label_el)
                 continue;
-            bool help = class_has(m, tok_help) || hx_is_tag(m, GUMBO_TAG_SMALL);
-            if (!help || class_has(m, tok_error) || hides_self(m) || holds_control(m, NULL) ||
-                (it->label_el && is_ancestor(it->label_el, m, ANCESTOR_MAX)))
+            bool help = hx_class_has(m, hx_tok_help) || hx_is_tag(m, GUMBO_TAG_SMALL);
+            if (!help || hx_class_has(m, hx_tok_error) || hx_hides_self(m) ||
+                hx_holds_control(m, NULL) ||
+                (it->label_el && hx_is_ancestor(it->label_el, m, ANCESTOR_MAX)))
                 continue;
             d = hx_text(m, TX_SKIP_CONTROLS | TX_SKIP_HIDDEN, NULL, NULL);
             if (*d)
@@ -2086,27 +2088,27 @@ static char *description(ctx *x, size_t qi)
         d = NULL;
     }
     if (d)
-        cut_utf8(d, DESC_MAX);
+        hx_cut_utf8(d, DESC_MAX);
     return d;
 }
 
-static bool is_required(ctx *x, size_t qi, bool marker, bool optional)
+static bool is_required(hx_ctx *x, size_t qi, bool marker, bool optional)
 {
-    item *it = &x->items[qi];
+    hx_item *it = &x->items[qi];
     for (size_t i = 0; i < it->n_mem; i++)
-        if (hx_attr(it->mem[i], "required") || attr_is(it->mem[i], "aria-required", "true") ||
-            class_has(it->mem[i], tok_required))
+        if (hx_attr(it->mem[i], "required") || hx_attr_is(it->mem[i], "aria-required", "true") ||
+            hx_class_has(it->mem[i], hx_tok_required))
             return true;
     if (optional)
         return false;
     if (marker)
         return true;
-    if (it->label_el && class_has(it->label_el, tok_required))
+    if (it->label_el && hx_class_has(it->label_el, hx_tok_required))
         return true;
     int i = 0;
     for (GumboNode *a = it->mem[0]->parent; a && i < 6; a = a->parent, i++) {
-        if (class_has(a, tok_required) || attr_is(a, "data-required", "true") ||
-            attr_is(a, "aria-required", "true"))
+        if (hx_class_has(a, hx_tok_required) || hx_attr_is(a, "data-required", "true") ||
+            hx_attr_is(a, "aria-required", "true"))
             return true;
         if (a == it->container || a == x->root || !it->container)
             break;
@@ -2115,7 +2117,7 @@ static bool is_required(ctx *x, size_t qi, bool marker, bool optional)
 }
 
 /* Inside a container with display-condition markup (shown by a script). */
-static bool in_dw_wrapper(const ctx *x, const GumboNode *n)
+static bool in_dw_wrapper(const hx_ctx *x, const GumboNode *n)
 {
     int i = 0;
     for (const GumboNode *a = n; a && a != x->root && i < ANCESTOR_MAX; a = a->parent, i++)
@@ -2124,7 +2126,7 @@ static bool in_dw_wrapper(const ctx *x, const GumboNode *n)
     return false;
 }
 
-static void set_display_when(ctx *x, item *it)
+static void set_display_when(hx_ctx *x, hx_item *it)
 {
     char *field = NULL, *value = NULL;
     int i = 0;
@@ -2136,7 +2138,7 @@ static void set_display_when(ctx *x, item *it)
         return;
     /* "#id" means the control with that id. */
     if (field[0] == '#') {
-        GumboNode *t = by_id(x->d, field + 1);
+        GumboNode *t = hx_by_id(x->d, field + 1);
         const char *nm = t ? hx_attr(t, "name") : NULL;
         free(field);
         field = nm ? xstrdup(nm) : NULL;
@@ -2151,7 +2153,7 @@ static void set_display_when(ctx *x, item *it)
 }
 
 /* A lone checkbox's condition value: "true"/"false" unless it is the checked value. */
-static void fix_dw_values(ctx *x)
+static void hx_fix_dw_values(hx_ctx *x)
 {
     for (size_t i = 0; i < x->n_items; i++) {
         oa_block *q = &x->items[i].q;
@@ -2167,7 +2169,7 @@ static void fix_dw_values(ctx *x)
             if (!is_checked_value) {
                 char *n = uk_norm(v ? v : "true");
                 static const char *const ON[] = {"true", "checked", "on", "1", "yes", "ja", NULL};
-                const char *nv = in_list(n, ON) ? "true" : "false";
+                const char *nv = hx_in_list(n, ON) ? "true" : "false";
                 free(n);
                 free(q->dw_value);
                 q->dw_value = xstrdup(nv);
@@ -2179,9 +2181,9 @@ static void fix_dw_values(ctx *x)
 }
 
 /* Builds the question of item qi (everything but sections, keys and category). */
-static void build_question(ctx *x, size_t qi)
+static void hx_build_question(hx_ctx *x, size_t qi)
 {
-    item *it = &x->items[qi];
+    hx_item *it = &x->items[qi];
     oa_block *q = &it->q;
     GumboNode *n = it->mem[0];
     q->kind = OA_BLOCK_QUESTION;
@@ -2239,9 +2241,9 @@ static void build_question(ctx *x, size_t qi)
     default:
         break;
     }
-    it->container = field_container(x, qi);
+    it->container = hx_field_container(x, qi);
     bool marker = false, optional = false;
-    resolve_label(x, qi, &marker, &optional);
+    hx_resolve_label(x, qi, &marker, &optional);
     q->required = is_required(x, qi, marker, optional);
     q->description = description(x, qi);
     set_display_when(x, it);
@@ -2261,7 +2263,7 @@ static size_t count_gender_options(const oa_block *q)
     return n;
 }
 
-static item *find_key(ctx *x, const char *key)
+static hx_item *find_key(hx_ctx *x, const char *key)
 {
     for (size_t i = 0; i < x->n_items; i++)
         if (x->items[i].q.unified_key && strcmp(x->items[i].q.unified_key, key) == 0)
@@ -2269,16 +2271,16 @@ static item *find_key(ctx *x, const char *key)
     return NULL;
 }
 
-static void set_key(item *it, const char *key)
+static void set_key(hx_item *it, const char *key)
 {
     free(it->q.unified_key);
     it->q.unified_key = key ? xstrdup(key) : NULL;
 }
 
-static void assign_keys(ctx *x)
+static void hx_assign_keys(hx_ctx *x)
 {
     for (size_t i = 0; i < x->n_items; i++) {
-        item *it = &x->items[i];
+        hx_item *it = &x->items[i];
         uk_question uq = {it->q.label, it->name, hx_attr(it->mem[0], "autocomplete"), it->q.type,
                           count_gender_options(&it->q)};
         const char *k = uk_question_key(&uq, &it->src);
@@ -2287,7 +2289,7 @@ static void assign_keys(ctx *x)
     /* Generic words resolved against the rest of the form: "Name" beside "Vorname" is the
      * last name; "Nom" without "Prénom", or "Nombre" without "Apellidos", is the full name. */
     for (size_t i = 0; i < x->n_items; i++) {
-        item *it = &x->items[i];
+        hx_item *it = &x->items[i];
         const char *k = it->q.unified_key;
         if (!k || it->src != UK_SRC_WEAK)
             continue;
@@ -2299,19 +2301,19 @@ static void assign_keys(ctx *x)
             set_key(it, "FULL_NAME");
     }
     /* A phone field beside a separate country code holds the national number. */
-    item *cc = find_key(x, "PHONE_COUNTRY_CODE");
-    item *ph = find_key(x, "FULL_PHONE_NUMBER");
+    hx_item *cc = find_key(x, "PHONE_COUNTRY_CODE");
+    hx_item *ph = find_key(x, "FULL_PHONE_NUMBER");
     if (cc && ph && ph->src != UK_SRC_AUTOCOMPLETE)
         set_key(ph, "PHONE_NATIONAL_NUMBER");
     for (size_t i = 0; i < x->n_items; i++)
         x->items[i].key0 = uk_canonical_key(x->items[i].q.unified_key);
     /* One question per key: the strongest source wins, then the first. */
     for (size_t i = 0; i < x->n_items; i++) {
-        item *a = &x->items[i];
+        hx_item *a = &x->items[i];
         if (!a->q.unified_key)
             continue;
         for (size_t k = i + 1; k < x->n_items; k++) {
-            item *b = &x->items[k];
+            hx_item *b = &x->items[k];
             if (!b->q.unified_key || strcmp(a->q.unified_key, b->q.unified_key) != 0)
                 continue;
             /* A visible question beats a hidden one, then the stronger source, then the
@@ -2326,7 +2328,7 @@ static void assign_keys(ctx *x)
     }
 }
 
-static void assign_option_keys(ctx *x)
+static void hx_assign_option_keys(hx_ctx *x)
 {
     for (size_t i = 0; i < x->n_items; i++) {
         oa_block *q = &x->items[i].q;
@@ -2382,7 +2384,7 @@ static size_t ptr_count(GumboNode *const *arr, size_t n, const GumboNode *p)
  * else the last heading before it whose scope (the heading's nearest ancestor holding
  * questions) also holds it. Costs O(n log n) in questions plus a bounded look-back.
  */
-static void assign_sections(ctx *x)
+static void hx_assign_sections(hx_ctx *x)
 {
     size_t n = x->n_items;
     if (!n)
@@ -2394,8 +2396,8 @@ static void assign_sections(ctx *x)
     size_t n_all = 0;
     for (size_t i = 0; i < n; i++) {
         GumboNode *lg = NULL;
-        GumboNode *fs = fieldset_of(x, x->items[i].mem[0], &lg);
-        for (size_t l = 0; fs && l < FS_DEPTH; l++, fs = fieldset_of(x, fs, &lg)) {
+        GumboNode *fs = hx_fieldset_of(x, x->items[i].mem[0], &lg);
+        for (size_t l = 0; fs && l < FS_DEPTH; l++, fs = hx_fieldset_of(x, fs, &lg)) {
             chain[i * FS_DEPTH + l] = fs;
             legends[i * FS_DEPTH + l] = lg;
             all[n_all++] = fs;
@@ -2403,13 +2405,13 @@ static void assign_sections(ctx *x)
     }
     qsort(all, n_all, sizeof *all, ptr_cmp);
     for (size_t i = 0; i < n; i++) {
-        item *it = &x->items[i];
+        hx_item *it = &x->items[i];
         for (size_t l = 0; l < FS_DEPTH && chain[i * FS_DEPTH + l]; l++) {
             GumboNode *lg = legends[i * FS_DEPTH + l];
             if (!lg || ptr_count(all, n_all, chain[i * FS_DEPTH + l]) < 2)
                 continue;
             bool r = false, o = false;
-            char *label = label_text(lg, NULL, &r, &o);
+            char *label = hx_label_text(lg, NULL, &r, &o);
             if (label) {
                 it->section = lg;
                 it->section_label = label;
@@ -2432,25 +2434,25 @@ static void assign_sections(ctx *x)
         }
     }
     qsort(anc, n_anc, sizeof *anc, ptr_cmp);
-    const doc *d = x->d;
+    const hx_doc *d = x->d;
     GumboNode **scope = xcalloc(d->n_heads + 1, sizeof *scope); /* NULL: not computed */
     GumboNode *none = (GumboNode *)&scope;                      /* sentinel: no scope */
     size_t last = 0;
     for (size_t i = 0; i < n; i++) {
-        item *it = &x->items[i];
+        hx_item *it = &x->items[i];
         while (last < d->n_heads && d->heads[last].seq < it->seq)
             last++;
         if (it->section)
             continue;
-        const el_ref *h = NULL;
+        const hx_el_ref *h = NULL;
         for (size_t k = last, looked = 0; k-- > 0 && !h && looked < HEADS_LOOKBACK;) {
-            const el_ref *r = &d->heads[k];
+            const hx_el_ref *r = &d->heads[k];
             if (!scope[k]) {
                 scope[k] = none;
                 bool inside = x->c->form >= 0 ? r->form == x->c->form
-                                              : is_ancestor(x->root, r->node, 4 * ANCESTOR_MAX);
+                                              : hx_is_ancestor(x->root, r->node, 4 * ANCESTOR_MAX);
                 if (inside && !hx_is_tag(r->node, GUMBO_TAG_LEGEND) &&
-                    !holds_control(r->node, NULL)) {
+                    !hx_holds_control(r->node, NULL)) {
                     int up = 0;
                     for (GumboNode *a = r->node->parent; a && up <= ANCESTOR_MAX;
                          a = a->parent, up++) {
@@ -2464,13 +2466,13 @@ static void assign_sections(ctx *x)
             if (scope[k] == none)
                 continue;
             looked++;
-            if (!is_consumed(x, r->node) && is_ancestor(scope[k], it->mem[0], ANCESTOR_MAX))
+            if (!hx_is_consumed(x, r->node) && hx_is_ancestor(scope[k], it->mem[0], ANCESTOR_MAX))
                 h = r;
         }
         if (!h)
             continue;
         bool r = false, o = false;
-        char *label = label_text(h->node, NULL, &r, &o);
+        char *label = hx_label_text(h->node, NULL, &r, &o);
         if (!label)
             continue;
         it->section = h->node;
@@ -2480,7 +2482,7 @@ static void assign_sections(ctx *x)
     free(anc);
     free(all);
     for (size_t i = 0; i < n; i++) {
-        item *it = &x->items[i];
+        hx_item *it = &x->items[i];
         it->eeo_section = it->section_label && uk_is_eeo_section(it->section_label);
     }
     /* One heading over every question ("Apply for this position") is a title, not
@@ -2497,10 +2499,10 @@ static void assign_sections(ctx *x)
     }
 }
 
-static void assign_categories(ctx *x)
+static void hx_assign_categories(hx_ctx *x)
 {
     for (size_t i = 0; i < x->n_items; i++) {
-        item *it = &x->items[i];
+        hx_item *it = &x->items[i];
         const char *k = it->q.unified_key;
         bool consent = k && (strcmp(k, "TERMS_AND_CONDITIONS") == 0 ||
                              strcmp(k, "APPLICANT_POOL_CONSENT") == 0);
@@ -2512,13 +2514,13 @@ static void assign_categories(ctx *x)
 }
 
 /* Moves the questions into the form, grouped by section. */
-static void assemble(ctx *x)
+static void hx_assemble(hx_ctx *x)
 {
     oa_form *f = x->form;
     oa_block *sec = NULL;
     GumboNode *cur = NULL;
     for (size_t i = 0; i < x->n_items; i++) {
-        item *it = &x->items[i];
+        hx_item *it = &x->items[i];
         if (it->section != cur || !it->section) {
             cur = it->section;
             sec = NULL;
@@ -2538,7 +2540,7 @@ static void assemble(ctx *x)
 
 /* ---- honeypots -------------------------------------------------------------------------- */
 
-static bool is_honeypot(ctx *x, GumboNode *n, const char *name)
+static bool hx_is_honeypot(hx_ctx *x, GumboNode *n, const char *name)
 {
     bool hp_name = uk_is_honeypot_name(name);
     const char *ti = hx_attr(n, "tabindex");
@@ -2557,11 +2559,11 @@ static bool is_honeypot(ctx *x, GumboNode *n, const char *name)
             break;
         if (has_dw_markup(a))
             conditional = true;
-        if (class_has(a, tok_honeypot) ||
+        if (hx_class_has(a, hx_tok_honeypot) ||
             (hx_attr(a, "id") && strcasestr(hx_attr(a, "id"), "honeypot")))
             marked = true;
-        if (hides_self(a) || style_offscreen(hx_attr(a, "style")) ||
-            attr_is(a, "aria-hidden", "true")) {
+        if (hx_hides_self(a) || hx_style_offscreen(hx_attr(a, "style")) ||
+            hx_attr_is(a, "aria-hidden", "true")) {
             hidden = true;
             if (!hider)
                 hider = a;
@@ -2575,7 +2577,7 @@ static bool is_honeypot(ctx *x, GumboNode *n, const char *name)
     const char *ph = hx_attr(n, "placeholder");
     bool r = false, o = false;
     GumboNode *el = NULL;
-    char *l = own_label(x, n, &r, &o, &el);
+    char *l = hx_own_label(x, n, &r, &o, &el);
     char *ln = uk_norm(l ? l : "");
     char *pn = uk_norm(ph ? ph : "");
     bool hp_text = uk_is_honeypot_text(ln) || uk_is_honeypot_text(pn);
@@ -2598,11 +2600,11 @@ static bool is_honeypot(ctx *x, GumboNode *n, const char *name)
 
 /* ---- extraction ------------------------------------------------------------------------- */
 
-static void add_item(ctx *x, ckind k, const char *name, GumboNode *n, size_t seq)
+static void hx_add_item(hx_ctx *x, hx_ckind k, const char *name, GumboNode *n, size_t seq)
 {
     if ((k == K_RADIO || k == K_CHECKBOX)) {
         for (size_t i = 0; i < x->n_items; i++) {
-            item *it = &x->items[i];
+            hx_item *it = &x->items[i];
             if (it->kind == k && strcmp(it->name, name) == 0) {
                 if (it->n_mem == it->cap_mem) {
                     it->cap_mem *= 2;
@@ -2616,7 +2618,7 @@ static void add_item(ctx *x, ckind k, const char *name, GumboNode *n, size_t seq
     if (x->n_items >= MAX_QUESTIONS)
         return;
     x->items = xrealloc(x->items, (x->n_items + 1) * sizeof *x->items);
-    item *it = &x->items[x->n_items++];
+    hx_item *it = &x->items[x->n_items++];
     memset(it, 0, sizeof *it);
     it->kind = k;
     it->name = name;
@@ -2627,9 +2629,9 @@ static void add_item(ctx *x, ckind k, const char *name, GumboNode *n, size_t seq
     it->seq = seq;
 }
 
-static void set_action(ctx *x, const char *page_url)
+static void set_action(hx_ctx *x, const char *page_url)
 {
-    const doc *d = x->d;
+    const hx_doc *d = x->d;
     oa_form *f = x->form;
     GumboNode *fn = x->c->form >= 0 ? x->root : NULL;
     const char *action = fn ? hx_attr(fn, "action") : NULL;
@@ -2682,49 +2684,49 @@ static void set_action(ctx *x, const char *page_url)
         f->enctype = xstrdup("application/x-www-form-urlencoded");
 }
 
-static void extract_form(const doc *d, const cand *c, const char *page_url, oa_form *f)
+static void extract_form(const hx_doc *d, const hx_cand *c, const char *page_url, oa_form *f)
 {
-    ctx x = {0};
+    hx_ctx x = {0};
     x.d = d;
     x.c = c;
     x.root = c->root;
     x.form = f;
     size_t n_hidden = 0;
     for (size_t i = 0; i < c->n; i++) {
-        const el_ref *r = &d->ctls[c->ci[i]];
+        const hx_el_ref *r = &d->ctls[c->ci[i]];
         GumboNode *n = r->node;
-        ckind k = ctl_kind(n);
+        hx_ckind k = hx_ctl_kind(n);
         if (k == K_SUBMIT) {
-            if (!x.submit && !is_disabled(n, x.root))
+            if (!x.submit && !hx_is_disabled(n, x.root))
                 x.submit = n;
             continue;
         }
-        const char *name = ctl_name(n, k, c->by_id);
-        if (!name || !*name || k == K_BUTTON || k == K_PASSWORD || is_disabled(n, x.root))
+        const char *name = hx_ctl_name(n, k, c->by_id);
+        if (!name || !*name || k == K_BUTTON || k == K_PASSWORD || hx_is_disabled(n, x.root))
             continue;
         if (k == K_HIDDEN) {
             if (n_hidden++ < MAX_HIDDEN)
                 oa_form_add_hidden(f, name, hx_attr(n, "value"));
             continue;
         }
-        if (in_noise(n, x.root))
+        if (hx_in_noise(n, x.root))
             continue;
-        if (is_honeypot(&x, n, name)) {
+        if (hx_is_honeypot(&x, n, name)) {
             if (n_hidden++ < MAX_HIDDEN)
                 oa_form_add_hidden(f, name, "");
             continue;
         }
-        add_item(&x, k, name, n, r->seq);
+        hx_add_item(&x, k, name, n, r->seq);
     }
     for (size_t i = 0; i < x.n_items; i++)
-        build_question(&x, i);
-    fix_dw_values(&x);
-    assign_keys(&x);
-    assign_option_keys(&x);
-    assign_sections(&x);
-    assign_categories(&x);
+        hx_build_question(&x, i);
+    hx_fix_dw_values(&x);
+    hx_assign_keys(&x);
+    hx_assign_option_keys(&x);
+    hx_assign_sections(&x);
+    hx_assign_categories(&x);
     set_action(&x, page_url);
-    assemble(&x);
+    hx_assemble(&x);
     for (size_t i = 0; i < x.n_items; i++) {
         oa_block_free(&x.items[i].q);
         free(x.items[i].mem);
@@ -2877,7 +2879,7 @@ bool hx_hidden(const GumboNode *n)
 {
     int i = 0;
     for (; n && i < ANCESTOR_MAX; n = n->parent, i++)
-        if (hides_self(n))
+        if (hx_hides_self(n))
             return true;
     return false;
 }
@@ -2915,8 +2917,8 @@ char *hx_page_text(GumboOutput *out)
             GumboTag t = n->v.element.tag;
             skip = t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_NOSCRIPT ||
                    t == GUMBO_TAG_SELECT || t == GUMBO_TAG_TEXTAREA ||
-                   (t == GUMBO_TAG_HEAD ? false : hides_self(n));
-            if (!is_inline_tag(t))
+                   (t == GUMBO_TAG_HEAD ? false : hx_hides_self(n));
+            if (!hx_is_inline_tag(t))
                 full = oa_buf_puts(&b, " ") != OA_OK;
             if (t == GUMBO_TAG_META || t == GUMBO_TAG_LINK)
                 skip = true;
@@ -2997,14 +2999,14 @@ void hx_parse_free(GumboOutput *out, char *buf)
 
 bool hx_find_application_form(GumboOutput *out, const char *html, size_t len)
 {
-    doc d = {0};
+    hx_doc d = {0};
     d.out = out;
     d.html = html;
     d.len = len;
-    index_doc(&d);
+    hx_index_doc(&d);
     bool found = false;
     for (size_t k = 0; k < d.n_forms && !found; k++) {
-        cand c;
+        hx_cand c;
         form_cand(&d, k, &c);
         if (c.n)
             score_cand(&d, &c);
@@ -3012,7 +3014,7 @@ bool hx_find_application_form(GumboOutput *out, const char *html, size_t len)
         free(c.ci);
     }
     d.out = NULL;
-    doc_free(&d);
+    hx_doc_free(&d);
     return found;
 }
 
@@ -3028,16 +3030,16 @@ oa_status drv_html_extract(const char *html, size_t len, const char *page_url, d
     oa_status st = hx_parse(html, len, &g, &buf, &buf_len, why);
     if (st != OA_OK)
         return st;
-    doc d = {0};
+    hx_doc d = {0};
     d.out = g;
     d.html = buf;
     d.len = buf_len;
-    index_doc(&d);
+    hx_index_doc(&d);
 
-    cand *cands = xcalloc(d.n_forms + 1, sizeof *cands);
+    hx_cand *cands = xcalloc(d.n_forms + 1, sizeof *cands);
     size_t n_c = 0;
     for (size_t k = 0; k < d.n_forms; k++) {
-        cand *c = &cands[n_c];
+        hx_cand *c = &cands[n_c];
         form_cand(&d, k, c);
         if (!c->n) {
             free(c->ci);
@@ -3051,7 +3053,7 @@ oa_status drv_html_extract(const char *html, size_t len, const char *page_url, d
         score_cand(&d, &cands[n_c]);
         n_c++;
     }
-    cand *best = NULL;
+    hx_cand *best = NULL;
     for (size_t i = 0; i < n_c; i++)
         if (cands[i].eligible && (!best || cands[i].score > best->score))
             best = &cands[i];
@@ -3096,7 +3098,7 @@ oa_status drv_html_extract(const char *html, size_t len, const char *page_url, d
     for (size_t i = 0; i < n_c; i++)
         free(cands[i].ci);
     free(cands);
-    doc_free(&d);
+    hx_doc_free(&d);
     hx_parse_free(g, buf);
     return OA_OK;
 }
