@@ -9,6 +9,57 @@
 
 #include "util/oa.h"
 
+/* Limits shared by the files of the extraction. */
+#define ANCESTOR_MAX     64   /* levels an ancestor walk looks up */
+#define SUBTREE_SCAN_MAX 4000 /* nodes a subtree scan looks at */
+
+/* ---- html_dom.c: gumbo tree helpers ---------------------------------------------------- */
+
+/* Element tests and attribute access tolerant of NULL nodes and missing attributes. */
+bool hx_is_el(const GumboNode *n);
+bool hx_is_tag(const GumboNode *n, GumboTag t);
+const char *hx_attr(const GumboNode *n, const char *name);
+/* True when attribute name of n equals val (case-insensitive). */
+bool hx_attr_is(const GumboNode *n, const char *name, const char *val);
+/* The children of a document or element node, NULL for other nodes. */
+const GumboVector *hx_kids(const GumboNode *n);
+/* Pre-order successor of n inside root (iterative walks); skip_children jumps over n's
+ * subtree. NULL at the end. */
+GumboNode *hx_next(GumboNode *n, const GumboNode *root, bool skip_children);
+/* True when anc is n or one of its ancestors, looking at most max levels up. */
+bool hx_is_ancestor(const GumboNode *anc, const GumboNode *n, int max);
+/* True when a class token of n satisfies pred (one of the hx_tok_* below). */
+bool hx_class_has(const GumboNode *n, bool (*pred)(const char *tok, size_t len));
+/* Class tokens marking a required field, help text, an error, a honeypot. */
+bool hx_tok_required(const char *t, size_t l);
+bool hx_tok_help(const char *t, size_t l);
+bool hx_tok_error(const char *t, size_t l);
+bool hx_tok_honeypot(const char *t, size_t l);
+/* True when an inline style moves an element off screen or to zero size (honeypot tricks). */
+bool hx_style_offscreen(const char *style);
+/* True when n hides itself: hidden attribute, inline style or hiding class. */
+bool hx_hides_self(const GumboNode *n);
+/* True for h1-h6. */
+bool hx_is_heading_tag(GumboTag t);
+/* True for phrasing tags (span, b, a, ...) that do not break text into words. */
+bool hx_is_inline_tag(GumboTag t);
+/* True for a control that can be a question (not hidden, submit, button, reset or image). */
+bool hx_is_control_tag(const GumboNode *n);
+/* True when n's subtree (bounded; too large counts as yes) holds a control other than self. */
+bool hx_holds_control(GumboNode *n, const GumboNode *self);
+/* True for an element styled as a section title (role=heading, section-title classes). */
+bool hx_is_section_title(GumboNode *n);
+/* True when n is disabled itself or inside a disabled fieldset below root. */
+bool hx_is_disabled(const GumboNode *n, const GumboNode *root);
+/* True when n sits in navigation, header, footer or a search/newsletter/login box below root. */
+bool hx_in_noise(const GumboNode *n, const GumboNode *root);
+/* True when n or an ancestor (bounded) is hidden by attribute, inline style or class. */
+bool hx_hidden(const GumboNode *n);
+/* True when a class token of n contains needle (case-insensitive). */
+bool hx_has_class(const GumboNode *n, const char *needle);
+
+/* ---- html_form.c (to be split) --------------------------------------------------------- */
+
 /* Flags of hx_text. */
 enum {
     TX_SKIP_CONTROLS = 1, /* leave out select/option/textarea/button texts */
@@ -26,13 +77,6 @@ oa_status hx_parse(const char *html, size_t len, GumboOutput **out, char **buf, 
                    char **why) OA_MUST_CHECK;
 void hx_parse_free(GumboOutput *out, char *buf);
 
-/* Element tests and attribute access tolerant of NULL nodes and missing attributes. */
-bool hx_is_el(const GumboNode *n);
-bool hx_is_tag(const GumboNode *n, GumboTag t);
-const char *hx_attr(const GumboNode *n, const char *name);
-/* Pre-order successor of n inside root (iterative walks); skip_children jumps over n's
- * subtree. NULL at the end. */
-GumboNode *hx_next(GumboNode *n, const GumboNode *root, bool skip_children);
 /* Whitespace-squashed text of root's subtree (TX_* flags, `skip` subtree left out). *saw_req
  * (optional) says whether a required marker was left out. Malloc'd. */
 char *hx_text(GumboNode *root, unsigned flags, const GumboNode *skip, bool *saw_req);
@@ -41,10 +85,6 @@ char *hx_text(GumboNode *root, unsigned flags, const GumboNode *skip, bool *saw_
 char *hx_clean_label(const char *in, bool *req, bool *opt);
 /* Estimated maximum element nesting of raw HTML (a cheap tag scan). */
 size_t hx_nesting_estimate(const char *s, size_t n);
-/* True when n or an ancestor (bounded) is hidden by attribute, inline style or class. */
-bool hx_hidden(const GumboNode *n);
-/* True when a class token of n contains needle (case-insensitive). */
-bool hx_has_class(const GumboNode *n, const char *needle);
 /* The visible text of a parsed page (title and body), normalised with uk_norm. Malloc'd. */
 char *hx_page_text(GumboOutput *out);
 /* True when the parsed page holds a form that scores as an application form. */
