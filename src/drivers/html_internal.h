@@ -10,8 +10,10 @@
 #include "util/oa.h"
 
 /* Limits shared by the files of the extraction. */
-#define ANCESTOR_MAX     64   /* levels an ancestor walk looks up */
-#define SUBTREE_SCAN_MAX 4000 /* nodes a subtree scan looks at */
+#define ANCESTOR_MAX     64                 /* levels an ancestor walk looks up */
+#define SUBTREE_SCAN_MAX 4000               /* nodes a subtree scan looks at */
+#define LABEL_MAX        500                /* bytes of a label */
+#define TEXT_LIMIT       ((size_t)64 << 10) /* bytes of one text gathered from the page */
 
 /* ---- html_dom.c: gumbo tree helpers ---------------------------------------------------- */
 
@@ -58,7 +60,7 @@ bool hx_hidden(const GumboNode *n);
 /* True when a class token of n contains needle (case-insensitive). */
 bool hx_has_class(const GumboNode *n, const char *needle);
 
-/* ---- html_form.c (to be split) --------------------------------------------------------- */
+/* ---- html_text.c: texts and labels ---------------------------------------------------- */
 
 /* Flags of hx_text. */
 enum {
@@ -69,6 +71,23 @@ enum {
     TX_SKIP_ERRORS = 16,  /* leave out validation messages (error classes, role=alert) */
 };
 
+/* Whitespace-squashed text of root's subtree (TX_* flags, `skip` subtree left out). *saw_req
+ * (optional) says whether a required marker was left out. Malloc'd. */
+char *hx_text(GumboNode *root, unsigned flags, const GumboNode *skip, bool *saw_req);
+/* Cuts s to at most max bytes at a UTF-8 boundary, dropping a trailing blank. */
+void hx_cut_utf8(char *s, size_t max);
+/* The visible text of a parsed page (title and body), normalised with uk_norm. Malloc'd. */
+char *hx_page_text(GumboOutput *out);
+/* True when s is one of the NULL-terminated list l. */
+bool hx_in_list(const char *s, const char *const *l);
+/* A label without required/optional markers: "* First name (required):" -> "First name",
+ * setting *req / *opt when it saw them. Malloc'd. */
+char *hx_clean_label(const char *in, bool *req, bool *opt);
+/* A label made from a field name: "job_application[first_name]" -> "First name". Malloc'd. */
+char *hx_humanize(const char *name);
+
+/* ---- html_form.c (to be split) --------------------------------------------------------- */
+
 /* Parses a page with the driver's guards: OA_TOO_LARGE over DRV_MAX_PAGE_BYTES or nesting
  * deeper than the parser handles in reasonable time; windows-1252 pages are converted to
  * UTF-8 first. On OA_OK, free *out and *buf with hx_parse_free (gumbo points into *buf,
@@ -77,16 +96,8 @@ oa_status hx_parse(const char *html, size_t len, GumboOutput **out, char **buf, 
                    char **why) OA_MUST_CHECK;
 void hx_parse_free(GumboOutput *out, char *buf);
 
-/* Whitespace-squashed text of root's subtree (TX_* flags, `skip` subtree left out). *saw_req
- * (optional) says whether a required marker was left out. Malloc'd. */
-char *hx_text(GumboNode *root, unsigned flags, const GumboNode *skip, bool *saw_req);
-/* A label without required/optional markers: "* First name (required):" -> "First name",
- * setting *req / *opt when it saw them. Malloc'd. */
-char *hx_clean_label(const char *in, bool *req, bool *opt);
 /* Estimated maximum element nesting of raw HTML (a cheap tag scan). */
 size_t hx_nesting_estimate(const char *s, size_t n);
-/* The visible text of a parsed page (title and body), normalised with uk_norm. Malloc'd. */
-char *hx_page_text(GumboOutput *out);
 /* True when the parsed page holds a form that scores as an application form. */
 bool hx_find_application_form(GumboOutput *out, const char *html, size_t len);
 
