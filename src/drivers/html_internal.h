@@ -15,6 +15,19 @@
 #define LABEL_MAX        500                /* bytes of a label */
 #define TEXT_LIMIT       ((size_t)64 << 10) /* bytes of one text gathered from the page */
 
+/* ---- html_parse.c: guards and parsing --------------------------------------------------- */
+
+/* Parses a page with the driver's guards: OA_TOO_LARGE over DRV_MAX_PAGE_BYTES or nesting
+ * deeper than the parser handles in reasonable time; windows-1252 pages are converted to
+ * UTF-8 first. On OA_OK, free *out and *buf with hx_parse_free (gumbo points into *buf,
+ * *buf_len bytes). *why (malloc'd, may be NULL when why is NULL) explains a failure. */
+oa_status hx_parse(const char *html, size_t len, GumboOutput **out, char **buf, size_t *buf_len,
+                   char **why) OA_MUST_CHECK;
+/* Frees what hx_parse made (either may be NULL). */
+void hx_parse_free(GumboOutput *out, char *buf);
+/* Estimated maximum element nesting of raw HTML (a cheap tag scan). */
+size_t hx_nesting_estimate(const char *s, size_t n);
+
 /* ---- html_dom.c: gumbo tree helpers ---------------------------------------------------- */
 
 /* Element tests and attribute access tolerant of NULL nodes and missing attributes. */
@@ -88,16 +101,6 @@ char *hx_humanize(const char *name);
 
 /* ---- html_form.c (to be split) --------------------------------------------------------- */
 
-/* Parses a page with the driver's guards: OA_TOO_LARGE over DRV_MAX_PAGE_BYTES or nesting
- * deeper than the parser handles in reasonable time; windows-1252 pages are converted to
- * UTF-8 first. On OA_OK, free *out and *buf with hx_parse_free (gumbo points into *buf,
- * *buf_len bytes). *why (malloc'd, may be NULL when why is NULL) explains a failure. */
-oa_status hx_parse(const char *html, size_t len, GumboOutput **out, char **buf, size_t *buf_len,
-                   char **why) OA_MUST_CHECK;
-void hx_parse_free(GumboOutput *out, char *buf);
-
-/* Estimated maximum element nesting of raw HTML (a cheap tag scan). */
-size_t hx_nesting_estimate(const char *s, size_t n);
 /* True when the parsed page holds a form that scores as an application form. */
 bool hx_find_application_form(GumboOutput *out, const char *html, size_t len);
 
