@@ -99,6 +99,71 @@ char *hx_clean_label(const char *in, bool *req, bool *opt);
 /* A label made from a field name: "job_application[first_name]" -> "First name". Malloc'd. */
 char *hx_humanize(const char *name);
 
+/* ---- html_index.c: the document index and its controls -------------------------------- */
+
+/* An indexed control or heading. */
+typedef struct {
+    GumboNode *node;
+    size_t seq; /* document order */
+    int form;   /* owning form index, -1 when none */
+} hx_el_ref;
+
+/* An element by its id, or a label by its for="" value. */
+typedef struct {
+    const char *key;
+    GumboNode *node;
+    size_t seq; /* document order: the first of duplicates wins */
+} hx_id_entry;
+
+/* The index of a parsed page: html/len/out are the caller's, the arrays are freed by
+ * hx_doc_free. ids and lfor are sorted by key, then document order. */
+typedef struct {
+    const char *html;
+    size_t len;
+    GumboOutput *out;
+    GumboNode **forms;
+    size_t *form_seq;
+    size_t n_forms;
+    hx_el_ref *ctls;
+    size_t n_ctls;
+    hx_el_ref *heads;
+    size_t n_heads;
+    hx_id_entry *ids;
+    size_t n_ids;
+    hx_id_entry *lfor; /* label[for] by for value */
+    size_t n_lfor;
+    const char *base_href;
+} hx_doc;
+
+/* What a control is (hx_ctl_kind). */
+typedef enum {
+    K_TEXT = 0,
+    K_TEXTAREA,
+    K_SELECT,
+    K_RADIO,
+    K_CHECKBOX,
+    K_FILE,
+    K_HIDDEN,
+    K_SUBMIT,
+    K_BUTTON,
+    K_PASSWORD,
+} hx_ckind;
+
+/* Indexes d->out (html and len set by the caller: the source of d->out). */
+void hx_index_doc(hx_doc *d);
+/* Frees the index (not the gumbo output: see hx_parse_free). */
+void hx_doc_free(hx_doc *d);
+/* The first element with this id (document order), or NULL. */
+GumboNode *hx_by_id(const hx_doc *d, const char *id);
+/* Index of the first label[for=id] in d->lfor, or d->n_lfor. */
+size_t hx_lfor_first(const hx_doc *d, const char *id);
+/* The kind of a control (input, select, textarea or button element). */
+hx_ckind hx_ctl_kind(const GumboNode *n);
+/* True for the kinds that become questions. */
+bool hx_is_question_kind(hx_ckind k);
+/* The name a control submits under (by_id: its id when it has no name; see html_index.c). */
+const char *hx_ctl_name(const GumboNode *n, hx_ckind k, bool by_id);
+
 /* ---- html_form.c (to be split) --------------------------------------------------------- */
 
 /* True when the parsed page holds a form that scores as an application form. */
