@@ -14,6 +14,7 @@
 #define SUBTREE_SCAN_MAX 4000               /* nodes a subtree scan looks at */
 #define LABEL_MAX        500                /* bytes of a label */
 #define TEXT_LIMIT       ((size_t)64 << 10) /* bytes of one text gathered from the page */
+#define MAX_QUESTIONS    500                /* questions of one form */
 
 /* ---- html_parse.c: guards and parsing --------------------------------------------------- */
 
@@ -164,9 +165,30 @@ bool hx_is_question_kind(hx_ckind k);
 /* The name a control submits under (by_id: its id when it has no name; see html_index.c). */
 const char *hx_ctl_name(const GumboNode *n, hx_ckind k, bool by_id);
 
-/* ---- html_form.c (to be split) --------------------------------------------------------- */
+/* ---- html_pick.c: choosing the application form ---------------------------------------- */
 
+/* A candidate for the application form. */
+typedef struct {
+    GumboNode *root; /* the <form>, or the container of form-less controls */
+    int form;        /* form index, -1 for the container */
+    size_t *ci;      /* indexes into doc ctls, document order */
+    size_t n;
+    int score;
+    bool eligible;
+    bool by_id;       /* no control has a name: controls go by their ids (see hx_ctl_name) */
+    const char *kind; /* what it looked like, for the reason text */
+} hx_cand;
+
+/* The page's candidates, each scored: every form holding controls (document order), then the
+ * controls outside forms when they make one. *n gets their number; free with hx_cands_free. */
+hx_cand *hx_cands(const hx_doc *d, size_t *n);
+/* The eligible candidate with the highest score (the first of equals), or NULL. */
+hx_cand *hx_cand_best(hx_cand *cands, size_t n);
+/* Frees what hx_cands returned. */
+void hx_cands_free(hx_cand *cands, size_t n);
 /* True when the parsed page holds a form that scores as an application form. */
 bool hx_find_application_form(GumboOutput *out, const char *html, size_t len);
+
+/* ---- html_form.c (to be split) --------------------------------------------------------- */
 
 #endif
