@@ -7,6 +7,8 @@
 
 #include <gumbo.h>
 
+#include "core/form.h"
+#include "drivers/unified_keys.h"
 #include "util/oa.h"
 
 /* Limits shared by the files of the extraction. */
@@ -188,6 +190,61 @@ hx_cand *hx_cand_best(hx_cand *cands, size_t n);
 void hx_cands_free(hx_cand *cands, size_t n);
 /* True when the parsed page holds a form that scores as an application form. */
 bool hx_find_application_form(GumboOutput *out, const char *html, size_t len);
+
+/* ---- the extraction's state (html_form.c, filled by the files below) ---- */
+
+/* A question in the making: one control, or the radios/checkboxes sharing a name. */
+typedef struct {
+    hx_ckind kind;
+    const char *name;
+    GumboNode **mem; /* controls: one, or the radios/checkboxes of a group */
+    size_t n_mem;
+    size_t cap_mem;
+    size_t seq; /* document order of the first member */
+    oa_block q;
+    uk_source src;
+    bool hidden;      /* visually hidden without a display condition (a decoy, or scripted) */
+    const char *key0; /* the key before de-duplication (static), for option keys */
+    GumboNode *container;
+    GumboNode *label_el; /* the element the label came from, if any */
+    GumboNode *fieldset; /* nearest fieldset with a legend, if any */
+    GumboNode *section;  /* the node naming its section (legend or heading) */
+    char *section_label; /* owned */
+    bool eeo_section;
+} hx_item;
+
+/* The extraction of one candidate (html_form.c's extract_form) and its items. */
+typedef struct {
+    const hx_doc *d;
+    const hx_cand *c;
+    GumboNode *root;
+    hx_item *items;
+    size_t n_items;
+    GumboNode **consumed; /* headings used as a question's label */
+    size_t n_consumed;
+    oa_form *form;
+    GumboNode *submit; /* the first submit button */
+} hx_ctx;
+
+/* ---- html_labels.c: labels ---- */
+
+/* True when heading n already served as a question's label. */
+bool hx_is_consumed(const hx_ctx *x, const GumboNode *n);
+/* The cleaned label text of el without skip's subtree, noting markers; NULL when empty. */
+char *hx_label_text(GumboNode *el, const GumboNode *skip, bool *req, bool *opt);
+/* Texts of the elements named by an id list (aria-labelledby / aria-describedby), or NULL. */
+char *hx_idref_text(const hx_ctx *x, const char *ids, const GumboNode *self);
+/* A control's label from its own markup (aria-labelledby, label[for], wrapping label,
+ * aria-label), or NULL; *el gets the element it came from. */
+char *hx_own_label(hx_ctx *x, GumboNode *n, bool *req, bool *opt, GumboNode **el);
+/* The largest ancestor (up to 4 levels above item qi's members) holding no other question. */
+GumboNode *hx_field_container(const hx_ctx *x, size_t qi);
+/* Nearest fieldset ancestor of n holding a legend (within the candidate); *legend gets it. */
+GumboNode *hx_fieldset_of(const hx_ctx *x, GumboNode *n, GumboNode **legend);
+/* Sets item qi's q.label (never empty) and label_el, noting required/optional markers. */
+void hx_resolve_label(hx_ctx *x, size_t qi, bool *req, bool *opt);
+/* The option label of one radio or checkbox. Malloc'd. */
+char *hx_member_label(hx_ctx *x, GumboNode *m);
 
 /* ---- html_form.c (to be split) --------------------------------------------------------- */
 
