@@ -246,6 +246,18 @@ void hx_resolve_label(hx_ctx *x, size_t qi, bool *req, bool *opt);
 /* The option label of one radio or checkbox. Malloc'd. */
 char *hx_member_label(hx_ctx *x, GumboNode *m);
 
+/* ---- html_questions.c: questions from controls ---- */
+
+/* Adds control n: to the item of its radio/checkbox group, else as a new item (at most
+ * MAX_QUESTIONS). */
+void hx_add_item(hx_ctx *x, hx_ckind k, const char *name, GumboNode *n, size_t seq);
+/* Builds the question of item qi (everything but sections, keys and category). */
+void hx_build_question(hx_ctx *x, size_t qi);
+/* Completes display_when values once every question is built ("true"/"false" for a checkbox). */
+void hx_fix_dw_values(hx_ctx *x);
+/* True when control n is a honeypot (a decoy for bots, sent back empty). */
+bool hx_is_honeypot(hx_ctx *x, GumboNode *n, const char *name);
+
 /* ---- html_form.c (to be split) --------------------------------------------------------- */
 
 #endif
