@@ -258,6 +258,13 @@ void hx_fix_dw_values(hx_ctx *x);
 /* True when control n is a honeypot (a decoy for bots, sent back empty). */
 bool hx_is_honeypot(hx_ctx *x, GumboNode *n, const char *name);
 
+/* ---- html_keys.c: unified keys ---- */
+
+/* Sets the questions' unified keys, resolved against each other, at most one question a key. */
+void hx_assign_keys(hx_ctx *x);
+/* Sets the options' unified keys (after hx_assign_keys). */
+void hx_assign_option_keys(hx_ctx *x);
+
 /* ---- html_form.c (to be split) --------------------------------------------------------- */
 
 #endif
