@@ -265,6 +265,13 @@ void hx_assign_keys(hx_ctx *x);
 /* Sets the options' unified keys (after hx_assign_keys). */
 void hx_assign_option_keys(hx_ctx *x);
 
-/* ---- html_form.c (to be split) --------------------------------------------------------- */
+/* ---- html_sections.c: sections and layout ---- */
+
+/* Sets each question's section (a fieldset legend or a heading) and its EEO flag. */
+void hx_assign_sections(hx_ctx *x);
+/* Sets category "EEO" on EEO questions (after hx_assign_keys and hx_assign_sections). */
+void hx_assign_categories(hx_ctx *x);
+/* Moves the questions into x->form, grouped by section. */
+void hx_assemble(hx_ctx *x);
 
 #endif
