@@ -1,29 +1,32 @@
 /*
  * html_form.c - the generic HTML driver, extraction half: a career-site page becomes an oa_form.
+ * This file runs the steps (drv_html_extract); each has its own file, declared in
+ * html_internal.h:
  *
- *   1. Guard and parse: pages over DRV_MAX_PAGE_BYTES are refused; a cheap scan estimates the
- *      element nesting depth (gumbo's tree building is quadratic in it and its tree release
- *      recursive); pages that are not UTF-8 are read as windows-1252; gumbo parses with the
- *      x* allocator.
+ *   1. Guard and parse (html_parse.c): pages over DRV_MAX_PAGE_BYTES are refused; a cheap scan
+ *      estimates the element nesting depth (gumbo's tree building is quadratic in it and its
+ *      tree release recursive); pages that are not UTF-8 are read as windows-1252; gumbo parses
+ *      with the x* allocator.
  *   2. One iterative walk indexes forms, controls, headings, ids and label[for], remembering
  *      which form owns each control (ancestor <form>, the form="" attribute, or, for a <form>
- *      the parser emptied because it sat between table rows, its source range).
+ *      the parser emptied because it sat between table rows, its source range) (html_index.c).
  *   3. Every <form> is scored as an application form (file inputs, named visible controls,
  *      apply/bewerben/postuler words; search, newsletter, login, contact and cookie forms are
  *      penalised). Controls outside any form but under a container with a submit button form
  *      one more, slightly penalised, candidate (action = the page). The best one above the
- *      threshold wins; none -> the page's visible text decides between CLOSED and NO_FORM.
+ *      threshold wins (html_pick.c); none -> the page's visible text decides between CLOSED
+ *      and NO_FORM (here).
  *   4. The winner's controls become hidden inputs (type=hidden, honeypots with an empty value)
- *      or questions: label, required, description, options, display_when, unified key.
+ *      or questions: label (html_labels.c), required, description, options, display_when
+ *      (html_questions.c), unified key (html_keys.c). The form's action, method and enctype
+ *      come from the form and its submit button (here).
  *   5. Fieldsets with a legend holding several questions, and headings inside the form, become
- *      sections; EEO sections and topics set category "EEO".
+ *      sections; EEO sections and topics set category "EEO" (html_sections.c).
  *
+ * html_dom.c (gumbo tree helpers) and html_text.c (texts, label cleaning) serve every step.
  * Nothing recurses over the document: walks are iterative, ancestor walks bounded.
  */
-#include <ctype.h>
 #include <curl/curl.h>
-#include <gumbo.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -67,6 +70,7 @@ static bool is_http_url(const char *s)
 
 /* ---- extraction ------------------------------------------------------------------------- */
 
+/* The form's action (resolved against <base> and the page), method and enctype. */
 static void set_action(hx_ctx *x, const char *page_url)
 {
     const hx_doc *d = x->d;
@@ -122,6 +126,7 @@ static void set_action(hx_ctx *x, const char *page_url)
         f->enctype = xstrdup("application/x-www-form-urlencoded");
 }
 
+/* Steps 4 and 5 on candidate c: its controls become f's hidden inputs and questions. */
 static void extract_form(const hx_doc *d, const hx_cand *c, const char *page_url, oa_form *f)
 {
     hx_ctx x = {0};

@@ -16,6 +16,8 @@
 #define MAX_HEADS    5000
 #define MAX_IDS      200000
 
+/* ---- document index --------------------------------------------------------------------- */
+
 static int id_cmp(const void *a, const void *b)
 {
     const hx_id_entry *x = a, *y = b;

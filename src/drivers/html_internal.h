@@ -1,6 +1,9 @@
 /*
- * html_internal.h - pieces shared by the generic HTML driver's halves (html_form.c extracts,
- * html_submit.c classifies answers) and reached by their unit tests. Not for other modules.
+ * html_internal.h - pieces shared by the files of the generic HTML driver and reached by their
+ * unit tests. Not for other modules. html_form.c runs the extraction (drv_html_extract) over
+ * the steps in html_parse.c, html_index.c, html_pick.c, html_questions.c, html_labels.c,
+ * html_keys.c and html_sections.c, with the helpers of html_dom.c and html_text.c;
+ * html_submit.c (the submission half) uses the helpers too. Grouped by the defining file.
  */
 #ifndef OA_DRIVERS_HTML_INTERNAL_H
 #define OA_DRIVERS_HTML_INTERNAL_H
@@ -31,7 +34,7 @@ void hx_parse_free(GumboOutput *out, char *buf);
 /* Estimated maximum element nesting of raw HTML (a cheap tag scan). */
 size_t hx_nesting_estimate(const char *s, size_t n);
 
-/* ---- html_dom.c: gumbo tree helpers ---------------------------------------------------- */
+/* ---- html_dom.c: gumbo tree helpers ----------------------------------------------------- */
 
 /* Element tests and attribute access tolerant of NULL nodes and missing attributes. */
 bool hx_is_el(const GumboNode *n);
@@ -61,7 +64,7 @@ bool hx_hides_self(const GumboNode *n);
 bool hx_is_heading_tag(GumboTag t);
 /* True for phrasing tags (span, b, a, ...) that do not break text into words. */
 bool hx_is_inline_tag(GumboTag t);
-/* True for a control that can be a question (not hidden, submit, button, reset or image). */
+/* True for select, textarea and input other than hidden, submit, button, reset, image. */
 bool hx_is_control_tag(const GumboNode *n);
 /* True when n's subtree (bounded; too large counts as yes) holds a control other than self. */
 bool hx_holds_control(GumboNode *n, const GumboNode *self);
@@ -76,7 +79,7 @@ bool hx_hidden(const GumboNode *n);
 /* True when a class token of n contains needle (case-insensitive). */
 bool hx_has_class(const GumboNode *n, const char *needle);
 
-/* ---- html_text.c: texts and labels ---------------------------------------------------- */
+/* ---- html_text.c: texts and labels ------------------------------------------------------ */
 
 /* Flags of hx_text. */
 enum {
@@ -102,7 +105,7 @@ char *hx_clean_label(const char *in, bool *req, bool *opt);
 /* A label made from a field name: "job_application[first_name]" -> "First name". Malloc'd. */
 char *hx_humanize(const char *name);
 
-/* ---- html_index.c: the document index and its controls -------------------------------- */
+/* ---- html_index.c: the document index and its controls ---------------------------------- */
 
 /* An indexed control or heading. */
 typedef struct {
@@ -167,13 +170,13 @@ bool hx_is_question_kind(hx_ckind k);
 /* The name a control submits under (by_id: its id when it has no name; see html_index.c). */
 const char *hx_ctl_name(const GumboNode *n, hx_ckind k, bool by_id);
 
-/* ---- html_pick.c: choosing the application form ---------------------------------------- */
+/* ---- html_pick.c: choosing the application form ----------------------------------------- */
 
 /* A candidate for the application form. */
 typedef struct {
     GumboNode *root; /* the <form>, or the container of form-less controls */
     int form;        /* form index, -1 for the container */
-    size_t *ci;      /* indexes into doc ctls, document order */
+    size_t *ci;      /* indexes into hx_doc ctls, document order */
     size_t n;
     int score;
     bool eligible;
@@ -191,7 +194,7 @@ void hx_cands_free(hx_cand *cands, size_t n);
 /* True when the parsed page holds a form that scores as an application form. */
 bool hx_find_application_form(GumboOutput *out, const char *html, size_t len);
 
-/* ---- the extraction's state (html_form.c, filled by the files below) ---- */
+/* ---- the extraction's state (html_form.c, filled by the files below) -------------------- */
 
 /* A question in the making: one control, or the radios/checkboxes sharing a name. */
 typedef struct {
@@ -226,7 +229,7 @@ typedef struct {
     GumboNode *submit; /* the first submit button */
 } hx_ctx;
 
-/* ---- html_labels.c: labels ---- */
+/* ---- html_labels.c: labels -------------------------------------------------------------- */
 
 /* True when heading n already served as a question's label. */
 bool hx_is_consumed(const hx_ctx *x, const GumboNode *n);
@@ -246,7 +249,7 @@ void hx_resolve_label(hx_ctx *x, size_t qi, bool *req, bool *opt);
 /* The option label of one radio or checkbox. Malloc'd. */
 char *hx_member_label(hx_ctx *x, GumboNode *m);
 
-/* ---- html_questions.c: questions from controls ---- */
+/* ---- html_questions.c: questions from controls ------------------------------------------ */
 
 /* Adds control n: to the item of its radio/checkbox group, else as a new item (at most
  * MAX_QUESTIONS). */
@@ -258,14 +261,14 @@ void hx_fix_dw_values(hx_ctx *x);
 /* True when control n is a honeypot (a decoy for bots, sent back empty). */
 bool hx_is_honeypot(hx_ctx *x, GumboNode *n, const char *name);
 
-/* ---- html_keys.c: unified keys ---- */
+/* ---- html_keys.c: unified keys ---------------------------------------------------------- */
 
 /* Sets the questions' unified keys, resolved against each other, at most one question a key. */
 void hx_assign_keys(hx_ctx *x);
 /* Sets the options' unified keys (after hx_assign_keys). */
 void hx_assign_option_keys(hx_ctx *x);
 
-/* ---- html_sections.c: sections and layout ---- */
+/* ---- html_sections.c: sections and layout ----------------------------------------------- */
 
 /* Sets each question's section (a fieldset legend or a heading) and its EEO flag. */
 void hx_assign_sections(hx_ctx *x);

@@ -19,6 +19,8 @@
 #define TEXT_NODE_BUDGET 20000 /* nodes one label/description text walk may visit */
 #define PAGE_TEXT_LIMIT  ((size_t)1 << 20)
 
+/* ---- text ------------------------------------------------------------------------------- */
+
 typedef struct {
     unsigned flags;
     const GumboNode *skip; /* a subtree to leave out */
