@@ -164,6 +164,7 @@ static void extract_form(const hx_doc *d, const hx_cand *c, const char *page_url
     for (size_t i = 0; i < x.n_items; i++)
         hx_build_question(&x, i);
     hx_fix_dw_values(&x);
+    hx_apply_rules(&x);
     hx_assign_keys(&x);
     hx_assign_option_keys(&x);
     hx_assign_sections(&x);

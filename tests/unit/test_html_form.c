@@ -103,6 +103,12 @@ static void render_block(oa_buf *b, const oa_block *q, int indent)
         assert_int_equal(oa_buf_printf(b, " accept=%s", q->accept), OA_OK);
     if (q->checked_value)
         assert_int_equal(oa_buf_printf(b, " checked=%s", q->checked_value), OA_OK);
+    for (size_t i = 0; i < q->n_date_parts; i++) {
+        static const char *const U[] = {"day", "month", "year"};
+        const oa_date_part *p = &q->date_parts[i];
+        assert_int_equal(oa_buf_printf(b, " %s=%s(%zu)", U[p->unit], p->field_name, p->n_values),
+                         OA_OK);
+    }
     if (q->dw_field)
         assert_int_equal(oa_buf_printf(b, " dw=%s=%s%s", q->dw_field,
                                        q->dw_value ? q->dw_value : "",
@@ -298,6 +304,9 @@ static void run_fixture(const char *name)
 FIXTURE(greenhouse)
 FIXTURE(lever)
 FIXTURE(personio_de)
+FIXTURE(rules_nl)
+FIXTURE(rules_it)
+FIXTURE(rules_placeholders)
 FIXTURE(french)
 FIXTURE(spanish)
 FIXTURE(cf7_wordpress)
@@ -1465,6 +1474,9 @@ int main(void)
         cmocka_unit_test(test_fixture_greenhouse),
         cmocka_unit_test(test_fixture_lever),
         cmocka_unit_test(test_fixture_personio_de),
+        cmocka_unit_test(test_fixture_rules_nl),
+        cmocka_unit_test(test_fixture_rules_it),
+        cmocka_unit_test(test_fixture_rules_placeholders),
         cmocka_unit_test(test_fixture_french),
         cmocka_unit_test(test_fixture_spanish),
         cmocka_unit_test(test_fixture_cf7_wordpress),
