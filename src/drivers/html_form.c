@@ -166,7 +166,6 @@ static void extract_form(const hx_doc *d, const hx_cand *c, const char *page_url
     hx_fix_dw_values(&x);
     hx_apply_rules(&x);
     hx_assign_keys(&x);
-    hx_assign_option_keys(&x);
     hx_assign_sections(&x);
     hx_assign_categories(&x);
     set_action(&x, page_url);

@@ -276,10 +276,9 @@ void hx_apply_rules(hx_ctx *x);
 
 /* ---- html_keys.c: unified keys ---------------------------------------------------------- */
 
-/* Sets the questions' unified keys, resolved against each other, at most one question a key. */
+/* Sets the questions' unified keys, resolved against each other, at most one question a key,
+ * and the options' keys. */
 void hx_assign_keys(hx_ctx *x);
-/* Sets the options' unified keys (after hx_assign_keys). */
-void hx_assign_option_keys(hx_ctx *x);
 
 /* ---- html_sections.c: sections and layout ----------------------------------------------- */
 
