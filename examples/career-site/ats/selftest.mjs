@@ -1,0 +1,167 @@
+// ats/selftest.mjs — checks of the fake ATS vendor APIs, run by ../selftest.mjs against a running
+// site: reads, a valid submission accepted and recorded (file sha256 and name), invalid ones
+// refused with the vendor's documented status and body, closed jobs, secrets changed through
+// /__admin/ats, and every misbehaviour mode.
+
+import crypto from 'node:crypto';
+import { ATS_BASES } from './bases.mjs';
+
+const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(1500)]);
+
+/** One request; body: {json} | {form: FormData} | {raw, type}. Returns {status, headers, text, json}. */
+async function call(method, url, { json, form, raw, type, headers = {}, signal } = {}) {
+  const h = { ...headers };
+  let body;
+  if (json !== undefined) { body = JSON.stringify(json); h['content-type'] = 'application/json'; } else if (form) body = form;
+  else if (raw !== undefined) { body = raw; if (type) h['content-type'] = type; }
+  const res = await fetch(url, { method, headers: h, body, signal });
+  const text = await res.text();
+  let parsed = null;
+  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, text, json: parsed };
+}
+
+/** FormData from [[name, value | {file, filename, type}]] in order. */
+export function formOf(entries) {
+  const fd = new FormData();
+  for (const [name, v] of entries) {
+    if (v && typeof v === 'object' && v.file) fd.append(name, new Blob([v.file], { type: v.type || 'application/pdf' }), v.filename);
+    else fd.append(name, String(v));
+  }
+  return fd;
+}
+
+export function atsHelpers(site) {
+  const admin = (method, path, body) => call(method, `${site}/__admin/ats${path}`, body === undefined ? {} : { json: body });
+  return {
+    base: (vendor) => site + ATS_BASES[vendor].base,
+    admin,
+    set: async (vendor, body) => (await admin('POST', `/${vendor}`, body)).status,
+    setJob: async (vendor, id, body) => (await admin('POST', `/${vendor}/jobs/${id}`, body)).status,
+    subs: async (vendor) => (await admin('GET', `/${vendor}/submissions`)).json.submissions,
+    last: async (vendor) => (await admin('GET', `/${vendor}/submissions`)).json.submissions.at(-1),
+  };
+}
+
+// ---- Greenhouse ----------------------------------------------------------------------------
+
+async function checkGreenhouse(site, check) {
+  const h = atsHelpers(site);
+  const B = `${h.base('greenhouse')}/v1/boards/brightwave`;
+  const auth = (key) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` });
+  const board = await call('GET', B);
+  check(board.status === 200 && board.json.name === 'Brightwave Labs', 'greenhouse: GET board');
+  const list = await call('GET', `${B}/jobs?content=true`);
+  check(list.status === 200 && list.json.meta.total === 3 && list.json.jobs.length === 3, 'greenhouse: 3 jobs listed');
+  check(new Set(list.json.jobs.map((j) => j.language)).size === 3 && list.json.jobs[0].content.includes('&lt;h2&gt;'),
+    'greenhouse: three languages, content entity-escaped');
+  const job = (await call('GET', `${B}/jobs/4012001?questions=true&pay_transparency=true`)).json;
+  const types = new Set(job.questions.flatMap((q) => q.fields.map((fd) => fd.type)));
+  check(['input_text', 'textarea', 'input_file', 'multi_value_single_select', 'multi_value_multi_select', 'input_hidden']
+    .every((t) => types.has(t)), `greenhouse: every field type in questions (${[...types]})`);
+  check(job.questions.some((q) => q.fields.map((fd) => fd.name).join() === 'resume,resume_text'), 'greenhouse: resume file or text');
+  check(job.location_questions.length === 3 && job.compliance[0].type === 'eeoc' && job.demographic_questions.questions.length === 2 &&
+    job.data_compliance[0].type === 'gdpr' && job.pay_input_ranges[0].currency_type === 'USD',
+  'greenhouse: location_questions, compliance, demographic_questions, data_compliance, pay_input_ranges');
+  check(!('questions' in (await call('GET', `${B}/jobs/4012001`)).json), 'greenhouse: questions only with ?questions=true');
+
+  // a valid multipart application, then JSON with a base64 resume
+  const good = [['first_name', 'Ada'], ['last_name', 'Lovelace'], ['email', 'ada@example.org'], ['phone', '+1 212 555 0100'],
+    ['resume', { file: PDF, filename: 'ada-cv.pdf' }], ['question_30012003', 'Because.'], ['question_30012004', '1'],
+    ['question_30012005', '0'], ['question_30012006[]', '50012061'], ['question_30012006[]', '50012064'],
+    ['question_30012007', '50012072'], ['location', 'New York, NY'], ['latitude', '40.7'], ['longitude', '-74.0'],
+    ['gender', '2'], ['demographic_answers[][question_id]', '4001'], ['demographic_answers[][answer_options][][answer_option_id]', '40012']];
+  const ok = await call('POST', `${B}/jobs/4012001`, { form: formOf(good), headers: auth('gh-test-key') });
+  check(ok.status === 200 && ok.json?.success === 'Candidate saved successfully', `greenhouse: valid multipart application -> 200 (${ok.status} ${ok.text})`);
+  let rec = await h.last('greenhouse');
+  check(rec.accepted && rec.job === '4012001' && rec.files[0].field === 'resume' && rec.files[0].sha256 === sha256(PDF) &&
+    rec.files[0].filename === 'ada-cv.pdf', 'greenhouse: recorded with the file sha256 and name');
+  check(JSON.stringify(rec.fields.question_30012006) === '["50012061","50012064"]' && rec.warnings.length === 0,
+    'greenhouse: multi-select values recorded, no warnings for a complete answer');
+  const json = { first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.org', resume_content: PDF.toString('base64'),
+    resume_content_filename: 'grace.pdf', question_30012006: [50012062], data_compliance: { gdpr_demographic_data_consent_given: true } };
+  const okJson = await call('POST', `${B}/jobs/4012001`, { json, headers: auth('gh-test-key') });
+  rec = await h.last('greenhouse');
+  check(okJson.status === 200 && rec.body_format === 'json' && rec.files[0].sha256 === sha256(PDF) && rec.files[0].filename === 'grace.pdf',
+    'greenhouse: JSON application with base64 resume -> 200, file recorded');
+  check(rec.warnings.some((w) => w.field === 'question_30012003' && w.problem === 'required_not_enforced'),
+    'greenhouse: unanswered required custom question accepted (as documented) with a warning');
+
+  // refusals
+  const noAuth = await call('POST', `${B}/jobs/4012001`, { json });
+  check(noAuth.status === 401 && noAuth.text.startsWith('HTTP Basic: Access denied.'), 'greenhouse: no Basic auth -> 401');
+  const badKey = await call('POST', `${B}/jobs/4012001`, { json, headers: auth('nope') });
+  check(badKey.status === 401 && badKey.text === 'Invalid Basic Auth credentials', 'greenhouse: wrong key -> 401');
+  const noEmail = await call('POST', `${B}/jobs/4012001`, { json: { ...json, email: '' }, headers: auth('gh-test-key') });
+  check(noEmail.status === 400 && noEmail.json.status === 400 && /email/.test(noEmail.json.error), 'greenhouse: no email -> 400 {status, error}');
+  const badSelect = await call('POST', `${B}/jobs/4012001`, { json: { ...json, question_30012004: 5 }, headers: auth('gh-test-key') });
+  check(badSelect.status === 400, 'greenhouse: a select value that is not an option -> 400');
+  const empty = await call('POST', `${B}/jobs/4012001`, { form: formOf([...good.slice(0, 3), ['resume', { file: Buffer.alloc(0), filename: 'e.pdf' }]]), headers: auth('gh-test-key') });
+  check(empty.status === 400 && /0 bytes/.test(empty.json.error), 'greenhouse: empty attachment -> 400');
+  rec = await h.last('greenhouse');
+  check(!rec.accepted && rec.status_returned === 400 && rec.errors.length > 0, 'greenhouse: refused application recorded as not accepted');
+
+  // the accepted key is an admin setting
+  check(await h.set('greenhouse', { api_key: 'rotated' }) === 200, 'greenhouse: admin sets api_key');
+  check((await call('POST', `${B}/jobs/4012001`, { json, headers: auth('gh-test-key') })).status === 401 &&
+    (await call('POST', `${B}/jobs/4012001`, { json, headers: auth('rotated') })).status === 200, 'greenhouse: the new key is the one accepted');
+  await h.set('greenhouse', { api_key: 'gh-test-key' });
+
+  // closed job
+  await h.setJob('greenhouse', 4012002, { closed: true });
+  const gone = await call('GET', `${B}/jobs/4012002?questions=true`);
+  check(gone.status === 404 && gone.text === '{"status":404,"error":"Job not found"}', 'greenhouse: closed job -> 404 Job not found');
+  check((await call('GET', `${B}/jobs`)).json.meta.total === 2, 'greenhouse: closed job not listed');
+  check((await call('POST', `${B}/jobs/4012002`, { json, headers: auth('gh-test-key') })).status === 404, 'greenhouse: apply to closed job -> 404');
+  check((await call('GET', `${h.base('greenhouse')}/v1/boards/other/jobs`)).text === '{"status":404,"error":"Job board not found"}',
+    'greenhouse: unknown board -> 404 Job board not found');
+}
+
+// ---- misbehaviour, the same for every vendor -----------------------------------------------------
+
+/** A read URL per vendor (a job detail) and its job id. */
+const READS = {
+  greenhouse: ['/v1/boards/brightwave/jobs/4012001?questions=true', '4012001'],
+};
+
+async function checkMisbehaviour(site, check, vendor) {
+  const h = atsHelpers(site);
+  const [path, id] = READS[vendor];
+  const url = h.base(vendor) + path;
+  const fine = await call('GET', url);
+  check(fine.status === 200, `${vendor}: read ${path} -> 200`);
+  await h.set(vendor, { mode: '500' });
+  check((await call('GET', url)).status === 500, `${vendor}: mode 500 -> 500`);
+  await h.set(vendor, { mode: '429', retry_after: 7 });
+  const limited = await call('GET', url);
+  check(limited.status === 429 && limited.headers.get('retry-after') === '7', `${vendor}: mode 429 -> 429 with Retry-After: 7`);
+  await h.set(vendor, { mode: 'malformed' });
+  const broken = await call('GET', url);
+  check(broken.status === 200 && broken.text.length > 0 && broken.text.length < fine.text.length && broken.text === fine.text.slice(0, broken.text.length),
+    `${vendor}: mode malformed -> 200 with half the body`);
+  await h.set(vendor, { mode: 'truncated' });
+  let cut = false;
+  try { await call('GET', url); } catch { cut = true; }
+  check(cut, `${vendor}: mode truncated -> connection cut mid-body`);
+  await h.set(vendor, { mode: 'hang' });
+  let hung = false;
+  try { await call('GET', url, { signal: AbortSignal.timeout(300) }); } catch { hung = true; }
+  check(hung, `${vendor}: mode hang -> no answer`);
+  await h.set(vendor, { mode: '500', on: 'submit' });
+  check((await call('GET', url)).status === 200, `${vendor}: mode on submit leaves reads alone`);
+  await h.set(vendor, { mode: 'ok', on: 'all' });
+  await h.setJob(vendor, id, { mode: '500', n: 1 });
+  const codes = [(await call('GET', url)).status, (await call('GET', url)).status];
+  check(codes.join() === '500,200', `${vendor}: per-job mode 500 with n=1 -> ${codes}`);
+  check((await h.set(vendor, { mode: 'sometimes' })) === 400 && (await h.setJob(vendor, 'no-such-job', {})) === 404,
+    `${vendor}: bad admin input -> 400, unknown job -> 404`);
+  check((await h.admin('POST', `/${vendor}/reset`)).status === 200 && (await h.subs(vendor)).length === 0, `${vendor}: vendor reset`);
+}
+
+export async function checkAts(site, check) {
+  await checkGreenhouse(site, check);
+  for (const vendor of Object.keys(READS)) await checkMisbehaviour(site, check, vendor);
+  const all = await call('GET', `${site}/__admin/ats`);
+  check(all.status === 200 && Object.keys(all.json.vendors).length === Object.keys(READS).length, 'GET /__admin/ats lists every vendor');
+}
