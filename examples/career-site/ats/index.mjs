@@ -8,8 +8,9 @@
 import { ATS_BASES } from './bases.mjs';
 import { VendorState, serveAtsAdmin as adminOf, write } from './common.mjs';
 import greenhouse from './greenhouse.mjs';
+import recruitee from './recruitee.mjs';
 
-const DEFS = [greenhouse];
+const DEFS = [greenhouse, recruitee];
 
 /** connector name -> VendorState */
 export const vendors = Object.fromEntries(DEFS.map((d) => [d.name, new VendorState(d)]));

@@ -118,17 +118,71 @@ async function checkGreenhouse(site, check) {
     'greenhouse: unknown board -> 404 Job board not found');
 }
 
+// ---- Recruitee -----------------------------------------------------------------------------
+
+async function checkRecruitee(site, check) {
+  const h = atsHelpers(site);
+  const B = `${h.base('recruitee')}/api/offers`;
+  const list = await call('GET', `${B}/`);
+  check(list.status === 200 && list.json.offers.length === 3, 'recruitee: GET /api/offers/ lists 3 offers');
+  const kinds = new Set(list.json.offers.flatMap((o) => o.open_questions.map((q) => q.kind)));
+  check(['string', 'text', 'single_choice', 'multi_choice', 'date', 'salary', 'number', 'file', 'boolean', 'legal'].every((k) => kinds.has(k)),
+    `recruitee: open_questions of every kind (${[...kinds]})`);
+  check(list.json.offers.map((o) => Object.keys(o.translations)[0]).join() === 'nl,en,pl', 'recruitee: offers in nl, en, pl');
+  const one = await call('GET', `${B}/devops-engineer`);
+  check(one.status === 200 && one.json.offer.id === 1710002 && (await call('GET', `${B}/1710002`)).json.offer.slug === 'devops-engineer',
+    'recruitee: GET one offer by slug or id');
+
+  const json = { candidate: { name: 'Linus Dev', email: 'linus@example.org', remote_cv_url: 'https://example.org/cv.pdf',
+    open_question_answers_attributes: [{ open_question_id: 286311, multi_content: ['Kubernetes', 'Terraform'] },
+      { open_question_id: 286312, content: '4' }] } };
+  const ok = await call('POST', `${B}/devops-engineer/candidates`, { json });
+  check(ok.status === 201 && Number.isInteger(ok.json.candidate.id) && ok.json.candidate.open_question_answers.length === 2,
+    `recruitee: JSON candidate -> 201 {candidate} (${ok.status} ${ok.text.slice(0, 120)})`);
+  const form = [['candidate[name]', 'Sanne de Vries'], ['candidate[email]', 'sanne@example.nl'], ['candidate[phone]', '+31 20 123 4567'],
+    ['candidate[cv]', { file: PDF, filename: 'sanne-cv.pdf' }]];
+  const answers = [[286301, 'content', '3000'], [286302, 'content', 'Omdat ik graag help.'], [286303, 'content', '36 uur'],
+    [286304, 'flag', 'false'], [286305, 'content', '2024-09-01'], [286306, 'flag', 'true']];
+  answers.forEach(([id, k, val], i) => form.push([`candidate[open_question_answers_attributes][${i}][open_question_id]`, id],
+    [`candidate[open_question_answers_attributes][${i}][${k}]`, val]));
+  const okForm = await call('POST', `${B}/klantenservicemedewerker-amsterdam/candidates`, { form: formOf(form) });
+  const rec = await h.last('recruitee');
+  check(okForm.status === 201 && rec.accepted && rec.files[0].field === 'cv' && rec.files[0].sha256 === sha256(PDF) && rec.files[0].filename === 'sanne-cv.pdf',
+    `recruitee: form-data candidate[...] with cv -> 201, file recorded (${okForm.status} ${okForm.text.slice(0, 160)})`);
+
+  const noLegal = formOf(form.filter(([name]) => !name.endsWith('[5][flag]')));
+  const refused = await call('POST', `${B}/klantenservicemedewerker-amsterdam/candidates`, { form: noLegal });
+  check(refused.status === 422 && refused.json.errors['open_question_answers.286306'], 'recruitee: legal question not accepted -> 422 {errors}');
+  const badChoice = structuredClone(json);
+  badChoice.candidate.open_question_answers_attributes[0].multi_content = ['Nomad'];
+  check((await call('POST', `${B}/devops-engineer/candidates`, { json: badChoice })).status === 422, 'recruitee: an answer not among the options -> 422');
+  const noCv = structuredClone(json);
+  delete noCv.candidate.remote_cv_url;
+  const cvErr = await call('POST', `${B}/devops-engineer/candidates`, { json: noCv });
+  check(cvErr.status === 422 && cvErr.json.errors.cv, 'recruitee: no cv where the offer requires one -> 422');
+  check((await call('POST', `${B}/devops-engineer/candidates`, { json: { name: 'x' } })).status === 422, 'recruitee: no candidate object -> 422');
+
+  await h.setJob('recruitee', 'devops-engineer', { closed: true });
+  const gone = await call('GET', `${B}/devops-engineer`);
+  check(gone.status === 404 && gone.text === '{"errors":{"detail":"Not Found"}}', 'recruitee: closed offer -> 404');
+  check((await call('GET', `${B}/`)).json.offers.length === 2 && (await call('POST', `${B}/devops-engineer/candidates`, { json })).status === 404,
+    'recruitee: closed offer not listed, apply -> 404');
+  check((await call('GET', `${site}/recruitee/othercorp/api/offers/`)).status === 404, 'recruitee: unknown company -> 404');
+}
+
 // ---- misbehaviour, the same for every vendor -----------------------------------------------------
 
 /** A read URL per vendor (a job detail) and its job id. */
 const READS = {
   greenhouse: ['/v1/boards/brightwave/jobs/4012001?questions=true', '4012001'],
+  recruitee: ['/api/offers/devops-engineer', 'devops-engineer'],
 };
 
 async function checkMisbehaviour(site, check, vendor) {
   const h = atsHelpers(site);
   const [path, id] = READS[vendor];
   const url = h.base(vendor) + path;
+  await h.admin('POST', `/${vendor}/reset`); // the vendor's own checks closed jobs
   const fine = await call('GET', url);
   check(fine.status === 200, `${vendor}: read ${path} -> 200`);
   await h.set(vendor, { mode: '500' });
@@ -161,6 +215,7 @@ async function checkMisbehaviour(site, check, vendor) {
 
 export async function checkAts(site, check) {
   await checkGreenhouse(site, check);
+  await checkRecruitee(site, check);
   for (const vendor of Object.keys(READS)) await checkMisbehaviour(site, check, vendor);
   const all = await call('GET', `${site}/__admin/ats`);
   check(all.status === 200 && Object.keys(all.json.vendors).length === Object.keys(READS).length, 'GET /__admin/ats lists every vendor');
