@@ -578,7 +578,7 @@ async function route(req, res, ctx) {
   const isGet = method === 'GET' || method === 'HEAD';
 
   if (p === '/__admin' || p.startsWith('/__admin/')) return serveAdmin(req, res, url);
-  if (await routeAts(req, res, url, ATS_CTX)) return undefined;
+  if (await routeAts(req, res, url, { ...ATS_CTX, origin: originOf(req, ctx.hostPort) })) return undefined;
 
   const jobPage = /^\/jobs\/([a-z0-9-]+)\/?$/.exec(p);
   const thanks = /^\/jobs\/([a-z0-9-]+)\/thanks$/.exec(p);

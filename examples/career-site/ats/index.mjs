@@ -3,14 +3,16 @@
 //
 // server.mjs calls routeAts() for every request outside /__admin, serveAtsAdmin() for
 // /__admin/ats/..., and resetAts() on /__admin/reset. ctx carries what the server already has:
-// readBody(req, limit), parseForm(body, contentType), hang(res), maxBody, maxAdmin.
+// readBody(req, limit), parseForm(body, contentType), hang(res), maxBody, maxAdmin, and origin
+// (http://HOST:PORT as the client addressed the site, for URLs the fakes serve themselves).
 
 import { ATS_BASES } from './bases.mjs';
 import { VendorState, serveAtsAdmin as adminOf, write } from './common.mjs';
 import greenhouse from './greenhouse.mjs';
+import lever from './lever.mjs';
 import recruitee from './recruitee.mjs';
 
-const DEFS = [greenhouse, recruitee];
+const DEFS = [greenhouse, recruitee, lever];
 
 /** connector name -> VendorState */
 export const vendors = Object.fromEntries(DEFS.map((d) => [d.name, new VendorState(d)]));

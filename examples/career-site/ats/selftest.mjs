@@ -170,12 +170,95 @@ async function checkRecruitee(site, check) {
   check((await call('GET', `${site}/recruitee/othercorp/api/offers/`)).status === 404, 'recruitee: unknown company -> 404');
 }
 
+// ---- Lever -----------------------------------------------------------------------------------
+
+const unescapeHtml = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+async function checkLever(site, check) {
+  const h = atsHelpers(site);
+  const B = h.base('lever');
+  const API = `${B}/v0/postings/brightwave`;
+  const list = await call('GET', API);
+  check(list.status === 200 && Array.isArray(list.json) && list.json.length === 3, 'lever: GET /v0/postings/brightwave -> 3 postings');
+  const [designer, backend, cs] = list.json;
+  check(designer.hostedUrl === `${B}/brightwave/${designer.id}` && designer.applyUrl === `${designer.hostedUrl}/apply` &&
+    designer.categories.team === 'Design' && designer.salaryRange.currency === 'USD' && typeof designer.descriptionPlain === 'string',
+  'lever: posting fields, hostedUrl and applyUrl on the fake');
+  check((await call('GET', `${API}?team=Design`)).json.length === 1 && (await call('GET', `${API}?group=team`)).json[0].postings.length === 1 &&
+    (await call('GET', `${API}?skip=1&limit=1`)).json[0].id === backend.id, 'lever: team filter, group, skip and limit');
+  check((await call('GET', `${API}?mode=html`)).text.includes('class="posting"'), 'lever: mode=html lists postings as HTML');
+  check((await call('GET', `${API}/${designer.id}`)).json.id === designer.id, 'lever: GET one posting');
+  const missing = await call('GET', `${API}/00000000-0000-0000-0000-000000000000`);
+  check(missing.status === 404 && missing.json.ok === false, 'lever: unknown posting -> 404 {ok:false, error}');
+
+  const langs = [];
+  let form = '';
+  for (const p of list.json) {
+    const html = (await call('GET', p.applyUrl)).text;
+    langs.push(/<html lang="(\w+)">/.exec(html)[1]);
+    if (p.id === designer.id) form = html;
+  }
+  check(langs.join() === 'en,sv,da', `lever: hosted apply pages in en, sv, da (${langs})`);
+  const m = /name="cards\[([0-9a-f-]+)\]\[baseTemplate\]" value="([^"]*)"/.exec(form);
+  const tpl = m && JSON.parse(unescapeHtml(m[2]));
+  const card = m[1];
+  check(tpl && tpl.fields.map((fd) => fd.type).join() === 'text,textarea,dropdown,multiple-choice,multiple-select',
+    'lever: apply page has a card baseTemplate whose JSON lists text, textarea, dropdown, multiple-choice, multiple-select');
+  check(tpl.fields.every((_, i) => form.includes(`name="cards[${card}][field${i}]"`)) && form.includes('name="urls[LinkedIn]"') &&
+    form.includes('name="eeo[gender]"') && form.includes('name="resume"') && form.includes('name="consent[marketing]"'),
+  'lever: apply page has cards[uuid][fieldN], urls[LinkedIn], eeo[gender], resume, consent inputs');
+
+  const key = '?key=lever-test-key';
+  const entries = [['name', 'Ada Lovelace'], ['email', 'ada@example.org'], ['phone', '+1 512 555 0101'], ['org', 'Analytical Engines'],
+    ['resume', { file: PDF, filename: 'ada.pdf' }], ['urls[LinkedIn]', 'https://linkedin.com/in/ada'], ['urls[Portfolio]', 'https://ada.dev'],
+    [`cards[${card}][baseTemplate]`, JSON.stringify(tpl)], [`cards[${card}][field1]`, 'Dark mode.'], [`cards[${card}][field2]`, '6+'],
+    [`cards[${card}][field3]`, 'Yes'], [`cards[${card}][field4]`, 'Figma'], [`cards[${card}][field4]`, 'Framer'],
+    ['eeo[gender]', 'Female'], ['consent[marketing]', 'true'], ['silent', 'true']];
+  const ok = await call('POST', `${API}/${designer.id}${key}`, { form: formOf(entries) });
+  let rec = await h.last('lever');
+  check(ok.status === 200 && ok.json.ok === true && /^[0-9a-f-]{36}$/.test(ok.json.applicationId), `lever: multipart application -> 200 {ok, applicationId} (${ok.text})`);
+  check(rec.accepted && rec.files[0].sha256 === sha256(PDF) && rec.files[0].filename === 'ada.pdf' && rec.warnings.length === 0 &&
+    JSON.stringify(rec.fields.cards[card].field4) === '["Figma","Framer"]' && rec.fields.urls.LinkedIn === 'https://linkedin.com/in/ada',
+  'lever: recorded with the resume sha256, card answers (multiple-select as a list), urls, no warnings');
+  const hosted = await fetch(`${B}/brightwave/${designer.id}/apply`, { method: 'POST', body: formOf(entries), redirect: 'manual' });
+  check(hosted.status === 303 && hosted.headers.get('location') === `/lever/brightwave/${designer.id}/thanks`,
+    `lever: the apply page's own form (no key) -> 303 thanks (${hosted.status})`);
+  const hostedBad = await call('POST', `${B}/brightwave/${designer.id}/apply`, { form: formOf(entries.filter(([n]) => !n.endsWith('[field3]'))) });
+  check(hostedBad.status === 400 && hostedBad.text.includes('required_card_field_unanswered'), 'lever: the form enforces its required cards -> 400');
+  const json = { name: 'Søren K', email: 'soren@example.dk', urls: { LinkedIn: 'https://linkedin.com/in/soren' }, consent: { marketing: true } };
+  const okJson = await call('POST', `${API}/${cs.id}${key}`, { json });
+  rec = await h.last('lever');
+  check(okJson.status === 200 && okJson.json.ok && rec.warnings.some((w) => w.problem === 'required_card_field_unanswered'),
+    'lever: JSON application -> 200; unanswered required card fields recorded as warnings');
+  const noResume = await call('POST', `${API}/${backend.id}${key}`, { json });
+  check(noResume.status === 400 && noResume.json.ok === false && /resume/.test(noResume.json.error), 'lever: a required resume missing (JSON) -> 400 {ok:false}');
+  check((await call('POST', `${API}/${cs.id}${key}`, { json: { ...json, email: '' } })).json?.error === 'Missing required field: email',
+    'lever: no email -> 400 Missing required field: email');
+  const noKey = await call('POST', `${API}/${cs.id}`, { json });
+  check(noKey.status === 401 && noKey.json.ok === false && !(await h.last('lever')).auth_ok, 'lever: no ?key= -> 401 {ok:false}');
+
+  await h.set('lever', { rate_limit: 2 });
+  const codes = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await call('POST', `${API}/${cs.id}${key}`, { json });
+    codes.push(r.status === 429 ? `429/${r.headers.get('retry-after')}` : r.status);
+  }
+  check(codes.join() === '200,200,429/1', `lever: rate_limit 2 -> third POST in a second 429 (${codes})`);
+  await h.set('lever', { rate_limit: 0 });
+
+  await h.setJob('lever', backend.id, { closed: true });
+  check((await call('GET', `${API}/${backend.id}`)).status === 404 && (await call('GET', API)).json.length === 2 &&
+    (await call('GET', `${B}/brightwave/${backend.id}/apply`)).status === 404 &&
+    (await call('POST', `${API}/${backend.id}${key}`, { json })).status === 404, 'lever: closed posting -> 404 in API, hosted page and POST');
+}
+
 // ---- misbehaviour, the same for every vendor -----------------------------------------------------
 
 /** A read URL per vendor (a job detail) and its job id. */
 const READS = {
   greenhouse: ['/v1/boards/brightwave/jobs/4012001?questions=true', '4012001'],
   recruitee: ['/api/offers/devops-engineer', 'devops-engineer'],
+  lever: ['/v0/postings/brightwave/5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01', '5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01'],
 };
 
 async function checkMisbehaviour(site, check, vendor) {
@@ -216,6 +299,7 @@ async function checkMisbehaviour(site, check, vendor) {
 export async function checkAts(site, check) {
   await checkGreenhouse(site, check);
   await checkRecruitee(site, check);
+  await checkLever(site, check);
   for (const vendor of Object.keys(READS)) await checkMisbehaviour(site, check, vendor);
   const all = await call('GET', `${site}/__admin/ats`);
   check(all.status === 200 && Object.keys(all.json.vendors).length === Object.keys(READS).length, 'GET /__admin/ats lists every vendor');
