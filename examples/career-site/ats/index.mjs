@@ -11,8 +11,9 @@ import { VendorState, serveAtsAdmin as adminOf, write } from './common.mjs';
 import greenhouse from './greenhouse.mjs';
 import lever from './lever.mjs';
 import recruitee from './recruitee.mjs';
+import smartrecruiters from './smartrecruiters.mjs';
 
-const DEFS = [greenhouse, recruitee, lever];
+const DEFS = [greenhouse, recruitee, lever, smartrecruiters];
 
 /** connector name -> VendorState */
 export const vendors = Object.fromEntries(DEFS.map((d) => [d.name, new VendorState(d)]));

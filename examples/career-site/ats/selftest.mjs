@@ -252,6 +252,72 @@ async function checkLever(site, check) {
     (await call('POST', `${API}/${backend.id}${key}`, { json })).status === 404, 'lever: closed posting -> 404 in API, hosted page and POST');
 }
 
+// ---- SmartRecruiters ------------------------------------------------------------------------------
+
+async function checkSmartRecruiters(site, check) {
+  const h = atsHelpers(site);
+  const B = h.base('smartrecruiters');
+  const token = { 'x-smarttoken': 'sr-test-token' };
+  const list = await call('GET', `${B}/v1/companies/BrightwaveLabs/postings`);
+  check(list.status === 200 && list.json.totalFound === 3 && list.json.content.map((p) => p.language.code).join() === 'it,es,en',
+    'smartrecruiters: Posting API lists 3 postings in it, es, en');
+  const [it, es] = list.json.content;
+  check((await call('GET', `${B}/v1/companies/BrightwaveLabs/postings?language=es`)).json.totalFound === 1, 'smartrecruiters: language filter');
+  const det = await call('GET', `${B}/v1/companies/BrightwaveLabs/postings/${it.id}`);
+  check(det.status === 200 && det.json.uuid === it.uuid && det.json.jobAd.sections.jobDescription.text.includes('React'), 'smartrecruiters: posting details with jobAd');
+  check((await call('GET', `${B}/postings/${it.uuid}/configuration`)).status === 401, 'smartrecruiters: configuration without X-SmartToken -> 401');
+  const plainCfg = (await call('GET', `${B}/postings/${it.uuid}/configuration`, { headers: token })).json;
+  const cfg = (await call('GET', `${B}/postings/${it.uuid}/configuration?conditionalsIncluded=true`, { headers: token })).json;
+  const types = new Set(cfg.questions.flatMap((q) => q.fields.map((fd) => fd.type)));
+  check(cfg.questions.length === 8 && ['RADIO', 'SINGLE_SELECT', 'MULTI_SELECT', 'CURRENCY', 'TEXTAREA', 'INFORMATION', 'CHECKBOX'].every((t) => types.has(t)) &&
+    cfg.questions.some((q) => q.repeatable) && cfg.privacyPolicies.length === 2 && cfg.consentDetails.scopes[0].scope === 'SINGLE',
+  `smartrecruiters: configuration questions (${[...types]}), repeatable, privacy policies, consent`);
+  check(cfg.settings.conditionals[0].valueIds[0] === 'no' && cfg.settings.conditionals[0].conditionalQuestions.length === 1 &&
+    !('conditionals' in plainCfg.settings), 'smartrecruiters: conditional question only with conditionalsIncluded=true');
+
+  const [qPermit, qReact, qFw, qSalary, qLang, , , qTruth] = cfg.questions.map((q) => q.id);
+  const answers = [
+    { id: qPermit, records: [{ workPermit: 'yes' }] }, { id: qReact, records: [{ reactYears: ['6_plus'] }] },
+    { id: qFw, records: [{ frameworks: ['next', 'graphql'] }] }, { id: qSalary, records: [{ amount: '55000', currency: 'EUR' }] },
+    { id: qLang, records: [{ language: 'it', level: 'native' }, { language: 'en', level: 'c1' }] }, { id: qTruth, records: [{ truthful: 'true' }] }];
+  const body = { firstName: 'Giulia', lastName: 'Bianchi', email: 'giulia@example.it', phoneNumber: '+39 02 1234567',
+    resume: { fileName: 'giulia.pdf', mimeType: 'application/pdf', fileContent: PDF.toString('base64') }, answers,
+    consentDecisions: { SINGLE: true } };
+  const ok = await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: body, headers: token });
+  const rec = await h.last('smartrecruiters');
+  check(ok.status === 201 && ok.json.id && ok.json.createdOn && ok.json.candidatePortalUrl, `smartrecruiters: valid application -> 201 (${ok.status} ${ok.text.slice(0, 160)})`);
+  check(rec.accepted && rec.files[0].field === 'resume' && rec.files[0].sha256 === sha256(PDF) && rec.files[0].filename === 'giulia.pdf',
+    'smartrecruiters: recorded with the resume sha256 and name');
+  const noPermit = { ...body, answers: [{ ...answers[0], records: [{ workPermit: 'no' }] }, ...answers.slice(1)] };
+  const cond = await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: noPermit, headers: token });
+  const visa = cfg.settings.conditionals[0].conditionalQuestions[0].id;
+  check(cond.status === 400 && cond.json.message === `The following screening questions are required: ${visa}.`,
+    `smartrecruiters: conditional question required once its parent answer is "no" -> 400 (${cond.text.slice(0, 160)})`);
+  noPermit.answers.push({ id: visa, records: [{ visaDetails: 'Blue Card, from September.' }] });
+  check((await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: noPermit, headers: token })).status === 201, 'smartrecruiters: conditional answered -> 201');
+  const missing = await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: { ...body, answers: answers.slice(1) }, headers: token });
+  check(missing.status === 400 && missing.json.errors[0].message === `The following screening questions are required: ${qPermit}.`,
+    'smartrecruiters: a required answer missing -> 400 with the documented message');
+  const wrong = await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: { ...body, answers: [{ id: qReact, records: [{ reactYears: '10' }] }, ...answers.slice(0, 1), ...answers.slice(2)] }, headers: token });
+  check(wrong.status === 400 && wrong.json.errors.some((e) => e.message === `Values for the following screening questions' answers are incorrect: ${qReact}.`),
+    'smartrecruiters: a value that is not an option -> 400 incorrect answers');
+  check((await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: { ...body, consentDecisions: { SINGLE: false } }, headers: token })).status === 400,
+    'smartrecruiters: required consent not given -> 400');
+  check((await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: { ...body, email: undefined }, headers: token })).json.errors[0].message === 'email is required',
+    'smartrecruiters: no email -> 400');
+  check((await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: body })).status === 401, 'smartrecruiters: apply without X-SmartToken -> 401');
+  const esBody = { firstName: 'Lucía', lastName: 'García', email: 'lucia@example.es', consentDecisions: { SMART_RECRUIT: true },
+    answers: [{ id: '9c2d3e4f-0001-4b5c-8d6e-7f8a9b0c1d01', records: [{ license: 'no' }] }, { id: '9c2d3e4f-0002-4b5c-8d6e-7f8a9b0c1d02', records: [{ years: 'gt5' }] }] };
+  check((await call('POST', `${B}/postings/${es.uuid}/candidates`, { json: esBody, headers: token })).status === 201, 'smartrecruiters: es posting, separated consent -> 201');
+
+  await h.setJob('smartrecruiters', es.uuid, { closed: true });
+  check((await call('GET', `${B}/v1/companies/BrightwaveLabs/postings/${es.id}`)).status === 404 &&
+    (await call('GET', `${B}/v1/companies/BrightwaveLabs/postings`)).json.totalFound === 2 &&
+    (await call('POST', `${B}/postings/${es.uuid}/candidates`, { json: esBody, headers: token })).status === 404, 'smartrecruiters: closed posting -> 404, not listed');
+  check(await h.set('smartrecruiters', { smart_token: 'new-token' }) === 200 &&
+    (await call('GET', `${B}/postings/${it.uuid}/configuration`, { headers: { 'x-smarttoken': 'new-token' } })).status === 200, 'smartrecruiters: admin sets smart_token');
+}
+
 // ---- misbehaviour, the same for every vendor -----------------------------------------------------
 
 /** A read URL per vendor (a job detail) and its job id. */
@@ -259,6 +325,7 @@ const READS = {
   greenhouse: ['/v1/boards/brightwave/jobs/4012001?questions=true', '4012001'],
   recruitee: ['/api/offers/devops-engineer', 'devops-engineer'],
   lever: ['/v0/postings/brightwave/5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01', '5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01'],
+  smartrecruiters: ['/v1/companies/BrightwaveLabs/postings/744000012345671', '3f6b2a1e-7c4d-4e5f-8a9b-1c2d3e4f5a01'],
 };
 
 async function checkMisbehaviour(site, check, vendor) {
@@ -300,6 +367,7 @@ export async function checkAts(site, check) {
   await checkGreenhouse(site, check);
   await checkRecruitee(site, check);
   await checkLever(site, check);
+  await checkSmartRecruiters(site, check);
   for (const vendor of Object.keys(READS)) await checkMisbehaviour(site, check, vendor);
   const all = await call('GET', `${site}/__admin/ats`);
   check(all.status === 200 && Object.keys(all.json.vendors).length === Object.keys(READS).length, 'GET /__admin/ats lists every vendor');
