@@ -1118,6 +1118,34 @@ static void test_huge_values_and_caps(void **state)
     free(p);
 }
 
+/* A page that ends inside its application form (a transfer cut short) has no usable form:
+ * the questions after the cut would be missing. Cut after the form, it is still a form. */
+static void test_cut_short(void **state)
+{
+    (void)state;
+    char *hp = fixture_path("rules_nl", ".html");
+    size_t len;
+    char *html = read_file(hp, &len);
+    const char *form_end = strstr(strstr(html, "id=\"sollicitatie\""), "</form>");
+    assert_non_null(form_end);
+    size_t cut = (size_t)(form_end - html) - 60; /* inside the form, after most of it */
+    oa_form f;
+    drv_page_kind kind;
+    char *why = NULL;
+    kind = extract(html, cut, "https://x.example/", &f, &why);
+    assert_int_equal(kind, DRV_PAGE_NO_FORM);
+    if (!strstr(why, "cut short"))
+        fail_msg("why: %s", why);
+    free(why);
+    why = NULL;
+    kind = extract(html, (size_t)(form_end - html) + 7, "https://x.example/", &f, &why);
+    assert_int_equal(kind, DRV_PAGE_FORM);
+    free(why);
+    oa_form_free(&f);
+    free(html);
+    free(hp);
+}
+
 static void test_deep_nesting(void **state)
 {
     (void)state;
@@ -1510,6 +1538,7 @@ int main(void)
         cmocka_unit_test(test_junk),
         cmocka_unit_test(test_huge_values_and_caps),
         cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_cut_short),
         cmocka_unit_test(test_hostile_pages_are_fast),
         cmocka_unit_test(test_site_backend_engineer),
         cmocka_unit_test(test_site_vertriebsmitarbeiter),
