@@ -114,6 +114,17 @@ const UX_ES = [
   { name: 'privacidad', type: 'checkbox', required: true, label: 'Acepto la política de privacidad', options: ['si'] },
 ];
 
+// ---- hostile-labels (markup and script as text) -------------------------------------------
+
+// Labels and options that carry markup: the page escapes them, so they are plain text to a
+// browser and to an extractor; whatever shows them (the dashboard) must keep them text.
+const HOSTILE = [
+  { name: 'full_name', type: 'text', required: true, label: "Full name <script>alert('label')</script>" },
+  { name: 'email', type: 'email', required: true, label: 'Email "><img src=x onerror=alert(\'email\')>' },
+  { name: 'favourite_tag', type: 'select', required: true, label: 'Favourite tag', options: ['script', 'img', 'plain'] },
+  { name: 'cover_note', type: 'textarea', required: false, label: 'Cover note' },
+];
+
 /**
  * Every job, keyed by slug.
  *   templates   form variant -> page template file (jobs without a form have only "v1")
@@ -167,6 +178,16 @@ export const JOBS = {
     // absolute URL to the same host, outside /jobs, with a query string
     action: (origin) => `${origin}/postular?vacante=disenador-ux`,
     submit: { path: '/postular', query: { vacante: 'disenador-ux' } },
+  },
+  'hostile-labels': {
+    title: 'Security Tester (web)',
+    lang: 'en',
+    jobId: 'BW-6660',
+    location: 'Remote',
+    templates: { v1: 'hostile-labels.html' },
+    fields: { v1: HOSTILE },
+    action: () => '/jobs/hostile-labels/apply',
+    submit: { path: '/jobs/hostile-labels/apply' },
   },
   'office-manager': {
     title: 'Office Manager (part-time)',
