@@ -1,0 +1,145 @@
+// views-postings.js - #/postings (the list: filter by availability, search by URL or job
+// code, pages by cursor) and #/postings/ID (one posting: its parsed form as a candidate
+// sees it, and the archive action).
+import { h, append, setChildren, badge, time, dl, externalLink } from './dom.js';
+import { api, isAbort } from './api.js';
+import { poll } from './live.js';
+import { liveTable, errorBox, statusLine, confirmDialog, pageTitle, pageSize } from './widgets.js';
+import { formPreview } from './form-preview.js';
+
+const PAGE_SIZE = 50;
+const AVAILABILITY = ['PENDING', 'APPLYABLE', 'UNAVAILABLE', 'ARCHIVED'];
+
+function postingRow(p) {
+  return h('tr', null,
+    h('td', null, h('a', { href: `#/postings/${encodeURIComponent(p.id)}`, class: 'mono break' }, p.url)),
+    h('td', null, p.job_code ?? h('span', { class: 'muted' }, '—')),
+    h('td', null, p.career_site?.label ?? ''),
+    h('td', null, badge(p.availability)),
+    h('td', null, time(p.updated_at)));
+}
+
+export function renderPostings(view) {
+  const size = pageSize(view, PAGE_SIZE);
+  const availability = h('select', { id: 'f-availability' },
+    h('option', { value: '' }, 'Any availability'),
+    AVAILABILITY.map((a) => h('option', { value: a, selected: view.query.get('availability') === a }, a)));
+  const search = h('input', { id: 'f-search', type: 'search', value: view.query.get('q') || '', autocomplete: 'off' });
+  const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter postings' },
+    h('div', { class: 'field' }, h('label', { for: 'f-availability' }, 'Availability'), availability),
+    h('div', { class: 'field grow' }, h('label', { for: 'f-search' }, 'Search by URL or job code'), search),
+    h('button', { type: 'submit', class: 'btn' }, 'Apply filters'),
+    h('p', { class: 'hint' }, 'Availability and URL match the postings of the page shown; a job code is also looked up across all postings.'));
+
+  const matches = (p) => {
+    const a = availability.value;
+    const term = search.value.trim().toLowerCase();
+    return (!a || p.availability === a)
+      && (!term || p.url.toLowerCase().includes(term) || (p.job_code || '').toLowerCase().includes(term));
+  };
+
+  const list = liveTable(view, {
+    caption: 'Postings',
+    columns: ['URL', 'Job code', 'Career site', 'Availability', 'Updated'],
+    empty: 'No postings match.',
+    key: (p) => p.id,
+    row: postingRow,
+    filter: (items) => items.filter(matches),
+    async fetch(cursor, signal) {
+      const page = await api('GET', '/v1/ai-apply/postings', { query: { cursor, page_size: size }, signal });
+      const term = search.value.trim();
+      // The API filters by exact job codes: the term as a code finds postings on any page.
+      if (term && !/[\s,]/.test(term) && term.length <= 200) {
+        const byCode = await api('GET', '/v1/ai-apply/postings', { query: { job_codes: term, page_size: size }, signal });
+        const seen = new Set(page.results.map((p) => p.id));
+        page.results = [...byCode.results.filter((p) => !seen.has(p.id)), ...page.results];
+      }
+      return page;
+    },
+  });
+  filters.addEventListener('submit', (e) => { e.preventDefault(); list.restart(); });
+  availability.addEventListener('change', () => list.restart());
+  append(view.root, pageTitle('Postings'), filters, list.el);
+}
+
+export function renderPosting(view, id) {
+  const facts = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
+  const status = statusLine();
+  const archiveBtn = h('button', { type: 'button', class: 'btn btn-danger', disabled: true }, 'Archive posting');
+  const formBox = h('div', null, h('p', { class: 'muted' }, 'The form is shown once the posting is APPLYABLE.'));
+  const title = pageTitle('Posting');
+  append(view.root,
+    h('p', { class: 'crumbs' }, h('a', { href: '#/postings' }, '← All postings')),
+    title, facts,
+    h('div', { class: 'actions' }, archiveBtn, h('a', { class: 'btn', href: `#/events?resource_id=${encodeURIComponent(id)}` }, 'Events of this posting')),
+    status.el,
+    h('section', { 'aria-labelledby': 'form-title' },
+      h('h2', { id: 'form-title' }, 'Application form'),
+      h('p', { class: 'hint' }, 'The current revision of the parsed form. The API offers no revision history, so older revisions cannot be shown.'),
+      formBox));
+
+  let posting = null;
+  let formShownFor = null; // availability + updated_at the form was fetched for
+
+  async function loadForm() {
+    try {
+      const data = await api('POST', `/v1/ai-apply/postings/${encodeURIComponent(id)}/inquire`, { body: {}, signal: view.signal });
+      setChildren(formBox, formPreview(data.application_form));
+    } catch (e) {
+      if (!isAbort(e)) setChildren(formBox, errorBox(e, 'Could not load the form'));
+    }
+  }
+
+  const poller = poll(async () => {
+    try {
+      const page = await api('GET', '/v1/ai-apply/postings', { query: { ids: id }, signal: view.signal });
+      posting = page.results[0] || null;
+      if (!posting) {
+        setChildren(facts, h('div', { class: 'msg msg-error', role: 'alert' }, `Posting ${id} was not found for this API key.`));
+        archiveBtn.disabled = true;
+        return;
+      }
+      title.textContent = posting.job_code ? `Posting ${posting.job_code}` : 'Posting';
+      setChildren(facts, dl([
+        ['URL', externalLink(posting.url)],
+        ['Availability', badge(posting.availability)],
+        ['Career site', posting.career_site?.label ?? '—'],
+        ['Job code', posting.job_code ?? '—'],
+        ['Archived', posting.archived_at ? [time(posting.archived_at), ' ', posting.archived_reason || ''] : '—'],
+        ['Created', time(posting.created_at)],
+        ['Updated', time(posting.updated_at)],
+        ['Id', h('code', null, posting.id)],
+      ]));
+      archiveBtn.disabled = posting.availability === 'ARCHIVED';
+      const formKey = `${posting.availability}|${posting.updated_at}`;
+      if (posting.availability === 'APPLYABLE' && formShownFor !== formKey) {
+        formShownFor = formKey;
+        await loadForm();
+      } else if (posting.availability !== 'APPLYABLE' && formShownFor !== formKey) {
+        formShownFor = formKey;
+        setChildren(formBox, h('p', { class: 'muted' }, `No form to show: the posting is ${posting.availability}.`));
+      }
+    } catch (e) {
+      if (!isAbort(e)) setChildren(facts, errorBox(e, 'Could not load the posting'));
+    }
+  }, view.signal);
+
+  archiveBtn.addEventListener('click', async () => {
+    if (!posting) return;
+    const ok = await confirmDialog({
+      title: 'Archive this posting?',
+      message: `${posting.url} will be ARCHIVED (MANUAL_ARCHIVE): no more applications, and a webhook tells your endpoints.`,
+      confirm: 'Archive', danger: true,
+    });
+    if (!ok) { archiveBtn.focus(); return; }
+    archiveBtn.disabled = true;
+    try {
+      const p = await api('POST', `/v1/ai-apply/postings/${encodeURIComponent(id)}/archive`, { body: {}, signal: view.signal });
+      status.ok(`Archived (${p.archived_reason || 'MANUAL_ARCHIVE'}).`);
+      poller.now();
+    } catch (e) {
+      if (!isAbort(e)) { status.error(e, 'Archive failed'); archiveBtn.disabled = false; }
+    }
+    archiveBtn.focus();
+  });
+}
