@@ -16,11 +16,12 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages the build and the tests need. postgresql: the server binaries of the tests'
 # private cluster (tools/pg-cluster.sh); postgresql-client: createdb/psql/dropdb of the e2e
-# harness; libpq-dev: the PostgreSQL store.
+# harness; libpq-dev: the PostgreSQL store; chromium: the headless browser of the dashboard's
+# tests (tests/e2e/ui.test.mjs, driven by puppeteer-core, which never downloads a browser).
 DEB_PKGS := build-essential cmake pkg-config git ca-certificates \
             libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev \
             libssl-dev libgumbo-dev libcmocka-dev sqlite3 curl jq clang-format \
-            postgresql postgresql-client libpq-dev
+            postgresql postgresql-client libpq-dev chromium
 
 .PHONY: all deps deps-debian deps-node deps-bench build build-asan run test test-unit test-e2e \
         test-pg test-unit-pg test-e2e-pg test-asan format format-check clean bench fuzz
@@ -47,7 +48,8 @@ deps-debian:
 	    [ -n "$$pg_before" ] || $(SUDO) service postgresql stop >/dev/null 2>&1 || true ;; esac; \
 	fi
 
-# Test tools from the npm registry (ajv for schema validation, standardwebhooks), pinned by
+# Test tools from the npm registry (ajv for schema validation, standardwebhooks, puppeteer-core
+# to drive Debian's chromium), pinned by
 # tests/e2e/package-lock.json.
 deps-node: deps-debian
 	@if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.installed ]; then \
