@@ -12,8 +12,9 @@ import greenhouse from './greenhouse.mjs';
 import lever from './lever.mjs';
 import recruitee from './recruitee.mjs';
 import smartrecruiters from './smartrecruiters.mjs';
+import workday from './workday.mjs';
 
-const DEFS = [greenhouse, recruitee, lever, smartrecruiters];
+const DEFS = [greenhouse, recruitee, lever, smartrecruiters, workday];
 
 /** connector name -> VendorState */
 export const vendors = Object.fromEntries(DEFS.map((d) => [d.name, new VendorState(d)]));

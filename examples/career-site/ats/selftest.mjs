@@ -318,6 +318,37 @@ async function checkSmartRecruiters(site, check) {
     (await call('GET', `${B}/postings/${it.uuid}/configuration`, { headers: { 'x-smarttoken': 'new-token' } })).status === 200, 'smartrecruiters: admin sets smart_token');
 }
 
+// ---- Workday -------------------------------------------------------------------------------------
+
+async function checkWorkday(site, check) {
+  const h = atsHelpers(site);
+  const B = h.base('workday');
+  const CXS = `${B}/wday/cxs/brightwave/External`;
+  const search = (body) => call('POST', `${CXS}/jobs`, { json: body });
+  const found = await search({ appliedFacets: {}, limit: 20, offset: 0, searchText: '' });
+  check(found.status === 200 && found.json.total === 3 && found.json.jobPostings[0].externalPath === '/job/London/Senior-Software-Engineer_JR-1001' &&
+    found.json.jobPostings[0].bulletFields[0] === 'JR-1001', 'workday: CXS search lists 3 postings with externalPath and bulletFields');
+  check((await search({ appliedFacets: {}, limit: 20, offset: 0, searchText: 'logistique' })).json.total === 1 &&
+    (await search({ limit: 50 })).status === 400, 'workday: searchText filters; limit above 20 -> 400');
+  const detail = await call('GET', `${CXS}/job/London/Senior-Software-Engineer_JR-1001`);
+  check(detail.status === 200 && detail.json.jobPostingInfo.canApply === true && detail.json.jobPostingInfo.jobReqId === 'JR-1001' &&
+    detail.json.hiringOrganization.name === 'Brightwave Labs', 'workday: jobPostingInfo with canApply');
+  const langs = [];
+  for (const p of found.json.jobPostings) langs.push(/<html lang="([\w-]+)">/.exec((await call('GET', `${B}/External${p.externalPath}`)).text)[1]);
+  check(langs.join() === 'en-US,fr-FR,fi-FI', `workday: hosted pages in en, fr, fi (${langs})`);
+  const page = await call('GET', `${B}/fr-FR/External/job/Lyon/Responsable-Logistique--H-F-_JR-1002/apply`);
+  check(page.status === 200 && page.text.includes('"@type":"JobPosting"'), 'workday: hosted page (with locale, /apply) has a JSON-LD JobPosting');
+
+  await h.setJob('workday', 'JR-1002', { closed: 'cannot_apply' });
+  const cannot = await call('GET', `${CXS}/job/Lyon/Responsable-Logistique--H-F-_JR-1002`);
+  check(cannot.status === 200 && cannot.json.jobPostingInfo.canApply === false, 'workday: closed cannot_apply -> canApply false');
+  await h.setJob('workday', 'JR-1002', { closed: '404' });
+  check((await call('GET', `${CXS}/job/Lyon/Responsable-Logistique--H-F-_JR-1002`)).status === 404 &&
+    (await search({ limit: 20 })).json.total === 2, 'workday: closed 404 -> 404, not in the search');
+  check((await h.setJob('workday', 'JR-1002', { closed: true })) === 400, 'workday: closed takes "404" or "cannot_apply"');
+  check((await call('GET', `${site}/workday/other.wd1.myworkdayjobs.com/wday/cxs/other/External/job/x`)).status === 404, 'workday: unknown host -> 404');
+}
+
 // ---- misbehaviour, the same for every vendor -----------------------------------------------------
 
 /** A read URL per vendor (a job detail) and its job id. */
@@ -326,6 +357,7 @@ const READS = {
   recruitee: ['/api/offers/devops-engineer', 'devops-engineer'],
   lever: ['/v0/postings/brightwave/5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01', '5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01'],
   smartrecruiters: ['/v1/companies/BrightwaveLabs/postings/744000012345671', '3f6b2a1e-7c4d-4e5f-8a9b-1c2d3e4f5a01'],
+  workday: ['/wday/cxs/brightwave/External/job/London/Senior-Software-Engineer_JR-1001', 'JR-1001'],
 };
 
 async function checkMisbehaviour(site, check, vendor) {
@@ -368,6 +400,7 @@ export async function checkAts(site, check) {
   await checkRecruitee(site, check);
   await checkLever(site, check);
   await checkSmartRecruiters(site, check);
+  await checkWorkday(site, check);
   for (const vendor of Object.keys(READS)) await checkMisbehaviour(site, check, vendor);
   const all = await call('GET', `${site}/__admin/ats`);
   check(all.status === 200 && Object.keys(all.json.vendors).length === Object.keys(READS).length, 'GET /__admin/ats lists every vendor');
