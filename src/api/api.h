@@ -109,6 +109,7 @@ void api_endpoints_patch(api_ctx *a, http_req *r, http_resp *resp);
 void api_endpoints_delete(api_ctx *a, http_req *r, http_resp *resp);
 void api_endpoints_rotate(api_ctx *a, http_req *r, http_resp *resp);
 void api_endpoints_recover(api_ctx *a, http_req *r, http_resp *resp);
+void api_endpoints_test(api_ctx *a, http_req *r, http_resp *resp);
 void api_events_list(api_ctx *a, http_req *r, http_resp *resp);
 void api_events_get(api_ctx *a, http_req *r, http_resp *resp);
 void api_events_attempts(api_ctx *a, http_req *r, http_resp *resp);

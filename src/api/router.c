@@ -48,6 +48,7 @@ static const route ROUTES[] = {
     {"POST", "/v1/webhooks/endpoints/:id/rotate-secret", api_endpoints_rotate, true,
      API_JSON_LIMIT},
     {"POST", "/v1/webhooks/endpoints/:id/recover", api_endpoints_recover, true, API_JSON_LIMIT},
+    {"POST", "/v1/webhooks/endpoints/:id/test", api_endpoints_test, true, API_JSON_LIMIT},
     {"GET", "/v1/webhooks/events", api_events_list, true, 0},
     {"GET", "/v1/stats", api_stats_get, true, 0},
     {"GET", "/v1/webhooks/events/:id", api_events_get, true, 0},

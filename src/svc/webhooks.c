@@ -197,6 +197,40 @@ oa_status svc_endpoint_recover(svc *s, const char *tenant, const char *id, int64
     return rc;
 }
 
+/* ---- test events ---- */
+
+struct test_ctx {
+    svc *s;
+    const char *tenant, *id;
+    char *event_id;
+};
+
+static oa_status test_tx(oa_tx *tx, void *arg)
+{
+    struct test_ctx *c = arg;
+    oa_endpoint e = {0};
+    oa_status rc = store_endpoint_get(tx, c->tenant, c->id, &e);
+    if (rc == OA_OK) {
+        json_t *data = json_pack("{s:s, s:s}", "endpoint_id", e.id, "message",
+                                 "A test event sent from openapply.");
+        rc = svc__emit_to(c->s, tx, c->tenant, SVC_EVENT_TEST, e.id, data, oa_now_ms(), &e,
+                          c->event_id);
+        json_decref(data);
+    }
+    oa_endpoint_clear(&e);
+    return rc;
+}
+
+oa_status svc_endpoint_test(svc *s, const char *tenant, const char *id, char event_id[OA_ID_SIZE])
+{
+    struct test_ctx c = {s, tenant, id, event_id};
+    oa_status rc = store_transact(s->store, STORE_WRITE, test_tx, &c);
+    if (rc == OA_OK)
+        oa_log(OA_LOG_INFO, "webhook.test_event", "tenant=%s endpoint_id=%s event_id=%s", tenant,
+               id, event_id);
+    return rc;
+}
+
 /* ---- redelivery ---- */
 
 struct redeliver_ctx {

@@ -96,3 +96,20 @@ test('ui: the dashboard is served with a strict policy and revalidated by ETag',
   assert.equal((await fetch(engine.url + '/ui/../../etc/passwd')).status, 404);
   assert.equal((await fetch(engine.url + '/ui/nope.js')).status, 404);
 });
+
+test('test event: to the one endpoint only, whatever its event types', async () => {
+  await rcv.clear();
+  const a = (await api.post('/v1/webhooks/endpoints', { url: rcv.hook('t-a'), event_types: ['ai-apply-job-posting-status-updated'] })).json.data;
+  await api.post('/v1/webhooks/endpoints', { url: rcv.hook('t-b') });
+  const res = await api.post(`/v1/webhooks/endpoints/${a.id}/test`, {});
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.data.type, 'openapply.test');
+  const got = await waitFor(async () => (await rcv.received('t-a')).find((x) => x.json?.type === 'openapply.test'), { what: 'the test event' });
+  assert.equal(got.json.id, res.json.data.event_id);
+  assert.equal(got.json.data.endpoint_id, a.id);
+  assert.ok(got.headers['webhook-signature'], 'signed like any webhook');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await rcv.received('t-b')).filter((x) => x.json?.type === 'openapply.test').length, 0, 'no other endpoint');
+  expectError(await other.post(`/v1/webhooks/endpoints/${a.id}/test`, {}), 404, 'not found');
+  expectError(await api.post(`/v1/webhooks/endpoints/${a.id}/test`, { x: 1 }), 400, 'no fields');
+});
