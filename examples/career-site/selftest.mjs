@@ -4,8 +4,8 @@
 // Purpose: start server.mjs on a free port, fetch every page, submit good and bad
 // applications (with cookie, CSRF token and a file), exercise the /__admin control API
 // (offline modes, form variant v2, failing / hanging pages and submissions), check that
-// jobs.mjs and the page templates agree, and finally check that SIGTERM ends the server
-// cleanly even while a request is hanging. Exits 0 when every check passes, 1 otherwise.
+// jobs.mjs and the page templates agree, check the fake ATS vendor APIs (ats/selftest.mjs), and
+// finally check that SIGTERM ends the server cleanly even while a request is hanging. Exits 0 when every check passes, 1 otherwise.
 //
 // Usage: node examples/career-site/selftest.mjs [--verbose]
 
@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JOBS } from './jobs.mjs';
+import { checkAts } from './ats/selftest.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const verbose = process.argv.includes('--verbose');
@@ -329,6 +330,7 @@ async function main() {
     await checkPages(server.base);
     await checkSubmissions(server.base);
     await checkAdmin(server.base);
+    await checkAts(server.base, check);
     await checkShutdown(server);
     check(/"GET \/jobs\/backend-engineer" 200/.test(server.stderr()), 'requests are logged to stderr');
   } catch (err) {

@@ -6,7 +6,9 @@
 // templates in pages/), checks a session-bound CSRF token, validates submissions server-side,
 // records every submission in memory, and exposes a JSON control API under /__admin that
 // tests use to read submissions and to make jobs misbehave (offline, changed form, failing or
-// hanging submissions and pages). See README.md for every page and admin call.
+// hanging submissions and pages). It also mounts fakes of applicant-tracking-system vendor APIs
+// (Greenhouse, Lever, ...; ats/) for the engine's connectors. See README.md for every page, API
+// and admin call.
 //
 // Usage: node server.mjs [--host 127.0.0.1] [--port 8081]      (--port 0 picks a free port)
 // Prints exactly one line to stdout when ready: "career-site listening on http://HOST:PORT",
@@ -21,6 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMPANY, JOBS, defaultSettings, jobForSubmission } from './jobs.mjs';
+import { resetAts, routeAts, serveAtsAdmin } from './ats/index.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MAX_SUBMISSION_BYTES = 25 * 1024 * 1024; // bigger bodies get 413
@@ -107,6 +110,7 @@ function resetState() {
     jobState[slug] = { settings: defaultSettings(), page_hits: 0, page_open: 0, page_open_max: 0, submit_hits: 0, failures_left: 0 };
   }
   submissions = [];
+  resetAts();
 }
 resetState();
 
@@ -213,18 +217,23 @@ function readBody(req, limit) {
 
 /**
  * Parses a multipart/form-data or urlencoded body into the recorded shape:
- * fields: { name: [string...] }, files: { name: [{filename, content_type, size, sha256, data_base64}] }.
+ * fields: { name: [string...] }, files: { name: [{filename, content_type, size, sha256, data_base64}] },
+ * and entries: [[name, string | {filename, content_type, data: Buffer}]] in body order (the fake
+ * ATS APIs nest these the way each vendor's framework does).
  * Throws on other content types or a malformed body.
  */
 async function parseForm(body, contentType) {
   const fd = await new Response(body, { headers: { 'content-type': contentType } }).formData();
   const fields = {};
   const files = {};
+  const entries = [];
   for (const [name, value] of fd) {
     if (typeof value === 'string') {
       (fields[name] ||= []).push(value);
+      entries.push([name, value]);
     } else {
       const data = Buffer.from(await value.arrayBuffer());
+      entries.push([name, { filename: value.name, content_type: value.type, data }]);
       (files[name] ||= []).push({
         filename: value.name,
         content_type: value.type,
@@ -234,8 +243,11 @@ async function parseForm(body, contentType) {
       });
     }
   }
-  return { fields, files };
+  return { fields, files, entries };
 }
+
+/** What the fake ATS APIs (ats/) use of the server: bodies, size limits, hanging. */
+const ATS_CTX = { readBody, parseForm, hang, maxBody: MAX_SUBMISSION_BYTES, maxAdmin: MAX_ADMIN_BYTES };
 
 // ---- validation ----------------------------------------------------------------------------
 
@@ -493,6 +505,7 @@ function publicJobState(slug) {
 async function serveAdmin(req, res, url) {
   const p = url.pathname.replace(/\/+$/, '');
   const method = req.method;
+  if (p === '/__admin/ats' || p.startsWith('/__admin/ats/')) return serveAtsAdmin(req, res, url, ATS_CTX);
   const jobMatch = /^\/__admin\/jobs\/([^/]+)$/.exec(p);
 
   if (p === '/__admin/state') {
@@ -565,6 +578,7 @@ async function route(req, res, ctx) {
   const isGet = method === 'GET' || method === 'HEAD';
 
   if (p === '/__admin' || p.startsWith('/__admin/')) return serveAdmin(req, res, url);
+  if (await routeAts(req, res, url, { ...ATS_CTX, origin: originOf(req, ctx.hostPort) })) return undefined;
 
   const jobPage = /^\/jobs\/([a-z0-9-]+)\/?$/.exec(p);
   const thanks = /^\/jobs\/([a-z0-9-]+)\/thanks$/.exec(p);

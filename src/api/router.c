@@ -24,6 +24,8 @@ typedef struct {
 static const route ROUTES[] = {
     {"GET", "/healthz", api_healthz, false, 0},
     {"GET", "/metrics", api_metrics, false, 0},
+    {"GET", "/ui", api_ui, false, 0},
+    {"GET", "/ui/:file", api_ui, false, 0},
     {"POST", "/v1/ai-apply/career-sites", api_career_sites_post, true, API_JSON_LIMIT},
     {"GET", "/v1/ai-apply/career-sites", api_career_sites_get, true, 0},
     {"POST", "/v1/ai-apply/postings", api_postings_post, true, API_JSON_LIMIT},

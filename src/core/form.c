@@ -76,7 +76,30 @@ void oa_block_free(oa_block *b)
     free(b->checked_value);
     free(b->input_type);
     free(b->accept);
+    for (size_t i = 0; i < b->n_date_parts; i++) {
+        free(b->date_parts[i].field_name);
+        for (size_t k = 0; k < b->date_parts[i].n_values; k++)
+            free(b->date_parts[i].values[k]);
+        free(b->date_parts[i].values);
+    }
+    free(b->date_parts);
     memset(b, 0, sizeof *b);
+}
+
+oa_date_part *oa_date_part_add(oa_block *q, oa_date_unit unit, const char *field_name)
+{
+    q->date_parts = xrealloc(q->date_parts, (q->n_date_parts + 1) * sizeof *q->date_parts);
+    oa_date_part *p = &q->date_parts[q->n_date_parts++];
+    memset(p, 0, sizeof *p);
+    p->unit = unit;
+    p->field_name = xstrdup(field_name);
+    return p;
+}
+
+void oa_date_part_value(oa_date_part *p, const char *value)
+{
+    p->values = xrealloc(p->values, (p->n_values + 1) * sizeof *p->values);
+    p->values[p->n_values++] = xstrdup(value);
 }
 
 void oa_form_free(oa_form *f)
@@ -329,6 +352,22 @@ static json_t *block_to_json(const oa_block *b, oa_form_shape shape)
         json_object_set_new(o, "accept", str_or_null(b->accept));
         json_object_set_new(o, "dw_field", str_or_null(b->dw_field));
         json_object_set_new(o, "dw_value", str_or_null(b->dw_value));
+        if (b->n_date_parts) {
+            /* Only when there are parts: every other form keeps its hash. */
+            static const char *const UNITS[] = {"day", "month", "year"};
+            json_t *parts = json_array();
+            for (size_t i = 0; i < b->n_date_parts; i++) {
+                const oa_date_part *p = &b->date_parts[i];
+                json_t *vals = json_array();
+                for (size_t k = 0; k < p->n_values; k++)
+                    json_array_append_new(vals, json_string(p->values[k]));
+                json_array_append_new(parts,
+                                      json_pack("{sssssO}", "unit", UNITS[p->unit], "field_name",
+                                                p->field_name, "values", vals));
+                json_decref(vals);
+            }
+            json_object_set_new(o, "date_parts", parts);
+        }
     }
     return o;
 }
@@ -429,6 +468,26 @@ static oa_status block_from_json(const json_t *j, oa_block *b)
     b->accept = dup_str(j, "accept");
     b->dw_field = dup_str(j, "dw_field");
     b->dw_value = dup_str(j, "dw_value");
+    const json_t *parts = json_object_get(j, "date_parts");
+    const json_t *pj;
+    json_array_foreach(parts, i, pj)
+    {
+        const char *unit = json_string_value(json_object_get(pj, "unit"));
+        const char *name = json_string_value(json_object_get(pj, "field_name"));
+        if (!unit || !name)
+            return OA_INVALID;
+        oa_date_unit u = strcmp(unit, "day") == 0     ? OA_DATE_DAY
+                         : strcmp(unit, "month") == 0 ? OA_DATE_MONTH
+                                                      : OA_DATE_YEAR;
+        oa_date_part *p = oa_date_part_add(b, u, name);
+        size_t k;
+        const json_t *v;
+        json_array_foreach(json_object_get(pj, "values"), k, v)
+        {
+            if (json_is_string(v))
+                oa_date_part_value(p, json_string_value(v));
+        }
+    }
     return OA_OK;
 }
 

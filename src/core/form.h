@@ -49,6 +49,18 @@ typedef struct {
 
 typedef enum { OA_BLOCK_QUESTION = 0, OA_BLOCK_SECTION } oa_block_kind;
 
+/* One control of a date asked as separate controls (day, month, year). */
+typedef enum { OA_DATE_DAY = 0, OA_DATE_MONTH, OA_DATE_YEAR } oa_date_unit;
+
+typedef struct {
+    oa_date_unit unit;
+    char *field_name; /* owned */
+    /* A select's option values in page order (placeholders left out), owned; none for a text
+     * control. */
+    char **values;
+    size_t n_values;
+} oa_date_part;
+
 typedef struct oa_block oa_block;
 struct oa_block {
     oa_block_kind kind;
@@ -82,6 +94,10 @@ struct oa_block {
     char *checked_value; /* owned: value a single checkbox sends when checked ("on") */
     char *input_type;    /* owned: the original type attribute ("email", "tel", ...), or NULL */
     char *accept;        /* owned: a file input's accept attribute, or NULL */
+    /* A DATE asked as separate day / month / year controls: answered back into each of them
+     * (field_name is then the first part's). Owned; none for an ordinary control. */
+    oa_date_part *date_parts;
+    size_t n_date_parts;
 };
 
 typedef struct {
@@ -117,6 +133,9 @@ void oa_block_free(oa_block *b);
 oa_block *oa_block_add(oa_block **arr, size_t *n);
 oa_option *oa_option_add(oa_block *q);
 void oa_form_add_hidden(oa_form *f, const char *name, const char *value);
+/* Adds a date part to q (field name copied) / a select value to a part (copied). */
+oa_date_part *oa_date_part_add(oa_block *q, oa_date_unit unit, const char *field_name);
+void oa_date_part_value(oa_date_part *p, const char *value);
 
 /* Derives question and option ids from posting_id and field names/values, and resolves
  * display_when references. A display_when naming no known field is dropped. */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/unified_keys.h"
+#include "drivers/form_keys.h"
 #include "util/crypto.h"
 
 static size_t depth_of(const char *s, size_t n)
@@ -104,111 +104,39 @@ void ats_option(oa_block *q, const char *label, const char *value)
 /* ---- unified keys ---- */
 
 typedef struct {
-    oa_block **q;
-    uk_source *src;
+    fk_slot *s;
     size_t n, cap;
-} qlist;
+} slots;
 
-static void collect(oa_block *b, size_t n, qlist *l)
+static void collect(oa_block *b, size_t n, const ats_name_key *names, slots *l)
 {
     for (size_t i = 0; i < n; i++) {
         if (b[i].kind == OA_BLOCK_SECTION) {
-            collect(b[i].children, b[i].n_children, l);
+            collect(b[i].children, b[i].n_children, names, l);
             continue;
         }
         if (l->n == l->cap) {
             l->cap = l->cap ? 2 * l->cap : 32;
-            l->q = xrealloc(l->q, l->cap * sizeof *l->q);
-            l->src = xrealloc(l->src, l->cap * sizeof *l->src);
+            l->s = xrealloc(l->s, l->cap * sizeof *l->s);
         }
-        l->q[l->n] = &b[i];
-        l->src[l->n] = UK_SRC_NONE;
-        l->n++;
+        fk_slot *s = &l->s[l->n++];
+        memset(s, 0, sizeof *s);
+        s->q = &b[i];
+        for (const ats_name_key *m = names; m && m->field_name && !s->fixed; m++)
+            if (b[i].field_name && strcmp(b[i].field_name, m->field_name) == 0)
+                s->fixed = m->key;
+        /* A key the connector set itself (consent) stays. */
+        if (!s->fixed && b[i].unified_key)
+            s->fixed = uk_canonical_key(b[i].unified_key);
     }
-}
-
-static void set_key(oa_block *q, const char *key)
-{
-    free(q->unified_key);
-    q->unified_key = key ? xstrdup(key) : NULL;
-}
-
-static ssize_t find_key(const qlist *l, const char *key)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (l->q[i]->unified_key && strcmp(l->q[i]->unified_key, key) == 0)
-            return (ssize_t)i;
-    return -1;
-}
-
-static size_t gender_options(const oa_block *q)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < q->n_options && q->n_options <= 40; i++)
-        if (uk_gender_option(q->options[i].label, q->options[i].value))
-            n++;
-    return n;
 }
 
 void ats_assign_keys(oa_form *f, const ats_name_key *names)
 {
-    qlist l = {0};
-    collect(f->blocks, f->n_blocks, &l);
-    for (size_t i = 0; i < l.n; i++) {
-        oa_block *q = l.q[i];
-        const char *k = NULL;
-        for (const ats_name_key *m = names; m && m->field_name && !k; m++)
-            if (q->field_name && strcmp(q->field_name, m->field_name) == 0) {
-                k = m->key;
-                l.src[i] = UK_SRC_AUTOCOMPLETE; /* documented: the strongest source */
-            }
-        if (!k && !q->category) {
-            uk_question uq = {q->label, q->field_name, NULL, q->type, gender_options(q)};
-            k = uk_question_key(&uq, &l.src[i]);
-        }
-        set_key(q, k);
-    }
-    /* Generic words against the rest of the form, as the HTML driver does. */
-    for (size_t i = 0; i < l.n; i++) {
-        const char *k = l.q[i]->unified_key;
-        if (!k || l.src[i] != UK_SRC_WEAK)
-            continue;
-        if (strcmp(k, "FULL_NAME") == 0 && find_key(&l, "FIRST_NAME") >= 0 &&
-            find_key(&l, "LAST_NAME") < 0)
-            set_key(l.q[i], "LAST_NAME");
-        else if ((strcmp(k, "LAST_NAME") == 0 && find_key(&l, "FIRST_NAME") < 0) ||
-                 (strcmp(k, "FIRST_NAME") == 0 && find_key(&l, "LAST_NAME") < 0))
-            set_key(l.q[i], "FULL_NAME");
-    }
-    /* One question per key: the stronger source, then the first. */
-    for (size_t i = 0; i < l.n; i++) {
-        if (!l.q[i]->unified_key)
-            continue;
-        for (size_t k = i + 1; k < l.n; k++) {
-            if (!l.q[k]->unified_key || strcmp(l.q[i]->unified_key, l.q[k]->unified_key) != 0)
-                continue;
-            if (l.src[k] > l.src[i]) {
-                set_key(l.q[i], NULL);
-                break;
-            }
-            set_key(l.q[k], NULL);
-        }
-    }
-    for (size_t i = 0; i < l.n; i++) {
-        oa_block *q = l.q[i];
-        if (!q->n_options)
-            continue;
-        uk_opts_kind kind = uk_options_kind(q->unified_key, q->label);
-        if (kind == UK_OPTS_NONE && gender_options(q) * 2 > q->n_options)
-            kind = UK_OPTS_GENDER;
-        for (size_t k = 0; k < q->n_options; k++) {
-            const char *ok = uk_option_key(kind, q->options[k].label, q->options[k].value);
-            free(q->options[k].unified_key);
-            q->options[k].unified_key = ok ? xstrdup(ok) : NULL;
-        }
-    }
-    free(l.q);
-    free(l.src);
+    slots l = {0};
+    collect(f->blocks, f->n_blocks, names, &l);
+    fk_assign(l.s, l.n);
+    free(l.s);
 }
 
 /* ---- requests and answers ---- */

@@ -225,12 +225,25 @@ bool hx_style_offscreen(const char *style)
 }
 
 /* An element hidden by itself (hidden attribute, inline style, hiding class). */
+static bool tok_collapse(const char *t, size_t l)
+{
+    return tok_eq(t, l, "collapse");
+}
+
+static bool tok_shown(const char *t, size_t l)
+{
+    return tok_eq(t, l, "show") || tok_eq(t, l, "in") || tok_eq(t, l, "open");
+}
+
 bool hx_hides_self(const GumboNode *n)
 {
     if (!hx_is_el(n))
         return false;
+    /* A collapsed panel ("collapse" without "show", Bootstrap's convention) is hidden until a
+     * button opens it. */
     return hx_attr(n, "hidden") != NULL || style_hides(hx_attr(n, "style")) ||
-           hx_class_has(n, tok_hidden);
+           hx_class_has(n, tok_hidden) ||
+           (hx_class_has(n, tok_collapse) && !hx_class_has(n, tok_shown));
 }
 
 bool hx_is_heading_tag(GumboTag t)
@@ -353,9 +366,15 @@ bool hx_in_noise(const GumboNode *n, const GumboNode *root)
 bool hx_hidden(const GumboNode *n)
 {
     int i = 0;
-    for (; n && i < ANCESTOR_MAX; n = n->parent, i++)
+    const GumboNode *child = NULL;
+    for (; n && i < ANCESTOR_MAX; child = n, n = n->parent, i++) {
         if (hx_hides_self(n))
             return true;
+        /* A closed <details> shows only its <summary>. */
+        if (hx_is_tag(n, GUMBO_TAG_DETAILS) && !hx_attr(n, "open") && child &&
+            !hx_is_tag(child, GUMBO_TAG_SUMMARY))
+            return true;
+    }
     return false;
 }
 

@@ -164,8 +164,8 @@ static void extract_form(const hx_doc *d, const hx_cand *c, const char *page_url
     for (size_t i = 0; i < x.n_items; i++)
         hx_build_question(&x, i);
     hx_fix_dw_values(&x);
+    hx_apply_rules(&x);
     hx_assign_keys(&x);
-    hx_assign_option_keys(&x);
     hx_assign_sections(&x);
     hx_assign_categories(&x);
     set_action(&x, page_url);
@@ -177,6 +177,25 @@ static void extract_form(const hx_doc *d, const hx_cand *c, const char *page_url
     }
     free(x.items);
     free(x.consumed);
+}
+
+/* True when the page ended inside the form: no "</form" after the form's start tag in the
+ * source (the end tag is never optional), and no "</body" or "</html" either, as when a
+ * transfer was cut short. */
+static bool cut_short(const char *buf, size_t len, GumboNode *form)
+{
+    size_t at = form->v.element.start_pos.offset;
+    if (at >= len)
+        return false;
+    bool f = false, end = false;
+    for (size_t i = at; i + 6 <= len && !f; i++) {
+        if (buf[i] != '<' || buf[i + 1] != '/')
+            continue;
+        f = strncasecmp(buf + i + 2, "form", 4) == 0;
+        end = end || strncasecmp(buf + i + 2, "body", 4) == 0 ||
+              strncasecmp(buf + i + 2, "html", 4) == 0;
+    }
+    return !f && !end;
 }
 
 oa_status drv_html_extract(const char *html, size_t len, const char *page_url, drv_page_kind *kind,
@@ -208,7 +227,10 @@ oa_status drv_html_extract(const char *html, size_t len, const char *page_url, d
             best = NULL;
         free(text);
     }
-    if (best) {
+    bool truncated = best && best->form >= 0 && cut_short(buf, buf_len, best->root);
+    if (truncated) {
+        *why = xstrdup("the page ends inside the application form: it was cut short");
+    } else if (best) {
         extract_form(&d, best, page_url, out);
         if (oa_form_count_questions(out) == 0) {
             oa_form_free(out);

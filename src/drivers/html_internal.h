@@ -102,6 +102,9 @@ bool hx_in_list(const char *s, const char *const *l);
 /* A label without required/optional markers: "* First name (required):" -> "First name",
  * setting *req / *opt when it saw them. Malloc'd. */
 char *hx_clean_label(const char *in, bool *req, bool *opt);
+/* The field a select's placeholder option names, without its asking words: "-- Select your
+ * country --" -> "Country"; NULL when nothing is left. Malloc'd. */
+char *hx_choose_label(const char *option_text);
 /* A label made from a field name: "job_application[first_name]" -> "First name". Malloc'd. */
 char *hx_humanize(const char *name);
 
@@ -214,6 +217,8 @@ typedef struct {
     GumboNode *section;  /* the node naming its section (legend or heading) */
     char *section_label; /* owned */
     bool eeo_section;
+    bool marked_optional; /* its label says "optional" */
+    bool dropped;         /* removed by a rule of html_rules.c */
 } hx_item;
 
 /* The extraction of one candidate (html_form.c's extract_form) and its items. */
@@ -261,12 +266,19 @@ void hx_fix_dw_values(hx_ctx *x);
 /* True when control n is a honeypot (a decoy for bots, sent back empty). */
 bool hx_is_honeypot(hx_ctx *x, GumboNode *n, const char *name);
 
+/* ---- html_rules.c: rules over the whole form, after every question is built ------------- */
+
+/* A date asked as day, month and year controls becomes one DATE question (its date_parts);
+ * a hidden alternative to a visible file question ("paste your resume instead") is no
+ * question; on a form that marks only optional fields, the unmarked ones are required.
+ * Removed items are compacted away. */
+void hx_apply_rules(hx_ctx *x);
+
 /* ---- html_keys.c: unified keys ---------------------------------------------------------- */
 
-/* Sets the questions' unified keys, resolved against each other, at most one question a key. */
+/* Sets the questions' unified keys, resolved against each other, at most one question a key,
+ * and the options' keys. */
 void hx_assign_keys(hx_ctx *x);
-/* Sets the options' unified keys (after hx_assign_keys). */
-void hx_assign_option_keys(hx_ctx *x);
 
 /* ---- html_sections.c: sections and layout ----------------------------------------------- */
 

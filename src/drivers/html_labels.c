@@ -540,6 +540,21 @@ void hx_resolve_label(hx_ctx *x, size_t qi, bool *req, bool *opt)
             }
         }
     }
+    if (!label && it->kind == K_SELECT) {
+        /* No label: the placeholder option names the field ("Select your country"). */
+        const GumboVector *k = hx_kids(n);
+        for (size_t i = 0; k && i < k->length && !label; i++) {
+            GumboNode *o = k->data[i];
+            if (!hx_is_tag(o, GUMBO_TAG_OPTION))
+                continue;
+            const char *v = hx_attr(o, "value");
+            char *t = hx_text(o, 0, NULL, NULL);
+            if ((v && !*v) || uk_is_placeholder_option(t))
+                label = hx_choose_label(t);
+            free(t);
+            break;
+        }
+    }
     const char *fallbacks[] = {hx_attr(n, "placeholder"), hx_attr(n, "title"),
                                hx_attr(n, "data-placeholder"), hx_attr(n, "data-label")};
     for (size_t i = 0; !label && i < OA_ARRAY_LEN(fallbacks); i++) {

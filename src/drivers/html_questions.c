@@ -427,6 +427,7 @@ void hx_build_question(hx_ctx *x, size_t qi)
     bool marker = false, optional = false;
     hx_resolve_label(x, qi, &marker, &optional);
     q->required = is_required(x, qi, marker, optional);
+    it->marked_optional = optional;
     q->description = description(x, qi);
     set_display_when(x, it);
     it->hidden = !q->dw_field && it->kind != K_FILE && hx_hidden(n) && !in_dw_wrapper(x, n);

@@ -84,6 +84,46 @@ static const char *option_value(const oa_option *o)
     return o->value ? o->value : o->label;
 }
 
+/* The select value of a date part for number v: the value that reads as v ("05", "5"), or for
+ * a month list of twelve the v-th; NULL when there is none. */
+static const char *part_value(const oa_date_part *p, int v)
+{
+    for (size_t i = 0; i < p->n_values; i++) {
+        const char *s = p->values[i];
+        char *end = NULL;
+        long n = strtol(s, &end, 10);
+        if (end != s && *end == '\0' && n == v)
+            return s;
+    }
+    if (p->unit == OA_DATE_MONTH && p->n_values == 12 && v >= 1 && v <= 12)
+        return p->values[v - 1];
+    return NULL;
+}
+
+/* A date answered into its day / month / year controls. */
+static char *add_date_parts(drv_fields *out, const oa_block *q, const char *s)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3)
+        return xstrdup("expected an ISO 8601 date (YYYY-MM-DD)");
+    for (size_t i = 0; i < q->n_date_parts; i++) {
+        const oa_date_part *p = &q->date_parts[i];
+        int v = p->unit == OA_DATE_DAY ? d : p->unit == OA_DATE_MONTH ? m : y;
+        char num[16];
+        snprintf(num, sizeof num, p->unit == OA_DATE_YEAR ? "%04d" : "%02d", v);
+        const char *val = num;
+        if (p->n_values && !(val = part_value(p, v)))
+            return xasprintf("%s %d is not one of the choices of %s",
+                             p->unit == OA_DATE_DAY     ? "day"
+                             : p->unit == OA_DATE_MONTH ? "month"
+                                                        : "year",
+                             v, p->field_name);
+        drv_fields_add_text(out, p->field_name, val);
+    }
+    return NULL;
+}
+
 char *drv_answer_fields(drv_fields *out, const oa_block *q, const json_t *a)
 {
     const char *name = q->field_name;
@@ -119,6 +159,8 @@ char *drv_answer_fields(drv_fields *out, const oa_block *q, const json_t *a)
     case OA_Q_DATE: {
         if (!json_is_string(a))
             return xstrdup("expected a date string");
+        if (q->n_date_parts)
+            return add_date_parts(out, q, json_string_value(a));
         char *d = date_value(q, json_string_value(a));
         if (!d)
             return xstrdup("expected an ISO 8601 date (YYYY-MM-DD)");

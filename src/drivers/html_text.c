@@ -153,13 +153,53 @@ void hx_cut_utf8(char *s, size_t max)
 
 /* ---- label cleaning --------------------------------------------------------------------- */
 
-static const char *const REQ_WORDS[] = {
-    "required",          "required field", "mandatory",         "pflichtfeld", "pflicht",
-    "erforderlich",      "obligatoire",    "champ obligatoire", "requis",      "obligatorio",
-    "campo obligatorio", "requerido",      "mandatory field",   NULL};
+static const char *const REQ_WORDS[] = {"required",
+                                        "required field",
+                                        "mandatory",
+                                        "mandatory field",
+                                        "pflichtfeld",
+                                        "pflicht",
+                                        "erforderlich",
+                                        "obligatoire",
+                                        "champ obligatoire",
+                                        "requis",
+                                        "obligatorio",
+                                        "campo obligatorio",
+                                        "requerido",
+                                        "verplicht",
+                                        "obbligatorio",
+                                        "campo obbligatorio",
+                                        "obrigatorio",
+                                        "campo obrigatorio",
+                                        "wymagane",
+                                        "wymagany",
+                                        "obowiazkowe",
+                                        "obowiazkowy",
+                                        "obligatoriskt",
+                                        "obligatorisk",
+                                        "pakraevet",
+                                        "kraevet",
+                                        NULL};
 static const char *const OPT_WORDS[] = {
-    "optional",   "optionnel", "facultatif",   "facultative",    "freiwillig",
-    "fakultativ", "opcional",  "not required", "optional field", NULL};
+    "optional",       "optionnel",   "facultatif",       "facultative",
+    "freiwillig",     "fakultativ",  "opcional",         "not required",
+    "optional field", "optioneel",   "niet verplicht",   "facoltativo",
+    "facoltativa",    "opzionale",   "non obbligatorio", "nao obrigatorio",
+    "opcjonalne",     "opcjonalnie", "nieobowiazkowe",   "valfritt",
+    "valfri",         "frivilligt",  "frivillig",        "valgfrit",
+    "valgfri",        NULL};
+
+/* Leading words of a select's placeholder option that ask to choose ("Select your", "Bitte
+ * wählen Sie", "Sélectionnez votre"), dropped when the option names the field. */
+static const char *const CHOOSE_WORDS[] = {
+    "select",    "choose",  "please",       "pick",       "your",      "a",     "an",
+    "the",       "one",     "bitte",        "wahlen",     "auswahlen", "sie",   "ihr",
+    "ihre",      "ihren",   "selectionnez", "choisissez", "choisir",   "votre", "veuillez",
+    "un",        "une",     "seleccione",   "selecciona", "elija",     "elige", "su",
+    "tu",        "una",     "selecteer",    "kies",       "uw",        "je",    "een",
+    "seleziona", "scegli",  "il",           "la",         "tuo",       "tua",   "selecione",
+    "escolha",   "wybierz", "valj",         "vaelg",      "valg",      "din",   "ditt",
+    NULL};
 
 bool hx_in_list(const char *s, const char *const *l)
 {
@@ -167,6 +207,42 @@ bool hx_in_list(const char *s, const char *const *l)
         if (strcmp(s, l[i]) == 0)
             return true;
     return false;
+}
+
+char *hx_choose_label(const char *option_text)
+{
+    char *s = oa_squash_ws(option_text ? option_text : "");
+    char *p = s;
+    for (;;) {
+        while (*p == '-' || *p == ' ' || *p == '.' || *p == ':' || *p == '=' || *p == '<' ||
+               *p == '[' || *p == '(')
+            p++;
+        char *sp = strchr(p, ' ');
+        size_t n = sp ? (size_t)(sp - p) : strlen(p);
+        char *w = xstrndup(p, n);
+        char *nw = uk_norm(w);
+        bool drop = *nw && hx_in_list(nw, CHOOSE_WORDS);
+        free(w);
+        free(nw);
+        if (!drop)
+            break;
+        p += n;
+    }
+    size_t n = strlen(p);
+    while (n > 0 && strchr("-.: =>])\xE2\x80\xA6", p[n - 1]))
+        n--;
+    char *r = xstrndup(p, n);
+    free(s);
+    char *nr = uk_norm(r);
+    bool empty = !*nr;
+    free(nr);
+    if (empty) {
+        free(r);
+        return NULL;
+    }
+    if (r[0] >= 'a' && r[0] <= 'z')
+        r[0] = (char)(r[0] - 'a' + 'A');
+    return r;
 }
 
 /* Length of a star-like marker at s (0 when none). */

@@ -84,7 +84,23 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, http_req *r, http_res
     MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
                             resp->content_type ? resp->content_type : "application/json");
     MHD_add_response_header(mr, "X-Request-Id", r->req_id);
-    MHD_add_response_header(mr, "Cache-Control", "no-store");
+    MHD_add_response_header(mr, "Cache-Control",
+                            resp->cache_control ? resp->cache_control : "no-store");
+    MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+    if (resp->location)
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_LOCATION, resp->location);
+    if (resp->etag[0])
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_ETAG, resp->etag);
+    if (resp->page_headers) {
+        /* No inline script or style, nothing from elsewhere, never in a frame. */
+        MHD_add_response_header(mr, "Content-Security-Policy",
+                                "default-src 'none'; script-src 'self'; style-src 'self'; "
+                                "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+                                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        MHD_add_response_header(mr, "X-Frame-Options", "DENY");
+        MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
+        MHD_add_response_header(mr, "Cross-Origin-Opener-Policy", "same-origin");
+    }
     if (resp->allow[0])
         MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, resp->allow);
     if (resp->retry_after)

@@ -41,11 +41,15 @@ typedef struct {
     int status;
     char *body; /* owned */
     size_t len;
-    const char *content_type; /* static */
-    char allow[64];           /* Allow header for 405 ("" = none) */
-    const char *retry_after;  /* static: Retry-After for 429 */
-    char retry_after_buf[24]; /* or this, when set ("" = none) */
-    bool ratelimit;           /* send the RateLimit-* headers below */
+    const char *content_type;  /* static */
+    char allow[64];            /* Allow header for 405 ("" = none) */
+    const char *retry_after;   /* static: Retry-After for 429 */
+    char retry_after_buf[24];  /* or this, when set ("" = none) */
+    const char *cache_control; /* static; NULL: "no-store" */
+    char etag[72];             /* ETag header ("" = none) */
+    const char *location;      /* static: Location of a redirect, or NULL */
+    bool page_headers; /* a page of the dashboard: strict Content-Security-Policy, no framing */
+    bool ratelimit;    /* send the RateLimit-* headers below */
     int64_t rl_limit, rl_remaining, rl_reset;
 } http_resp;
 

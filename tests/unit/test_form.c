@@ -332,6 +332,48 @@ static void test_token(void **state)
     free(tok);
 }
 
+/* A date in three controls survives storage (the internal JSON) with its parts; a form
+ * without parts serialises as before, so stored revisions keep their hashes. */
+static void test_date_parts_roundtrip(void **state)
+{
+    (void)state;
+    oa_form f = {0};
+    oa_block *q = oa_block_add(&f.blocks, &f.n_blocks);
+    q->label = xstrdup("Date of birth");
+    q->type = OA_Q_DATE;
+    q->field_name = xstrdup("dob_d");
+    char h0[65], h1[65];
+    oa_form_assign_ids(&f, "posting-1");
+    oa_form_hash(&f, h0);
+    json_t *plain = oa_form_to_json(&f, OA_FORM_INTERNAL);
+    assert_null(json_object_get(json_array_get(json_object_get(plain, "blocks"), 0), "date_parts"));
+    json_decref(plain);
+    oa_date_part *d = oa_date_part_add(q, OA_DATE_DAY, "dob_d");
+    oa_date_part_value(d, "01");
+    oa_date_part_add(q, OA_DATE_MONTH, "dob_m");
+    oa_date_part_add(q, OA_DATE_YEAR, "dob_y");
+    oa_form_assign_ids(&f, "posting-1");
+    oa_form_hash(&f, h1);
+    assert_string_not_equal(h0, h1);
+    json_t *j = oa_form_to_json(&f, OA_FORM_INTERNAL);
+    json_t *pub = oa_form_to_json(&f, OA_FORM_PUBLIC);
+    char *ps = json_dumps(pub, 0);
+    assert_null(strstr(ps, "date_parts"));
+    free(ps);
+    oa_form back;
+    assert_int_equal(oa_form_from_json(j, &back), OA_OK);
+    const oa_block *b = &back.blocks[0];
+    assert_int_equal(b->n_date_parts, 3);
+    assert_int_equal(b->date_parts[0].unit, OA_DATE_DAY);
+    assert_string_equal(b->date_parts[0].values[0], "01");
+    assert_int_equal(b->date_parts[2].unit, OA_DATE_YEAR);
+    assert_string_equal(b->date_parts[2].field_name, "dob_y");
+    json_decref(j);
+    json_decref(pub);
+    oa_form_free(&back);
+    oa_form_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_validate_ok_and_display_when),
         cmocka_unit_test(test_validate_errors),
         cmocka_unit_test(test_token),
+        cmocka_unit_test(test_date_parts_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,6 +103,12 @@ static void render_block(oa_buf *b, const oa_block *q, int indent)
         assert_int_equal(oa_buf_printf(b, " accept=%s", q->accept), OA_OK);
     if (q->checked_value)
         assert_int_equal(oa_buf_printf(b, " checked=%s", q->checked_value), OA_OK);
+    for (size_t i = 0; i < q->n_date_parts; i++) {
+        static const char *const U[] = {"day", "month", "year"};
+        const oa_date_part *p = &q->date_parts[i];
+        assert_int_equal(oa_buf_printf(b, " %s=%s(%zu)", U[p->unit], p->field_name, p->n_values),
+                         OA_OK);
+    }
     if (q->dw_field)
         assert_int_equal(oa_buf_printf(b, " dw=%s=%s%s", q->dw_field,
                                        q->dw_value ? q->dw_value : "",
@@ -298,6 +304,9 @@ static void run_fixture(const char *name)
 FIXTURE(greenhouse)
 FIXTURE(lever)
 FIXTURE(personio_de)
+FIXTURE(rules_nl)
+FIXTURE(rules_it)
+FIXTURE(rules_placeholders)
 FIXTURE(french)
 FIXTURE(spanish)
 FIXTURE(cf7_wordpress)
@@ -1109,6 +1118,34 @@ static void test_huge_values_and_caps(void **state)
     free(p);
 }
 
+/* A page that ends inside its application form (a transfer cut short) has no usable form:
+ * the questions after the cut would be missing. Cut after the form, it is still a form. */
+static void test_cut_short(void **state)
+{
+    (void)state;
+    char *hp = fixture_path("rules_nl", ".html");
+    size_t len;
+    char *html = read_file(hp, &len);
+    const char *form_end = strstr(strstr(html, "id=\"sollicitatie\""), "</form>");
+    assert_non_null(form_end);
+    size_t cut = (size_t)(form_end - html) - 60; /* inside the form, after most of it */
+    oa_form f;
+    drv_page_kind kind;
+    char *why = NULL;
+    kind = extract(html, cut, "https://x.example/", &f, &why);
+    assert_int_equal(kind, DRV_PAGE_NO_FORM);
+    if (!strstr(why, "cut short"))
+        fail_msg("why: %s", why);
+    free(why);
+    why = NULL;
+    kind = extract(html, (size_t)(form_end - html) + 7, "https://x.example/", &f, &why);
+    assert_int_equal(kind, DRV_PAGE_FORM);
+    free(why);
+    oa_form_free(&f);
+    free(html);
+    free(hp);
+}
+
 static void test_deep_nesting(void **state)
 {
     (void)state;
@@ -1465,6 +1502,9 @@ int main(void)
         cmocka_unit_test(test_fixture_greenhouse),
         cmocka_unit_test(test_fixture_lever),
         cmocka_unit_test(test_fixture_personio_de),
+        cmocka_unit_test(test_fixture_rules_nl),
+        cmocka_unit_test(test_fixture_rules_it),
+        cmocka_unit_test(test_fixture_rules_placeholders),
         cmocka_unit_test(test_fixture_french),
         cmocka_unit_test(test_fixture_spanish),
         cmocka_unit_test(test_fixture_cf7_wordpress),
@@ -1498,6 +1538,7 @@ int main(void)
         cmocka_unit_test(test_junk),
         cmocka_unit_test(test_huge_values_and_caps),
         cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_cut_short),
         cmocka_unit_test(test_hostile_pages_are_fast),
         cmocka_unit_test(test_site_backend_engineer),
         cmocka_unit_test(test_site_vertriebsmitarbeiter),

@@ -198,6 +198,68 @@ static void test_build_fields_every_type(void **state)
     oa_form_free(&fresh);
 }
 
+/* A date asked as day, month and year controls is answered back into the three: a select
+ * gets its own value for the number, a text control the number with leading zeros. */
+static void date_parts_case(const char *fixture, const char *first, const char *d, const char *m,
+                            const char *y, const char *want_d, const char *want_m,
+                            const char *want_y)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/fixtures/forms/%s", OA_SOURCE_DIR, fixture);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    static char html[1 << 16];
+    size_t n = fread(html, 1, sizeof html - 1, fp);
+    fclose(fp);
+    html[n] = '\0';
+    oa_form f;
+    drv_page_kind kind;
+    char *why = NULL;
+    assert_int_equal(drv_html_extract(html, n, "https://jobs.example/j", &kind, &f, &why), OA_OK);
+    assert_int_equal(kind, DRV_PAGE_FORM);
+    oa_form_assign_ids(&f, "posting-1");
+    const oa_block *q = q_named(&f, first);
+    assert_int_equal(q->type, OA_Q_DATE);
+    assert_int_equal(q->n_date_parts, 3);
+    drv_fields out = {0};
+    json_t *tmp;
+    char *err = drv_answer_fields(&out, q, (tmp = json_string("1990-05-07")));
+    json_decref(tmp);
+    assert_null(err);
+    char *v;
+    assert_string_equal(v = values(&out, d), want_d);
+    free(v);
+    assert_string_equal(v = values(&out, m), want_m);
+    free(v);
+    assert_string_equal(v = values(&out, y), want_y);
+    free(v);
+    drv_fields_free(&out);
+    /* A year the select does not offer is an error, not a guess. */
+    err = drv_answer_fields(&out, q, (tmp = json_string("1850-05-07")));
+    json_decref(tmp);
+    if (strstr(fixture, "nl")) {
+        assert_non_null(err);
+        assert_non_null(strstr(err, "year 1850"));
+    }
+    free(err);
+    drv_fields_free(&out);
+    err = drv_answer_fields(&out, q, (tmp = json_string("07.05.1990")));
+    json_decref(tmp);
+    assert_non_null(err);
+    free(err);
+    drv_fields_free(&out);
+    oa_form_free(&f);
+}
+
+static void test_build_fields_date_parts(void **state)
+{
+    (void)state;
+    date_parts_case("rules_nl.html", "geboortedatum_dag", "geboortedatum_dag",
+                    "geboortedatum_maand", "geboortedatum_jaar", "7", "5", "1990");
+    date_parts_case("rules_it.html", "nascita_gg", "nascita_gg", "nascita_mm", "nascita_aaaa", "07",
+                    "05", "1990");
+}
+
 static void test_build_fields_numbers_and_errors(void **state)
 {
     (void)state;
@@ -430,6 +492,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_build_fields_every_type),
         cmocka_unit_test(test_build_fields_numbers_and_errors),
+        cmocka_unit_test(test_build_fields_date_parts),
         cmocka_unit_test(test_classify_statuses),
         cmocka_unit_test(test_classify_bodies),
         cmocka_unit_test(test_classify_career_site),

@@ -1,0 +1,340 @@
+/*
+ * html_rules.c - rules over the whole form, run once every control has become a question and
+ * before unified keys are chosen:
+ *
+ *  - a date asked as separate day, month and year controls (selects or short text inputs,
+ *    side by side) is one DATE question, answered back into the three controls (date_parts);
+ *  - a hidden or collapsed alternative to a visible file question (the "paste your resume
+ *    instead" textarea behind a button) is not a question of its own;
+ *  - a form that marks its optional fields ("optional", "facultatif", "opcional", ...) and
+ *    marks none required leaves the rest required.
+ *
+ * The words that name a day, a month or a year (DATE_WORDS) are normalised (uk_norm).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/html_internal.h"
+#include "drivers/unified_keys.h"
+
+/* ---- dates in three controls ------------------------------------------------------------ */
+
+/* Words naming a date's unit in field names, labels and placeholders (normalised). */
+static const struct {
+    const char *word, *unit;
+} DATE_WORDS[] = {
+    {"day", "day"},       {"dd", "day"},      {"d", "day"},       {"tag", "day"},
+    {"tt", "day"},        {"jour", "day"},    {"jj", "day"},      {"dia", "day"},
+    {"giorno", "day"},    {"gg", "day"},      {"dag", "day"},     {"dzien", "day"},
+    {"month", "month"},   {"mm", "month"},    {"m", "month"},     {"monat", "month"},
+    {"mois", "month"},    {"mes", "month"},   {"mese", "month"},  {"maand", "month"},
+    {"miesiac", "month"}, {"manad", "month"}, {"maned", "month"}, {"mon", "month"},
+    {"year", "year"},     {"yyyy", "year"},   {"yy", "year"},     {"y", "year"},
+    {"jahr", "year"},     {"jjjj", "year"},   {"annee", "year"},  {"aaaa", "year"},
+    {"ano", "year"},      {"anno", "year"},   {"jaar", "year"},   {"rok", "year"},
+    {"rrrr", "year"},     {"ar", "year"},     {"aar", "year"},    {"yr", "year"},
+};
+
+static const char *uk_date_unit(const char *norm)
+{
+    for (size_t i = 0; i < OA_ARRAY_LEN(DATE_WORDS); i++)
+        if (strcmp(norm, DATE_WORDS[i].word) == 0)
+            return DATE_WORDS[i].unit;
+    return NULL;
+}
+
+static int numeric(const char *s)
+{
+    if (!s || !*s)
+        return -1;
+    int v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 100000)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+/* What the options of a select say: a day list (1..31), a month list (twelve), a year list. */
+static int unit_of_options(const oa_block *q)
+{
+    size_t n = q->n_options, days = 0, months = 0, years = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = q->options[i].value ? q->options[i].value : q->options[i].label;
+        int x = numeric(v);
+        if (x < 0)
+            x = numeric(q->options[i].label);
+        days += x >= 1 && x <= 31;
+        months += x >= 1 && x <= 12;
+        years += x >= 1900 && x <= 2100;
+    }
+    if (n >= 28 && n <= 31 && days == n)
+        return OA_DATE_DAY;
+    if (n == 12 && (months == 12 || months == 0))
+        return OA_DATE_MONTH;
+    if (n >= 5 && years == n)
+        return OA_DATE_YEAR;
+    return -1;
+}
+
+/* The unit a word names ("day", "tag", "jour", "dd", ...), -1 for none. */
+static int unit_of_word(const char *norm)
+{
+    const char *u = norm ? uk_date_unit(norm) : NULL;
+    if (!u)
+        return -1;
+    return strcmp(u, "day") == 0     ? OA_DATE_DAY
+           : strcmp(u, "month") == 0 ? OA_DATE_MONTH
+                                     : OA_DATE_YEAR;
+}
+
+static const char *last_word(const char *s)
+{
+    const char *sp = strrchr(s, ' ');
+    return sp ? sp + 1 : s;
+}
+
+/* The unit of item it, from its options, its name's last word, its label or its placeholder;
+ * *stem (malloc'd) gets the name without the unit's word. -1 when it is no date part. */
+static int unit_of(const hx_item *it, char **stem)
+{
+    *stem = NULL;
+    if (it->dropped || it->hidden || it->q.dw_field ||
+        (it->kind != K_SELECT && it->kind != K_TEXT) ||
+        (it->kind == K_SELECT && it->q.type != OA_Q_SINGLE_SELECT))
+        return -1;
+    char *words = uk_name_words(it->name);
+    int by_name = unit_of_word(last_word(words));
+    if (by_name >= 0) {
+        const char *lw = last_word(words);
+        *stem = xstrndup(words, lw > words ? (size_t)(lw - words - 1) : 0);
+    } else {
+        *stem = xstrdup(words);
+    }
+    free(words);
+    char *label = uk_norm(it->q.label);
+    int by_label = unit_of_word(label);
+    free(label);
+    int by_other = -1;
+    if (it->kind == K_SELECT) {
+        by_other = unit_of_options(&it->q);
+        if (by_other < 0)
+            goto none; /* a select must list days, months or years */
+    } else {
+        const char *ph = hx_attr(it->mem[0], "placeholder");
+        char *pn = ph ? uk_norm(ph) : NULL;
+        by_other = unit_of_word(pn);
+        free(pn);
+        const char *ml = hx_attr(it->mem[0], "maxlength");
+        int m = numeric(ml);
+        if (ml && (m < 1 || m > 4))
+            goto none; /* a longer text is no date part */
+    }
+    int u = by_other >= 0 ? by_other : by_name >= 0 ? by_name : by_label;
+    if (u < 0 || (by_name >= 0 && by_name != u) || (by_label >= 0 && by_label != u))
+        goto none;
+    return u;
+none:
+    free(*stem);
+    *stem = NULL;
+    return -1;
+}
+
+/* True when a and b sit within three levels of a common ancestor. */
+static bool near(const GumboNode *a, const GumboNode *b)
+{
+    const GumboNode *pa = a;
+    for (int i = 0; pa && i < 4; i++, pa = pa->parent) {
+        if (hx_is_ancestor(pa, b, 4))
+            return true;
+    }
+    return false;
+}
+
+/* The merged question's label: the first that is not just a unit's name, else the legend of
+ * their fieldset, else "Date". */
+static char *date_label(hx_ctx *x, hx_item **parts)
+{
+    for (int i = 0; i < 3; i++) {
+        char *n = uk_norm(parts[i]->q.label);
+        bool unit = unit_of_word(n) >= 0 || uk_date_unit(last_word(n)) != NULL;
+        free(n);
+        if (!unit)
+            return xstrdup(parts[i]->q.label);
+    }
+    GumboNode *lg = NULL;
+    if (hx_fieldset_of(x, parts[0]->mem[0], &lg) && lg) {
+        bool r = false, o = false;
+        char *l = hx_label_text(lg, NULL, &r, &o);
+        if (l)
+            return l;
+    }
+    return xstrdup("Date");
+}
+
+static void merge_date(hx_ctx *x, hx_item **parts, const int *units)
+{
+    hx_item *first = parts[0];
+    oa_block *q = &first->q;
+    char *label = date_label(x, parts);
+    bool req = false, opt = true;
+    for (int i = 0; i < 3; i++) {
+        req |= parts[i]->q.required;
+        opt &= parts[i]->marked_optional;
+    }
+    /* Parts in day, month, year order, each with its select's values. */
+    oa_date_part tmp[3];
+    memset(tmp, 0, sizeof tmp);
+    for (int i = 0; i < 3; i++) {
+        const oa_block *pq = &parts[i]->q;
+        oa_date_part *p = &tmp[units[i]];
+        p->unit = (oa_date_unit)units[i];
+        p->field_name = xstrdup(parts[i]->name);
+        for (size_t k = 0; k < pq->n_options; k++) {
+            const char *v = pq->options[k].value ? pq->options[k].value : pq->options[k].label;
+            p->values = xrealloc(p->values, (p->n_values + 1) * sizeof *p->values);
+            p->values[p->n_values++] = xstrdup(v);
+        }
+    }
+    char *desc = q->description ? xstrdup(q->description) : NULL;
+    char *name = xstrdup(q->field_name);
+    oa_block_free(q);
+    q->kind = OA_BLOCK_QUESTION;
+    q->label = label;
+    q->description = desc;
+    q->required = req;
+    q->type = OA_Q_DATE;
+    q->control = OA_CTL_TEXT;
+    q->field_name = name;
+    q->input_type = xstrdup("date");
+    q->date_parts = xmalloc(3 * sizeof *q->date_parts);
+    memcpy(q->date_parts, tmp, sizeof tmp);
+    q->n_date_parts = 3;
+    first->kind = K_TEXT;
+    first->marked_optional = opt;
+    parts[1]->dropped = parts[2]->dropped = true;
+}
+
+static void rule_dates(hx_ctx *x)
+{
+    for (size_t i = 0; i + 2 < x->n_items; i++) {
+        hx_item *parts[3] = {&x->items[i], &x->items[i + 1], &x->items[i + 2]};
+        int units[3];
+        char *stems[3] = {NULL, NULL, NULL};
+        bool ok = true;
+        for (int k = 0; k < 3 && ok; k++) {
+            units[k] = unit_of(parts[k], &stems[k]);
+            ok = units[k] >= 0;
+        }
+        ok = ok && units[0] != units[1] && units[1] != units[2] && units[0] != units[2];
+        bool same_stem =
+            ok && *stems[0] && strcmp(stems[0], stems[1]) == 0 && strcmp(stems[1], stems[2]) == 0;
+        ok = ok && (same_stem || (near(parts[0]->mem[0], parts[1]->mem[0]) &&
+                                  near(parts[1]->mem[0], parts[2]->mem[0])));
+        for (int k = 0; k < 3; k++)
+            free(stems[k]);
+        if (ok) {
+            merge_date(x, parts, units);
+            i += 2;
+        }
+    }
+}
+
+/* ---- hidden alternatives ---------------------------------------------------------------- */
+
+/* The field name's words without words meaning "as text" ("resume_text" -> "resume"). */
+static char *alt_stem(const char *name)
+{
+    char *w = uk_name_words(name);
+    static const char *const TAIL[] = {"text",  "paste", "pasted", "content",
+                                       "plain", "txt",   "inline", NULL};
+    for (;;) {
+        char *sp = strrchr(w, ' ');
+        const char *lw = sp ? sp + 1 : w;
+        if (!sp || !hx_in_list(lw, TAIL))
+            break;
+        *sp = '\0';
+    }
+    return w;
+}
+
+/* True when the labels share a word of four letters or more ("Resume/CV" and "Paste your
+ * resume"). */
+static bool share_word(const char *a, const char *b)
+{
+    char *na = uk_norm(a), *nb = uk_norm(b);
+    bool r = false;
+    char *save = NULL;
+    for (char *w = strtok_r(na, " ", &save); w && !r; w = strtok_r(NULL, " ", &save))
+        r = strlen(w) >= 4 && uk_has_phrase(nb, w);
+    free(na);
+    free(nb);
+    return r;
+}
+
+static void rule_alternatives(hx_ctx *x)
+{
+    for (size_t i = 0; i < x->n_items; i++) {
+        hx_item *alt = &x->items[i];
+        if (alt->dropped || !alt->hidden || alt->q.dw_field ||
+            (alt->kind != K_TEXTAREA && alt->kind != K_TEXT))
+            continue;
+        char *as = alt_stem(alt->name);
+        for (size_t k = 0; k < x->n_items; k++) {
+            hx_item *f = &x->items[k];
+            if (f->dropped || f->kind != K_FILE || f->hidden)
+                continue;
+            char *fs = alt_stem(f->name);
+            bool same = *as && strcmp(as, fs) == 0;
+            free(fs);
+            if (same || (near(f->mem[0], alt->mem[0]) && share_word(f->q.label, alt->q.label))) {
+                alt->dropped = true;
+                break;
+            }
+        }
+        free(as);
+    }
+}
+
+/* ---- optional marks --------------------------------------------------------------------- */
+
+static void rule_optional_marks(hx_ctx *x)
+{
+    size_t opt = 0, req = 0;
+    for (size_t i = 0; i < x->n_items; i++) {
+        const hx_item *it = &x->items[i];
+        if (it->dropped || it->hidden)
+            continue;
+        opt += it->marked_optional;
+        req += it->q.required;
+    }
+    if (!opt || req)
+        return;
+    for (size_t i = 0; i < x->n_items; i++) {
+        hx_item *it = &x->items[i];
+        if (!it->dropped && !it->hidden && !it->marked_optional)
+            it->q.required = true;
+    }
+}
+
+void hx_apply_rules(hx_ctx *x)
+{
+    rule_dates(x);
+    rule_alternatives(x);
+    rule_optional_marks(x);
+    size_t w = 0;
+    for (size_t i = 0; i < x->n_items; i++) {
+        hx_item *it = &x->items[i];
+        if (it->dropped) {
+            oa_block_free(&it->q);
+            free(it->mem);
+            free(it->section_label);
+            continue;
+        }
+        if (w != i)
+            x->items[w] = *it;
+        w++;
+    }
+    x->n_items = w;
+}
