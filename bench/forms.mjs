@@ -4,7 +4,8 @@
 //   node bench/forms.mjs [--bin build/oa-extract] [--only NAME] [--json FILE] [--truth DIR]
 //
 // Every bench/forms/truth/**/*.json file names a page (a saved career-site page, a sample
-// career-site template, or a vendor's answer to a connector) and lists the questions a careful
+// career-site template, a saved vendor answer, or a path of the sample site's fake vendor APIs
+// to fetch: the site is started on a free port for them) and lists the questions a careful
 // human sees on it (bench/forms/README.md). The real extractor reads the page through
 // build/oa-extract (tools/oa-extract.c: the generic HTML driver, or the connector the truth
 // names), and each question is scored:
@@ -22,7 +23,7 @@
 // the truth from another directory (same layout). Exit 0 whatever
 // the figures (a benchmark, not a test); 1 when something cannot run.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg } from './lib/common.mjs';
@@ -44,7 +45,7 @@ const pct = (r, n) => (n ? `${((100 * r) / n).toFixed(1)} %` : 'n/a');
 const show = (v) => (v === null || v === undefined ? 'null' : JSON.stringify(v));
 
 // The sets in the order they are printed: saved pages, the sample career site, connectors.
-const SETS = ['fixtures', 'career-site', 'ats'];
+const SETS = ['fixtures', 'career-site', 'ats', 'ats-fakes'];
 const setRank = (name) => (SETS.indexOf(name) < 0 ? SETS.length : SETS.indexOf(name));
 
 function truthFiles(dir) {
@@ -58,10 +59,42 @@ function truthFiles(dir) {
   return out;
 }
 
+/** Starts the sample career site (with its fake vendor APIs) on a free port, once. */
+let site = null;
+function startSite() {
+  if (site) return site;
+  site = new Promise((resolveUrl, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'examples', 'career-site', 'server.mjs'), '--host', '127.0.0.1', '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) resolveUrl({ url: m[1], child });
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`the sample career site exited (${code}) before it listened`)));
+  });
+  return site;
+}
+async function stopSite() {
+  if (!site) return;
+  const { child } = await site;
+  if (child.exitCode === null) await new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); });
+}
+
 /** Runs oa-extract on a truth file's page; returns its JSON answer. */
-function extract(t) {
-  let body = readFileSync(join(ROOT, t.page));
-  if (t.page.startsWith('examples/career-site/pages/')) {
+async function extract(t) {
+  let body;
+  if (t.fetch) {
+    const { url } = await startSite();
+    const r = await fetch(url + t.fetch);
+    if (r.status !== 200) die(`GET ${t.fetch} from the sample site: ${r.status}`);
+    body = Buffer.from(await r.arrayBuffer());
+  } else {
+    body = readFileSync(join(ROOT, t.page));
+  }
+  if (t.page?.startsWith('examples/career-site/pages/')) {
     const fill = { ...FILL, ...(t.fill || {}) };
     body = Buffer.from(body.toString('utf8').replace(/\{\{([a-z_]+)\}\}/g, (_, k) => (k in fill ? fill[k] : 'dummy')));
   }
@@ -82,23 +115,25 @@ function questions(blocks, out = []) {
 }
 
 /** Scores one truth file. */
-function score(file) {
+async function score(file) {
   const t = JSON.parse(readFileSync(file, 'utf8'));
   const name = relative(TRUTH, file).replace(/\.json$/, '');
   const set = name.split('/')[0];
-  for (const k of ['page', 'url', 'lang', 'kind', 'questions']) if (t[k] === undefined) die(`${name}: no "${k}"`);
-  const out = extract(t);
+  for (const k of ['url', 'lang', 'kind', 'questions']) if (t[k] === undefined) die(`${name}: no "${k}"`);
+  if (!t.page === !t.fetch) die(`${name}: give "page" or "fetch"`);
+  const out = await extract(t);
   const got = questions(out.form?.blocks);
   const ignore = new Set((t.ignore || []).map((i) => i.name));
   const used = new Set();
   const res = {
-    name, set, lang: t.lang, driver: t.driver || 'html', page: t.page,
+    name, set, lang: t.lang, driver: t.driver || 'html', page: t.page || `GET ${t.fetch}`,
     kindWant: t.kind, kindGot: out.kind ?? `error ${out.error}`, why: out.why,
     n: 0, structure: 0, keys: 0, optTotal: 0, optRight: 0, catTotal: 0, catRight: 0,
     missing: 0, extra: 0, wrong: [],
   };
   for (const q of t.questions) {
-    const i = got.findIndex((g, j) => !used.has(j) && g.field_name === q.name);
+    const names = [q.name, ...(q.also || [])];
+    const i = got.findIndex((g, j) => !used.has(j) && names.includes(g.field_name));
     res.n++;
     if (i < 0) {
       res.missing++;
@@ -157,7 +192,12 @@ function score(file) {
 const files = existsSync(TRUTH) ? truthFiles(TRUTH).filter((f) => relative(TRUTH, f).includes(ONLY)) : [];
 if (!files.length) die(`no truth files under ${relative(ROOT, TRUTH)}${ONLY ? ` matching ${ONLY}` : ''}`);
 if (!existsSync(BIN)) die(`${BIN} not found: build it (cmake -S . -B build && cmake --build build --target oa-extract)`);
-const results = files.map(score);
+const results = [];
+try {
+  for (const f of files) results.push(await score(f));
+} finally {
+  await stopSite();
+}
 
 const sum = (rs) => rs.reduce((a, r) => ({
   pages: a.pages + 1, n: a.n + r.n, structure: a.structure + r.structure, keys: a.keys + r.keys,
