@@ -88,6 +88,7 @@ bool api_only_query(http_req *r, http_resp *resp, const char *const *allowed);
 
 /* Resource handlers. */
 void api_ui(api_ctx *a, http_req *r, http_resp *resp);
+void api_stats_get(api_ctx *a, http_req *r, http_resp *resp);
 void api_career_sites_post(api_ctx *a, http_req *r, http_resp *resp);
 void api_career_sites_get(api_ctx *a, http_req *r, http_resp *resp);
 void api_postings_post(api_ctx *a, http_req *r, http_resp *resp);

@@ -49,6 +49,7 @@ static const route ROUTES[] = {
      API_JSON_LIMIT},
     {"POST", "/v1/webhooks/endpoints/:id/recover", api_endpoints_recover, true, API_JSON_LIMIT},
     {"GET", "/v1/webhooks/events", api_events_list, true, 0},
+    {"GET", "/v1/stats", api_stats_get, true, 0},
     {"GET", "/v1/webhooks/events/:id", api_events_get, true, 0},
     {"GET", "/v1/webhooks/events/:id/attempts", api_events_attempts, true, 0},
     {"POST", "/v1/webhooks/events/:id/redeliver", api_events_redeliver, true, API_JSON_LIMIT},

@@ -318,6 +318,82 @@ async function checkSmartRecruiters(site, check) {
     (await call('GET', `${B}/postings/${it.uuid}/configuration`, { headers: { 'x-smarttoken': 'new-token' } })).status === 200, 'smartrecruiters: admin sets smart_token');
 }
 
+// ---- Workday -------------------------------------------------------------------------------------
+
+async function checkWorkday(site, check) {
+  const h = atsHelpers(site);
+  const B = h.base('workday');
+  const CXS = `${B}/wday/cxs/brightwave/External`;
+  const search = (body) => call('POST', `${CXS}/jobs`, { json: body });
+  const found = await search({ appliedFacets: {}, limit: 20, offset: 0, searchText: '' });
+  check(found.status === 200 && found.json.total === 3 && found.json.jobPostings[0].externalPath === '/job/London/Senior-Software-Engineer_JR-1001' &&
+    found.json.jobPostings[0].bulletFields[0] === 'JR-1001', 'workday: CXS search lists 3 postings with externalPath and bulletFields');
+  check((await search({ appliedFacets: {}, limit: 20, offset: 0, searchText: 'logistique' })).json.total === 1 &&
+    (await search({ limit: 50 })).status === 400, 'workday: searchText filters; limit above 20 -> 400');
+  const detail = await call('GET', `${CXS}/job/London/Senior-Software-Engineer_JR-1001`);
+  check(detail.status === 200 && detail.json.jobPostingInfo.canApply === true && detail.json.jobPostingInfo.jobReqId === 'JR-1001' &&
+    detail.json.hiringOrganization.name === 'Brightwave Labs', 'workday: jobPostingInfo with canApply');
+  const langs = [];
+  for (const p of found.json.jobPostings) langs.push(/<html lang="([\w-]+)">/.exec((await call('GET', `${B}/External${p.externalPath}`)).text)[1]);
+  check(langs.join() === 'en-US,fr-FR,fi-FI', `workday: hosted pages in en, fr, fi (${langs})`);
+  const page = await call('GET', `${B}/fr-FR/External/job/Lyon/Responsable-Logistique--H-F-_JR-1002/apply`);
+  check(page.status === 200 && page.text.includes('"@type":"JobPosting"'), 'workday: hosted page (with locale, /apply) has a JSON-LD JobPosting');
+
+  await h.setJob('workday', 'JR-1002', { closed: 'cannot_apply' });
+  const cannot = await call('GET', `${CXS}/job/Lyon/Responsable-Logistique--H-F-_JR-1002`);
+  check(cannot.status === 200 && cannot.json.jobPostingInfo.canApply === false, 'workday: closed cannot_apply -> canApply false');
+  await h.setJob('workday', 'JR-1002', { closed: '404' });
+  check((await call('GET', `${CXS}/job/Lyon/Responsable-Logistique--H-F-_JR-1002`)).status === 404 &&
+    (await search({ limit: 20 })).json.total === 2, 'workday: closed 404 -> 404, not in the search');
+  check((await h.setJob('workday', 'JR-1002', { closed: true })) === 400, 'workday: closed takes "404" or "cannot_apply"');
+  check((await call('GET', `${site}/workday/other.wd1.myworkdayjobs.com/wday/cxs/other/External/job/x`)).status === 404, 'workday: unknown host -> 404');
+}
+
+// ---- Personio ------------------------------------------------------------------------------------
+
+async function checkPersonio(site, check) {
+  const h = atsHelpers(site);
+  const B = h.base('personio');
+  const auth = { authorization: 'Bearer personio-test-token', 'x-company-id': '12345' };
+  const de = await call('GET', `${B}/xml?language=de`);
+  const names = (xml) => [...xml.matchAll(/<position>[\s\S]*?<name>([^<]*)<\/name>/g)].map((m) => m[1]);
+  check(de.status === 200 && /^<\?xml[^>]*>\n<workzag-jobs>/.test(de.text) && names(de.text).length === 3 && de.text.includes('<![CDATA[') &&
+    /<employmentType>permanent<\/employmentType>/.test(de.text), 'personio: XML feed with 3 positions, jobDescriptions in CDATA');
+  check(names(de.text)[0] === 'Buchhalter (m/w/d)' && names((await call('GET', `${B}/xml?language=en`)).text)[0] === 'Accountant (m/f/d)' &&
+    names((await call('GET', `${B}/xml?language=fr`)).text)[2] === 'Stagiaire Marketing (H/F)' &&
+    names((await call('GET', `${B}/xml?language=es`)).text)[1] === 'Customer Success Manager (h/m/d)', 'personio: ?language= picks de, en, fr, es texts');
+
+  const up = await call('POST', `${B}/v1/recruiting/applications/documents`, { form: formOf([['file', { file: PDF, filename: 'lebenslauf.pdf' }]]), headers: auth });
+  check(up.status === 200 && up.json.size === PDF.length && up.json.extension === 'pdf' && up.json.original_filename === 'lebenslauf.pdf' &&
+    up.json.mimetype === 'application/pdf', `personio: document upload -> 200 {uuid, size, mimetype, original_filename, extension} (${up.text})`);
+  const badType = await call('POST', `${B}/v1/recruiting/applications/documents`, { form: formOf([['file', { file: PDF, filename: 'x.exe' }]]), headers: auth });
+  check(badType.status === 422 && badType.json.errors[0].errors[0].reason === 'errors.invalid-file-type', 'personio: unsupported document type -> 422');
+  const app = { first_name: 'Erika', last_name: 'Mustermann', email: 'erika@example.de', job_position_id: 1304501, recruiting_channel_id: 501,
+    message: 'Guten Tag!', application_date: '2024-05-02', phase: { type: 'system', id: 'unassigned' }, tags: ['careers-page'],
+    files: [{ uuid: up.json.uuid, original_filename: 'lebenslauf.pdf', category: 'cv' }],
+    attributes: [{ id: 'phone', value: '+49 89 123456' }, { id: 'gender', value: 'female' }, { id: 'custom_attribute_4712', value: '3 Monate' }] };
+  const ok = await call('POST', `${B}/v1/recruiting/applications`, { json: app, headers: auth });
+  const rec = await h.last('personio');
+  check(ok.status === 201 && rec.accepted && rec.job === '1304501', `personio: application -> 201 (${ok.status} ${ok.text})`);
+  check(rec.files[0].category === 'cv' && rec.files[0].sha256 === sha256(PDF) && rec.files[0].filename === 'lebenslauf.pdf' && rec.files[0].source === 'upload',
+    'personio: the uploaded cv is recorded with the application (sha256, name, category)');
+  const again = await call('POST', `${B}/v1/recruiting/applications`, { json: app, headers: auth });
+  check(again.status === 400 && again.json.errors[0].errors[0].reason === 'errors.applicant-already-exists', 'personio: the same email again -> 400 applicant-already-exists');
+  const bad = await call('POST', `${B}/v1/recruiting/applications`, { json: { ...app, email: 'not-an-email', files: [{ uuid: '00000000-0000-0000-0000-000000000000', original_filename: 'x.pdf', category: 'cv' }],
+    attributes: [{ id: 'gender', value: 'robot' }, { id: 'custom_attribute_9999', value: 'x' }] }, headers: auth });
+  const reasons = Object.fromEntries((bad.json?.errors || []).map((e) => [e.field, e.errors[0].reason]));
+  check(bad.status === 400 && reasons.email === 'errors.attribute-validation.invalid-email-format' && reasons['files[0].uuid'] === 'errors.file-validation.file-not-exists' &&
+    reasons['attributes[0]'] === 'errors.attribute-validation.unknown-attribute-option' && reasons['attributes[1]'] === 'errors.attribute-validation.unknown',
+  `personio: invalid application -> 400 {errors: [{field, errors: [{reason}]}]} (${JSON.stringify(reasons)})`);
+  const noAuth = await call('POST', `${B}/v1/recruiting/applications`, { json: app, headers: { authorization: 'Bearer personio-test-token' } });
+  check(noAuth.status === 401 && noAuth.json.errors[0].status === '401', 'personio: no X-Company-ID -> 401');
+
+  await h.setJob('personio', '1304502', { closed: true });
+  check(names((await call('GET', `${B}/xml?language=de`)).text).length === 2, 'personio: a closed position disappears from the feed');
+  const closed = await call('POST', `${B}/v1/recruiting/applications`, { json: { ...app, email: 'x@example.de', job_position_id: 1304502, files: [] }, headers: auth });
+  check(closed.status === 400 && closed.json.errors[0].errors[0].reason === 'errors.job-position.not-published', 'personio: applying to it -> 400 not-published');
+}
+
 // ---- misbehaviour, the same for every vendor -----------------------------------------------------
 
 /** A read URL per vendor (a job detail) and its job id. */
@@ -326,7 +402,47 @@ const READS = {
   recruitee: ['/api/offers/devops-engineer', 'devops-engineer'],
   lever: ['/v0/postings/brightwave/5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01', '5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01'],
   smartrecruiters: ['/v1/companies/BrightwaveLabs/postings/744000012345671', '3f6b2a1e-7c4d-4e5f-8a9b-1c2d3e4f5a01'],
+  workday: ['/wday/cxs/brightwave/External/job/London/Senior-Software-Engineer_JR-1001', 'JR-1001'],
+  personio: ['/xml?language=en', null],
 };
+
+/** A valid submission per vendor that takes them (email: a fresh address). */
+const SUBMITS = {
+  greenhouse: (b, email, signal) => call('POST', `${b}/v1/boards/brightwave/jobs/4012003`, { signal, json: { first_name: 'A', last_name: 'B', email },
+    headers: { authorization: `Basic ${Buffer.from('gh-test-key:').toString('base64')}` } }),
+  recruitee: (b, email, signal) => call('POST', `${b}/api/offers/devops-engineer/candidates`, { signal, json: { candidate: { name: 'A B', email,
+    remote_cv_url: 'https://example.org/cv.pdf', open_question_answers_attributes: [{ open_question_id: 286311, multi_content: ['Terraform'] },
+      { open_question_id: 286312, content: '2' }] } } }),
+  lever: (b, email, signal) => call('POST', `${b}/v0/postings/brightwave/9e4f1b36-5c7d-4e8f-a0b1-c2d3e4f5a603?key=lever-test-key`, { signal, json: { name: 'A B', email } }),
+  smartrecruiters: (b, email, signal) => call('POST', `${b}/postings/3f6b2a1e-7c4d-4e5f-8a9b-1c2d3e4f5a02/candidates`, { signal, headers: { 'x-smarttoken': 'sr-test-token' },
+    json: { firstName: 'A', lastName: 'B', email, consentDecisions: { SMART_RECRUIT: true },
+      answers: [{ id: '9c2d3e4f-0001-4b5c-8d6e-7f8a9b0c1d01', records: [{ license: 'no' }] }, { id: '9c2d3e4f-0002-4b5c-8d6e-7f8a9b0c1d02', records: [{ years: 'lt3' }] }] } }),
+  personio: (b, email, signal) => call('POST', `${b}/v1/recruiting/applications`, { signal, headers: { authorization: 'Bearer personio-test-token', 'x-company-id': '12345' },
+    json: { first_name: 'A', last_name: 'B', email, job_position_id: 1304503 } }),
+};
+
+async function checkSubmitMisbehaviour(site, check, vendor) {
+  const h = atsHelpers(site);
+  const submit = (n, signal) => SUBMITS[vendor](h.base(vendor), `probe${n}@example.org`, signal);
+  const fine = await submit(1);
+  check(fine.status < 300 && (await h.last(vendor)).accepted, `${vendor}: probe submission accepted (${fine.status})`);
+  await h.set(vendor, { mode: '500', on: 'submit' });
+  const failed = await submit(2);
+  let rec = await h.last(vendor);
+  check(failed.status === 500 && rec.status_returned === 500 && !rec.accepted, `${vendor}: submit mode 500 -> 500, recorded, not saved`);
+  await h.set(vendor, { mode: 'malformed' });
+  const garbled = await submit(3);
+  rec = await h.last(vendor);
+  check(garbled.status === fine.status && (fine.text === '' || garbled.text.length < fine.text.length) && rec.accepted,
+    `${vendor}: submit mode malformed -> saved, the answer spoiled`);
+  await h.set(vendor, { mode: 'hang' });
+  let hung = false;
+  try { await submit(4, AbortSignal.timeout(300)); } catch { hung = true; }
+  rec = await h.last(vendor);
+  check(hung, `${vendor}: submit mode hang -> no answer`);
+  check(rec.status_returned === null && !rec.accepted, `${vendor}: hung submission recorded with status_returned null`);
+  await h.set(vendor, { mode: 'ok', on: 'all' });
+}
 
 async function checkMisbehaviour(site, check, vendor) {
   const h = atsHelpers(site);
@@ -352,12 +468,18 @@ async function checkMisbehaviour(site, check, vendor) {
   let hung = false;
   try { await call('GET', url, { signal: AbortSignal.timeout(300) }); } catch { hung = true; }
   check(hung, `${vendor}: mode hang -> no answer`);
+  await h.set(vendor, { mode: 'slow', delay_ms: 250 });
+  const t0 = Date.now();
+  const slow = await call('GET', url);
+  check(slow.status === 200 && slow.text === fine.text && Date.now() - t0 >= 240, `${vendor}: mode slow -> the same answer after delay_ms`);
   await h.set(vendor, { mode: '500', on: 'submit' });
   check((await call('GET', url)).status === 200, `${vendor}: mode on submit leaves reads alone`);
   await h.set(vendor, { mode: 'ok', on: 'all' });
-  await h.setJob(vendor, id, { mode: '500', n: 1 });
+  // per job where the read names one (Personio's feed does not: its jobs' settings apply to applications)
+  if (id) await h.setJob(vendor, id, { mode: '500', n: 1 });
+  else await h.set(vendor, { mode: '500', n: 1 });
   const codes = [(await call('GET', url)).status, (await call('GET', url)).status];
-  check(codes.join() === '500,200', `${vendor}: per-job mode 500 with n=1 -> ${codes}`);
+  check(codes.join() === '500,200', `${vendor}: ${id ? 'per-job' : 'vendor'} mode 500 with n=1 -> ${codes}`);
   check((await h.set(vendor, { mode: 'sometimes' })) === 400 && (await h.setJob(vendor, 'no-such-job', {})) === 404,
     `${vendor}: bad admin input -> 400, unknown job -> 404`);
   check((await h.admin('POST', `/${vendor}/reset`)).status === 200 && (await h.subs(vendor)).length === 0, `${vendor}: vendor reset`);
@@ -368,7 +490,10 @@ export async function checkAts(site, check) {
   await checkRecruitee(site, check);
   await checkLever(site, check);
   await checkSmartRecruiters(site, check);
+  await checkWorkday(site, check);
+  await checkPersonio(site, check);
   for (const vendor of Object.keys(READS)) await checkMisbehaviour(site, check, vendor);
+  for (const vendor of Object.keys(SUBMITS)) await checkSubmitMisbehaviour(site, check, vendor);
   const all = await call('GET', `${site}/__admin/ats`);
   check(all.status === 200 && Object.keys(all.json.vendors).length === Object.keys(READS).length, 'GET /__admin/ats lists every vendor');
 }
