@@ -236,7 +236,10 @@ static void test_greenhouse_form(void **state)
     q = by_field(f, "data_compliance:gdpr_processing_consent_given");
     assert_int_equal(q->type, OA_Q_BOOLEAN);
     assert_true(q->required);
-    assert_string_equal(q->unified_key, "TERMS_AND_CONDITIONS");
+    assert_null(q->unified_key); /* consent to processing alone: not the terms */
+    assert_string_equal(by_field(f, "data_compliance:gdpr_retention_consent_given")->unified_key,
+                        "APPLICANT_POOL_CONSENT");
+    assert_string_equal(by_field(f, "location")->unified_key, "RESIDENCE_CITY");
     assert_null(by_field(f, "data_compliance:gdpr_consent_given")); /* not required by the job */
     assert_false(by_field(f, "data_compliance:gdpr_retention_consent_given")->required);
     conn_close(&x);
