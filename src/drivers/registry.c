@@ -15,7 +15,8 @@
 #include "drivers/driver.h"
 #include "util/buf.h"
 
-static const drv_driver *const DRIVERS[] = {&drv_greenhouse, &drv_recruitee, &drv_html};
+static const drv_driver *const DRIVERS[] = {&drv_greenhouse, &drv_recruitee, &drv_smartrecruiters,
+                                            &drv_html};
 #define N_DRIVERS OA_ARRAY_LEN(DRIVERS)
 
 /* --connector-base overrides, set at start-up before any worker runs. */

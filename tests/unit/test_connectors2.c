@@ -1,7 +1,10 @@
 /*
- * test_connectors2.c - the jobs' request chains against a local HTTP server: a form read with
- * several requests (next_request), uploads before a submission (upload_request), their bounds,
- * and how a closed, failing or aborted chain ends.
+ * test_connectors2.c - the jobs' request chains (a form read with several requests, uploads
+ * before a submission) against a local HTTP server, and the SmartRecruiters connector on answers
+ * written from its documented shapes: URL matching (and look-alikes), the read requests,
+ * extraction (types, required, options, unified keys), the submission (URL, headers, body),
+ * OA_DENIED without credentials, closed postings, and bad vendor input refused with a reason, never
+ * a crash.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -300,12 +303,585 @@ static void test_upload_chain(void **state)
     srv_stop();
 }
 
+/* ---- the connectors ---- */
+
+static char *fixture(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/fixtures/ats/%s", OA_SOURCE_DIR, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("no fixture %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+static void expect(const char *url, const drv_driver *d, const char *account, const char *job)
+{
+    drv_target t;
+    drv_match(url, &t);
+    if (t.driver != d)
+        fail_msg("%s: driver %s, expected %s", url, t.driver->name, d->name);
+    if (account)
+        assert_string_equal(t.parts[DRV_PART_ACCOUNT], account);
+    if (job)
+        assert_string_equal(t.parts[DRV_PART_JOB], job);
+    drv_target_free(&t);
+}
+
+/* A posting's context and the form read from fixtures (each one read's answer, in order). */
+typedef struct {
+    drv_target t;
+    drv_ctx c;
+    char *base, *submit_base;
+    json_t *settings;
+    oa_form form;
+    drv_reply replies[DRV_MAX_READS];
+    char *bodies[DRV_MAX_READS];
+} conn;
+
+static void conn_open(conn *x, const char *url, const char *settings_json)
+{
+    memset(x, 0, sizeof *x);
+    drv_match(url, &x->t);
+    x->base = drv_base_for(&x->t);
+    x->submit_base = drv_submit_base_for(&x->t);
+    x->settings = settings_json ? json_loads(settings_json, 0, NULL) : NULL;
+    x->c = (drv_ctx){.target = &x->t,
+                     .posting_url = url,
+                     .base = x->base,
+                     .submit_base = x->submit_base,
+                     .settings = x->settings};
+}
+
+/* Extracts the form from the fixtures' answers, as the jobs would after reading them. */
+static drv_page_kind conn_read(conn *x, const char *const *names, size_t n, char **why)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        x->bodies[i] = fixture(names[i], &len);
+        x->replies[i] =
+            (drv_reply){200, "application/json", "https://api.example/x", x->bodies[i], len};
+    }
+    x->c.replies = x->replies;
+    x->c.n_replies = n;
+    drv_page_kind kind = DRV_PAGE_NO_FORM;
+    *why = NULL;
+    assert_int_equal(x->t.driver->extract(&x->c, x->bodies[n - 1], x->replies[n - 1].len,
+                                          "https://api.example/x", &kind, &x->form, why),
+                     OA_OK);
+    if (kind == DRV_PAGE_FORM)
+        oa_form_assign_ids(&x->form, "posting-1");
+    x->c.replies = NULL;
+    x->c.n_replies = 0;
+    return kind;
+}
+
+static void conn_close(conn *x)
+{
+    oa_form_free(&x->form);
+    for (size_t i = 0; i < DRV_MAX_READS; i++)
+        free(x->bodies[i]);
+    json_decref(x->settings);
+    free(x->base);
+    free(x->submit_base);
+    drv_target_free(&x->t);
+}
+
+struct by_field_ctx {
+    const char *name;
+    const oa_block *found;
+};
+
+static void by_field_fn(const oa_block *q, void *ctx)
+{
+    struct by_field_ctx *c = ctx;
+    if (!c->found && q->field_name && strcmp(q->field_name, c->name) == 0)
+        c->found = q;
+}
+
+static const oa_block *by_field(const oa_form *f, const char *name)
+{
+    struct by_field_ctx c = {name, NULL};
+    oa_form_each_question(f, by_field_fn, &c);
+    return c.found;
+}
+
+static const oa_block *must_field(const oa_form *f, const char *name)
+{
+    const oa_block *q = by_field(f, name);
+    if (!q)
+        fail_msg("no question on field %s", name);
+    return q;
+}
+
+static const char *opt_id(const oa_block *q, const char *label)
+{
+    for (size_t i = 0; i < q->n_options; i++)
+        if (strcmp(q->options[i].label, label) == 0)
+            return q->options[i].id;
+    fail_msg("no option %s in %s", label, q->label);
+    return NULL;
+}
+
+static json_t *answer(const oa_block *q, json_t *v)
+{
+    return json_pack("{ssso}", "question_id", q->question_id, "answer", v);
+}
+
+static json_t *cv(void)
+{
+    return json_pack("{ssssss}", "name", "cv.pdf", "content_type", "application/pdf", "data",
+                     "JVBERi0xLjQK");
+}
+
+/* Validates the answers against the form and builds the submission (uploads' answers in
+ * replies). */
+static oa_status build(conn *x, json_t *answers, const drv_reply *replies, size_t n_replies,
+                       drv_request *r, char **why)
+{
+    oa_answers ans = {0};
+    char *msg = NULL, *bad = NULL;
+    if (oa_form_validate(&x->form, answers, &ans, &msg, &bad) != OA_OK)
+        fail_msg("answers invalid: %s", msg);
+    memset(r, 0, sizeof *r);
+    *why = NULL;
+    x->c.replies = replies;
+    x->c.n_replies = n_replies;
+    oa_status rc = x->t.driver->submission(&x->c, &x->form, &x->form, &ans, r, why);
+    x->c.replies = NULL;
+    x->c.n_replies = 0;
+    oa_answers_free(&ans);
+    json_decref(answers);
+    return rc;
+}
+
+static bool has_header(const drv_request *r, const char *line)
+{
+    for (size_t i = 0; i < r->n_headers; i++)
+        if (strcmp(r->headers[i], line) == 0)
+            return true;
+    return false;
+}
+
+/* Whatever a JSON vendor answers, the connector says why it cannot read it, and never crashes
+ * (each body alone, and as the last of two reads after a good posting). */
+static void bad_json(const drv_driver *d, const char *url, const char *first_fixture)
+{
+    static const char *const bodies[] = {
+        "",
+        "{",
+        "[]",
+        "null",
+        "{\"a\": 1, \"a\": 2}",
+        "{\"questions\": 5}",
+        "{\"questions\": [1, \"x\", null, {}]}",
+        "{\"uuid\": 7}",
+        "{\"uuid\": \"../x\"}",
+        "{\"jobPostingInfo\": []}",
+        "{\"jobPostingInfo\": {\"canApply\": \"yes\"}}",
+        "{\"questions\": [{\"id\": \"q\", \"fields\": [{\"id\": \"f\", \"type\": "
+        "\"SINGLE_SELECT\", \"values\": [{\"label\": 3}]}]}]}",
+        "{\"questions\": [{\"id\": \"q:1\", \"fields\": [{\"id\": \"f\", \"type\": "
+        "\"INPUT_TEXT\"}]}], \"settings\": {\"conditionals\": [{\"parentQuestionId\": \"q:1\"}, "
+        "7, {\"parentQuestionId\": \"x\", \"fieldId\": \"y\", \"valueIds\": [1], "
+        "\"conditionalQuestions\": [null, \"x\"]}]}, \"consentDetails\": {\"scopes\": [{}]}}",
+    };
+    size_t len;
+    char *first = fixture(first_fixture, &len);
+    drv_reply replies[2] = {{200, NULL, "https://x", first, len}, {0}};
+    conn x;
+    conn_open(&x, url, "{\"api_key\":\"tok\"}");
+    for (size_t i = 0; i < OA_ARRAY_LEN(bodies); i++) {
+        for (size_t with = 0; with < 2; with++) {
+            replies[1] = (drv_reply){200, NULL, "https://x", bodies[i], strlen(bodies[i])};
+            x.c.replies = with ? replies : NULL;
+            x.c.n_replies = with ? 2 : 0;
+            oa_form f = {0};
+            drv_page_kind kind = DRV_PAGE_FORM;
+            char *why = NULL;
+            oa_status rc =
+                d->extract(&x.c, bodies[i], strlen(bodies[i]), "https://x", &kind, &f, &why);
+            if (rc == OA_OK && kind == DRV_PAGE_FORM)
+                assert_true(oa_form_count_questions(&f) > 0);
+            else
+                assert_non_null(why);
+            free(why);
+            oa_form_free(&f);
+        }
+    }
+    /* Nesting deeper than the limit is refused before parsing. */
+    char deep[400];
+    memset(deep, '[', 300);
+    deep[300] = '\0';
+    oa_form f = {0};
+    drv_page_kind kind;
+    char *why = NULL;
+    assert_int_equal(d->extract(&x.c, deep, 300, "https://x", &kind, &f, &why), OA_INVALID);
+    assert_non_null(strstr(why, "nests"));
+    free(why);
+    conn_close(&x);
+    free(first);
+}
+
+/* ---- SmartRecruiters ---- */
+
+#define SR_URL  "https://jobs.smartrecruiters.com/Acme/743999999999-senior-platform-engineer"
+#define SR_UUID "3c2a6a3c-8d0e-4f5b-9a67-0b1c2d3e4f50"
+#define SR_Q1   "6f1c2a9e-3b1d-4c55-9a8e-1d2c3b4a5f60"
+#define SR_Q2   "9a0b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+
+static void test_smartrecruiters_urls(void **state)
+{
+    (void)state;
+    expect(SR_URL, &drv_smartrecruiters, "Acme", "743999999999-senior-platform-engineer");
+    expect("https://jobs.smartrecruiters.com/Acme/743999999999", &drv_smartrecruiters, "Acme",
+           "743999999999");
+    expect("https://careers.smartrecruiters.com/Acme/743999999999-x?trid=abc", &drv_smartrecruiters,
+           "Acme", "743999999999-x");
+    expect("https://jobs.smartrecruiters.com/Acme", &drv_html, NULL, NULL);
+    expect("https://jobs.smartrecruiters.com/Acme/743999999999-x/apply", &drv_html, NULL, NULL);
+    expect("https://jobs.smartrecruiters.com.evil.example/Acme/743999999999", &drv_html, NULL,
+           NULL);
+    expect("https://evilsmartrecruiters.com/Acme/743999999999", &drv_html, NULL, NULL);
+    expect("https://jobs.smartrecruiters.com/Acme/..", &drv_html, NULL, NULL);
+
+    /* The read: the numeric id from the segment's front, the public Posting API. */
+    const struct {
+        const char *url, *want;
+    } reads[] = {
+        {SR_URL, "https://api.smartrecruiters.com/v1/companies/Acme/postings/743999999999"},
+        {"https://careers.smartrecruiters.com/Acme/" SR_UUID,
+         "https://api.smartrecruiters.com/v1/companies/Acme/postings/" SR_UUID},
+        {"https://jobs.smartrecruiters.com/Acme/senior-engineer", NULL},
+        {"https://jobs.smartrecruiters.com/Acme/743999x", NULL},
+        {"https://jobs.smartrecruiters.com/Acme/123456789012345678901234", NULL},
+    };
+    for (size_t i = 0; i < OA_ARRAY_LEN(reads); i++) {
+        conn x;
+        conn_open(&x, reads[i].url, "{\"api_key\":\"tok\"}");
+        drv_request r = {0};
+        char *why = NULL;
+        oa_status rc = drv_smartrecruiters.form_request(&x.c, &r, &why);
+        if (reads[i].want) {
+            assert_int_equal(rc, OA_OK);
+            assert_string_equal(r.url, reads[i].want);
+            for (size_t h = 0; h < r.n_headers; h++) /* the public read carries no key */
+                assert_null(strstr(r.headers[h], "tok"));
+        } else {
+            assert_int_equal(rc, OA_INVALID);
+            assert_non_null(strstr(why, "posting id"));
+        }
+        free(why);
+        drv_request_free(&r);
+        conn_close(&x);
+    }
+}
+
+static void test_smartrecruiters_next_request(void **state)
+{
+    (void)state;
+    size_t len;
+    char *posting = fixture("smartrecruiters_posting.json", &len);
+    drv_reply first = {200, "application/json", "https://x", posting, len};
+    conn x;
+    /* Without a key the posting is the whole read. */
+    conn_open(&x, SR_URL, NULL);
+    x.c.replies = &first;
+    x.c.n_replies = 1;
+    drv_request r = {0};
+    char *why = NULL;
+    assert_int_equal(drv_smartrecruiters.next_request(&x.c, &r, &why), OA_NOT_FOUND);
+    drv_request_free(&r);
+    conn_close(&x);
+    /* With it: the screening questions of the posting's uuid, with the key. */
+    conn_open(&x, SR_URL, "{\"api_key\":\"tok\"}");
+    x.c.replies = &first;
+    x.c.n_replies = 1;
+    assert_int_equal(drv_smartrecruiters.next_request(&x.c, &r, &why), OA_OK);
+    assert_string_equal(r.url, "https://api.smartrecruiters.com/postings/" SR_UUID
+                               "/configuration?conditionalsIncluded=true");
+    assert_true(has_header(&r, "X-SmartToken: tok"));
+    drv_request_free(&r);
+    /* ... and that is the last read. */
+    drv_reply two[2] = {first, first};
+    x.c.replies = two;
+    x.c.n_replies = 2;
+    assert_int_equal(drv_smartrecruiters.next_request(&x.c, &r, &why), OA_NOT_FOUND);
+    drv_request_free(&r);
+    /* A posting without a usable uuid cannot be followed. */
+    static const char *const bad[] = {"{}", "{\"uuid\":\"../../x\"}", "{\"uuid\":7}", "[",
+                                      "{\"uuid\":\"a b\"}"};
+    for (size_t i = 0; i < OA_ARRAY_LEN(bad); i++) {
+        drv_reply b = {200, NULL, "https://x", bad[i], strlen(bad[i])};
+        x.c.replies = &b;
+        x.c.n_replies = 1;
+        assert_int_equal(drv_smartrecruiters.next_request(&x.c, &r, &why), OA_INVALID);
+        assert_non_null(why);
+        free(why);
+        why = NULL;
+        drv_request_free(&r);
+    }
+    conn_close(&x);
+    free(posting);
+    assert_true(drv_smartrecruiters.closed(404, "", 0));
+    assert_false(drv_smartrecruiters.closed(200, "{}", 2));
+}
+
+static void test_smartrecruiters_standard_form(void **state)
+{
+    (void)state;
+    conn x;
+    conn_open(&x, SR_URL, NULL);
+    char *why = NULL;
+    static const char *const one[] = {"smartrecruiters_posting.json"};
+    assert_int_equal(conn_read(&x, one, 1, &why), DRV_PAGE_FORM);
+    const oa_form *f = &x.form;
+    assert_int_equal(oa_form_count_questions(f), 5);
+    assert_string_equal(must_field(f, "firstName")->unified_key, "FIRST_NAME");
+    assert_string_equal(must_field(f, "lastName")->unified_key, "LAST_NAME");
+    assert_string_equal(must_field(f, "email")->unified_key, "EMAIL");
+    assert_true(must_field(f, "email")->required);
+    assert_false(must_field(f, "phoneNumber")->required);
+    assert_string_equal(must_field(f, "phoneNumber")->unified_key, "FULL_PHONE_NUMBER");
+    assert_int_equal(must_field(f, "resume")->type, OA_Q_FILE);
+    assert_string_equal(must_field(f, "resume")->unified_key, "RESUME");
+    assert_int_equal(f->n_hidden, 1);
+    assert_string_equal(f->hidden[0].value, SR_UUID);
+    /* Without a key the submission goes to review, naming the setting. */
+    json_t *answers = json_pack("[ooo]", answer(must_field(f, "firstName"), json_string("Jana")),
+                                answer(must_field(f, "lastName"), json_string("Novak")),
+                                answer(must_field(f, "email"), json_string("jana@example.com")));
+    drv_request r;
+    assert_int_equal(build(&x, answers, NULL, 0, &r, &why), OA_DENIED);
+    assert_non_null(strstr(why, "connectors.smartrecruiters.api_key"));
+    free(why);
+    drv_request_free(&r);
+    conn_close(&x);
+}
+
+static void test_smartrecruiters_questions(void **state)
+{
+    (void)state;
+    conn x;
+    conn_open(&x, SR_URL, "{\"api_key\":\"tok\"}");
+    char *why = NULL;
+    static const char *const two[] = {"smartrecruiters_posting.json",
+                                      "smartrecruiters_configuration.json"};
+    assert_int_equal(conn_read(&x, two, 2, &why), DRV_PAGE_FORM);
+    const oa_form *f = &x.form;
+    const oa_block *auth = must_field(f, "sq:" SR_Q1 ":authorized");
+    assert_int_equal(auth->type, OA_Q_SINGLE_SELECT);
+    assert_int_equal(auth->control, OA_CTL_RADIO);
+    assert_true(auth->required);
+    assert_string_equal(auth->label, "Are you legally authorized to work in Germany?");
+    assert_int_equal(auth->n_options, 2);
+    assert_string_equal(auth->options[1].value, "no");
+    /* A conditional on one value of a single choice is display_when. */
+    const oa_block *permit = must_field(f, "sq:" SR_Q2 ":permit");
+    assert_true(permit->required);
+    assert_string_equal(permit->dw_question_id, auth->question_id);
+    assert_string_equal(json_string_value(permit->dw_answer), opt_id(auth, "No"));
+    /* A complex question is a section of its fields. */
+    const oa_block *lang = must_field(f, "sq:languages:language");
+    assert_string_equal(lang->label, "Language");
+    assert_int_equal(must_field(f, "sq:languages:level")->n_options, 3);
+    bool in_section = false;
+    for (size_t i = 0; i < f->n_blocks; i++)
+        if (f->blocks[i].kind == OA_BLOCK_SECTION && strcmp(f->blocks[i].label, "Languages") == 0)
+            in_section = f->blocks[i].n_children == 2;
+    assert_true(in_section);
+    const oa_block *tools = must_field(f, "sq:tools:tools");
+    assert_int_equal(tools->type, OA_Q_MULTI_SELECT);
+    assert_int_equal(tools->n_options, 3);
+    /* Conditional on a multi-select: not expressible, so optional and saying so. */
+    const oa_block *years = must_field(f, "sq:k8s-years:years");
+    assert_false(years->required);
+    assert_null(years->dw_answer);
+    assert_non_null(strstr(years->description, "Asked only"));
+    /* INFORMATION is not a question, but its text is kept. */
+    assert_string_equal(must_field(f, "sq:motivation:text")->description,
+                        "A few sentences are enough.");
+    assert_null(by_field(f, "sq:motivation:hint"));
+    assert_null(by_field(f, "sq:process:note"));
+    assert_null(by_field(f, "sq:rating:stars")); /* an undocumented type is not guessed at */
+    const oa_block *g = must_field(f, "sq:gender:gender");
+    assert_string_equal(g->category, "EEO");
+    assert_string_equal(g->options[0].unified_key, "MALE");
+    assert_string_equal(g->options[1].unified_key, "FEMALE");
+    const oa_block *acc = must_field(f, "sq:accuracy:confirm");
+    assert_int_equal(acc->type, OA_Q_BOOLEAN);
+    assert_string_equal(acc->checked_value, "confirmed");
+    /* Consent scopes, with the privacy policy. */
+    const oa_block *c1 = must_field(f, "consent:SMART_RECRUIT");
+    assert_true(c1->required);
+    assert_string_equal(c1->unified_key, "TERMS_AND_CONDITIONS");
+    assert_non_null(strstr(c1->description, "https://acme.example/privacy"));
+    const oa_block *c2 = must_field(f, "consent:SMART_CRM");
+    assert_false(c2->required);
+    assert_string_equal(c2->unified_key, "APPLICANT_POOL_CONSENT");
+    assert_string_equal(must_field(f, "firstName")->unified_key, "FIRST_NAME");
+
+    /* The submission: one record per question, ids for choices, consent decisions. */
+    json_t *answers = json_pack(
+        "[ooooooooooooo]", answer(must_field(f, "firstName"), json_string("Jana")),
+        answer(must_field(f, "lastName"), json_string("Novak")),
+        answer(must_field(f, "email"), json_string("jana@example.com")),
+        answer(must_field(f, "phoneNumber"), json_string("+49 30 1234567")),
+        answer(must_field(f, "resume"), cv()), answer(auth, json_string(opt_id(auth, "No"))),
+        answer(permit, json_string("Blue Card")), answer(lang, json_string(opt_id(lang, "German"))),
+        answer(must_field(f, "sq:languages:level"),
+               json_string(opt_id(must_field(f, "sq:languages:level"), "Fluent"))),
+        answer(tools, json_pack("[ss]", opt_id(tools, "Kubernetes"), opt_id(tools, "PostgreSQL"))),
+        answer(acc, json_true()), answer(c1, json_true()), answer(c2, json_false()));
+    drv_request r;
+    assert_int_equal(build(&x, answers, NULL, 0, &r, &why), OA_OK);
+    assert_null(why);
+    assert_string_equal(r.url, "https://api.smartrecruiters.com/postings/" SR_UUID "/candidates");
+    assert_int_equal(r.body, DRV_BODY_RAW);
+    assert_string_equal(r.raw_type, "application/json");
+    assert_true(has_header(&r, "X-SmartToken: tok"));
+    json_t *b = json_loads(r.raw, 0, NULL);
+    assert_non_null(b);
+    assert_string_equal(json_string_value(json_object_get(b, "firstName")), "Jana");
+    assert_string_equal(json_string_value(json_object_get(b, "phoneNumber")), "+49 30 1234567");
+    json_t *res = json_object_get(b, "resume");
+    assert_string_equal(json_string_value(json_object_get(res, "fileName")), "cv.pdf");
+    assert_string_equal(json_string_value(json_object_get(res, "mimeType")), "application/pdf");
+    assert_string_equal(json_string_value(json_object_get(res, "fileContent")), "JVBERi0xLjQK");
+    json_t *ans = json_object_get(b, "answers");
+    assert_int_equal(json_array_size(ans), 5);
+    json_t *a0 = json_array_get(ans, 0);
+    assert_string_equal(json_string_value(json_object_get(a0, "id")), SR_Q1);
+    json_t *rec = json_array_get(json_object_get(a0, "records"), 0);
+    assert_string_equal(json_string_value(json_object_get(rec, "authorized")), "no");
+    json_t *a2 = json_array_get(ans, 2);
+    assert_string_equal(json_string_value(json_object_get(a2, "id")), "languages");
+    rec = json_array_get(json_object_get(a2, "records"), 0);
+    assert_string_equal(json_string_value(json_object_get(rec, "language")), "de");
+    assert_string_equal(json_string_value(json_object_get(rec, "level")), "fluent");
+    rec = json_array_get(json_object_get(json_array_get(ans, 3), "records"), 0);
+    json_t *tl = json_object_get(rec, "tools");
+    assert_int_equal(json_array_size(tl), 2);
+    assert_string_equal(json_string_value(json_array_get(tl, 1)), "pg");
+    rec = json_array_get(json_object_get(json_array_get(ans, 4), "records"), 0);
+    assert_string_equal(json_string_value(json_object_get(rec, "confirm")), "confirmed");
+    json_t *cd = json_object_get(b, "consentDecisions");
+    assert_true(json_is_true(json_object_get(cd, "SMART_RECRUIT")));
+    assert_true(json_is_false(json_object_get(cd, "SMART_CRM")));
+    json_decref(b);
+    drv_request_free(&r);
+
+    /* A hidden conditional's answer is not sent; a text past 4000 bytes is refused. */
+    char *long_text = malloc(4002);
+    memset(long_text, 'a', 4001);
+    long_text[4001] = '\0';
+    answers = json_pack("[ooooooooo]", answer(must_field(f, "firstName"), json_string("Jana")),
+                        answer(must_field(f, "lastName"), json_string("Novak")),
+                        answer(must_field(f, "email"), json_string("jana@example.com")),
+                        answer(auth, json_string(opt_id(auth, "Yes"))),
+                        answer(permit, json_string("none")),
+                        answer(lang, json_string(opt_id(lang, "English"))),
+                        answer(must_field(f, "sq:languages:level"),
+                               json_string(opt_id(must_field(f, "sq:languages:level"), "Native"))),
+                        answer(acc, json_true()), answer(c1, json_true()));
+    assert_int_equal(build(&x, answers, NULL, 0, &r, &why), OA_OK);
+    b = json_loads(r.raw, 0, NULL);
+    assert_null(strstr(r.raw, "permit"));
+    assert_int_equal(json_array_size(json_object_get(b, "answers")), 3);
+    json_decref(b);
+    drv_request_free(&r);
+    answers = json_pack("[oooooooo]", answer(must_field(f, "firstName"), json_string("Jana")),
+                        answer(must_field(f, "lastName"), json_string("Novak")),
+                        answer(must_field(f, "email"), json_string("jana@example.com")),
+                        answer(auth, json_string(opt_id(auth, "Yes"))),
+                        answer(lang, json_string(opt_id(lang, "English"))),
+                        answer(must_field(f, "sq:languages:level"),
+                               json_string(opt_id(must_field(f, "sq:languages:level"), "Basic"))),
+                        answer(acc, json_true()), answer(c1, json_true()));
+    json_array_append_new(answers,
+                          answer(must_field(f, "sq:motivation:text"), json_string(long_text)));
+    assert_int_equal(build(&x, answers, NULL, 0, &r, &why), OA_INVALID);
+    assert_non_null(strstr(why, "4000 bytes"));
+    free(why);
+    free(long_text);
+    drv_request_free(&r);
+    conn_close(&x);
+
+    /* The answers of the Application API. */
+    const char *err = "{\"errors\":[{\"code\":\"DATA_VALIDATION_ERROR\",\"message\":\"The "
+                      "following screening questions are required: languages\"}]}";
+    assert_int_equal(drv_smartrecruiters.classify(400, "application/json", err, strlen(err), &why),
+                     DRV_REJECTED);
+    assert_non_null(strstr(why, "screening questions are required"));
+    free(why);
+    const char *ok = "{\"id\":\"c1\",\"createdOn\":\"2026-03-02T10:00:00Z\"}";
+    assert_int_equal(drv_smartrecruiters.classify(201, "application/json", ok, strlen(ok), &why),
+                     DRV_SUBMITTED);
+    free(why);
+}
+
+static void test_smartrecruiters_consent_single(void **state)
+{
+    (void)state;
+    /* Privacy policies without consent scopes: the single consent model. */
+    const char *cfg = "{\"questions\":[],\"privacyPolicies\":[{\"url\":\"https://a.example/p\","
+                      "\"orgName\":\"A\"}]}";
+    size_t len;
+    char *posting = fixture("smartrecruiters_posting.json", &len);
+    drv_reply replies[2] = {{200, NULL, "https://x", posting, len},
+                            {200, NULL, "https://x", cfg, strlen(cfg)}};
+    conn x;
+    conn_open(&x, SR_URL, "{\"api_key\":\"tok\"}");
+    x.c.replies = replies;
+    x.c.n_replies = 2;
+    drv_page_kind kind;
+    char *why = NULL;
+    assert_int_equal(
+        drv_smartrecruiters.extract(&x.c, cfg, strlen(cfg), "https://x", &kind, &x.form, &why),
+        OA_OK);
+    assert_int_equal(kind, DRV_PAGE_FORM);
+    const oa_block *q = must_field(&x.form, "consent:SINGLE");
+    assert_true(q->required);
+    assert_non_null(strstr(q->description, "A: https://a.example/p"));
+    /* Without the posting before it, the configuration names no uuid. */
+    oa_form_free(&x.form);
+    x.c.n_replies = 0;
+    assert_int_equal(
+        drv_smartrecruiters.extract(&x.c, cfg, strlen(cfg), "https://x", &kind, &x.form, &why),
+        OA_OK);
+    assert_int_equal(kind, DRV_PAGE_NO_FORM);
+    assert_non_null(strstr(why, "without their posting"));
+    free(why);
+    conn_close(&x);
+    free(posting);
+}
+
+static void test_smartrecruiters_bad_json(void **state)
+{
+    (void)state;
+    bad_json(&drv_smartrecruiters, SR_URL, "smartrecruiters_posting.json");
+}
+
 int main(void)
 {
     fetch_global_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_chain),
         cmocka_unit_test(test_upload_chain),
+        cmocka_unit_test(test_smartrecruiters_urls),
+        cmocka_unit_test(test_smartrecruiters_next_request),
+        cmocka_unit_test(test_smartrecruiters_standard_form),
+        cmocka_unit_test(test_smartrecruiters_questions),
+        cmocka_unit_test(test_smartrecruiters_consent_single),
+        cmocka_unit_test(test_smartrecruiters_bad_json),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     fetch_global_cleanup();
