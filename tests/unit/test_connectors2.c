@@ -1,10 +1,10 @@
 /*
- * test_connectors2.c - the jobs' request chains (a form read with several requests, uploads
- * before a submission) against a local HTTP server, and the SmartRecruiters connector on answers
- * written from its documented shapes: URL matching (and look-alikes), the read requests,
- * extraction (types, required, options, unified keys), the submission (URL, headers, body),
- * OA_DENIED without credentials, closed postings, and bad vendor input refused with a reason, never
- * a crash.
+ * test_connectors2.c - the jobs' request chains (a form read with several requests, uploads before
+ * a submission) against a local HTTP server, and the SmartRecruiters and Workday connectors on
+ * answers written from their documented (Workday: widely observed) shapes: URL matching (and
+ * look-alikes), the read requests, extraction (types, required, options, unified keys), the
+ * submission (URL, headers, body), OA_DENIED without credentials, closed postings, and bad vendor
+ * input refused with a reason, never a crash.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -870,6 +870,124 @@ static void test_smartrecruiters_bad_json(void **state)
     bad_json(&drv_smartrecruiters, SR_URL, "smartrecruiters_posting.json");
 }
 
+/* ---- Workday ---- */
+
+#define WD_URL                                                                                     \
+    "https://acme.wd5.myworkdayjobs.com/en-US/External/job/Berlin-Germany/"                        \
+    "Senior-Software-Engineer_R12345"
+
+static void test_workday(void **state)
+{
+    (void)state;
+    drv_target t;
+    drv_match(WD_URL, &t);
+    assert_ptr_equal(t.driver, &drv_workday);
+    assert_string_equal(t.parts[DRV_PART_ACCOUNT], "acme");
+    assert_string_equal(t.parts[DRV_PART_SITE], "External");
+    assert_string_equal(t.parts[DRV_PART_REST], "Berlin-Germany/Senior-Software-Engineer_R12345");
+    drv_target_free(&t);
+    expect("https://acme.wd1.myworkdayjobs.com/Careers/job/Remote/Dev_JR-100/apply", &drv_workday,
+           "acme", NULL);
+    expect("https://acme.wd5.myworkdayjobs.com.evil.example/External/job/x/y_R1", &drv_html, NULL,
+           NULL);
+    expect("https://myworkdayjobs.com/External/job/x/y_R1", &drv_html, NULL, NULL);
+    expect("https://acme.wd5.myworkdayjobs.com/External/jobs/x/y_R1", &drv_html, NULL, NULL);
+    expect("https://acme.wd5.myworkdayjobs.com/External", &drv_html, NULL, NULL);
+    expect("https://acme.wd5.myworkdayjobs.com/External/job", &drv_html, NULL, NULL);
+    expect("https://acme.wd5.myworkdayjobs.com/External/job/..", &drv_html, NULL, NULL);
+
+    const struct {
+        const char *url, *want;
+    } reads[] = {
+        {WD_URL, "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/job/Berlin-Germany/"
+                 "Senior-Software-Engineer_R12345"},
+        {"https://acme.wd1.myworkdayjobs.com/Careers/job/Remote/Dev_JR-100/apply/applyManually",
+         "https://acme.wd1.myworkdayjobs.com/wday/cxs/acme/Careers/job/Remote/Dev_JR-100"},
+        {"https://acme.wd1.myworkdayjobs.com/Careers/job/Remote/Applying-Dev_JR-7",
+         "https://acme.wd1.myworkdayjobs.com/wday/cxs/acme/Careers/job/Remote/Applying-Dev_JR-7"},
+        {"https://acme.wd1.myworkdayjobs.com/Careers/job/apply", NULL},
+    };
+    for (size_t i = 0; i < OA_ARRAY_LEN(reads); i++) {
+        conn x;
+        conn_open(&x, reads[i].url, NULL);
+        drv_request r = {0};
+        char *why = NULL;
+        oa_status rc = drv_workday.form_request(&x.c, &r, &why);
+        if (reads[i].want) {
+            assert_int_equal(rc, OA_OK);
+            assert_string_equal(r.url, reads[i].want);
+        } else {
+            assert_int_equal(rc, OA_INVALID);
+            assert_non_null(why);
+        }
+        free(why);
+        drv_request_free(&r);
+        conn_close(&x);
+    }
+    /* --connector-base with the host in it (a fake serving several tenants). */
+    assert_int_equal(drv_set_base("workday", "http://127.0.0.1:9/workday/{host}"), OA_OK);
+    conn x;
+    conn_open(&x, WD_URL, NULL);
+    assert_string_equal(x.base, "http://127.0.0.1:9/workday/acme.wd5.myworkdayjobs.com");
+    conn_close(&x);
+    drv_reset_bases();
+
+    conn_open(&x, WD_URL, NULL);
+    char *why = NULL;
+    static const char *const one[] = {"workday_job.json"};
+    assert_int_equal(conn_read(&x, one, 1, &why), DRV_PAGE_FORM);
+    const oa_form *f = &x.form;
+    assert_int_equal(oa_form_count_questions(f), 5);
+    assert_int_equal(f->n_blocks, 1);
+    assert_non_null(strstr(f->blocks[0].description, "no public application API"));
+    assert_string_equal(must_field(f, "legalName.firstName")->unified_key, "FIRST_NAME");
+    assert_string_equal(must_field(f, "legalName.lastName")->unified_key, "LAST_NAME");
+    assert_string_equal(must_field(f, "email")->unified_key, "EMAIL");
+    assert_string_equal(must_field(f, "phone")->unified_key, "FULL_PHONE_NUMBER");
+    assert_string_equal(must_field(f, "resume")->unified_key, "RESUME");
+    assert_true(must_field(f, "legalName.firstName")->required);
+    assert_false(must_field(f, "resume")->required);
+    /* No submission: review, naming where to apply by hand. */
+    json_t *answers =
+        json_pack("[oooo]", answer(must_field(f, "legalName.firstName"), json_string("Jana")),
+                  answer(must_field(f, "legalName.lastName"), json_string("Novak")),
+                  answer(must_field(f, "email"), json_string("jana@example.com")),
+                  answer(must_field(f, "phone"), json_string("+49 30 1234567")));
+    drv_request r;
+    assert_int_equal(build(&x, answers, NULL, 0, &r, &why), OA_DENIED);
+    assert_non_null(strstr(why, "Workday has no public application API: apply by hand at "
+                                "https://acme.wd5.myworkdayjobs.com/External/job/Berlin-Germany/"
+                                "Senior-Software-Engineer_R12345"));
+    assert_null(r.url);
+    free(why);
+    drv_request_free(&r);
+    conn_close(&x);
+
+    /* Closed: 404, or a posting that takes no applications. */
+    assert_true(drv_workday.closed(404, "", 0));
+    assert_false(drv_workday.closed(200, "{}", 2));
+    static const char *const closed[] = {
+        "{\"jobPostingInfo\":{\"title\":\"x\",\"canApply\":false,\"posted\":true}}",
+        "{\"jobPostingInfo\":{\"title\":\"x\",\"canApply\":true,\"posted\":false}}"};
+    for (size_t i = 0; i < OA_ARRAY_LEN(closed); i++) {
+        oa_form cf = {0};
+        drv_page_kind kind;
+        assert_int_equal(
+            drv_workday.extract(NULL, closed[i], strlen(closed[i]), "https://x", &kind, &cf, &why),
+            OA_OK);
+        assert_int_equal(kind, DRV_PAGE_CLOSED);
+        assert_non_null(why);
+        free(why);
+        oa_form_free(&cf);
+    }
+}
+
+static void test_workday_bad_json(void **state)
+{
+    (void)state;
+    bad_json(&drv_workday, WD_URL, "workday_job.json");
+}
+
 int main(void)
 {
     fetch_global_init();
@@ -882,6 +1000,8 @@ int main(void)
         cmocka_unit_test(test_smartrecruiters_questions),
         cmocka_unit_test(test_smartrecruiters_consent_single),
         cmocka_unit_test(test_smartrecruiters_bad_json),
+        cmocka_unit_test(test_workday),
+        cmocka_unit_test(test_workday_bad_json),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     fetch_global_cleanup();
