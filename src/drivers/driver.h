@@ -201,7 +201,8 @@ struct drv_driver {
 };
 
 /* The generic HTML form driver (the fallback) and the ATS connectors. */
-extern const drv_driver drv_html, drv_greenhouse, drv_recruitee, drv_smartrecruiters, drv_workday;
+extern const drv_driver drv_html, drv_greenhouse, drv_recruitee, drv_smartrecruiters, drv_workday,
+    drv_personio;
 
 /* Matches url against every driver's rules, first match wins; the generic HTML driver
  * otherwise. Always fills *t (free with drv_target_free). */

@@ -16,7 +16,7 @@
 #include "util/buf.h"
 
 static const drv_driver *const DRIVERS[] = {&drv_greenhouse, &drv_recruitee, &drv_smartrecruiters,
-                                            &drv_workday, &drv_html};
+                                            &drv_workday,    &drv_personio,  &drv_html};
 #define N_DRIVERS OA_ARRAY_LEN(DRIVERS)
 
 /* --connector-base overrides, set at start-up before any worker runs. */

@@ -1,10 +1,10 @@
 /*
  * test_connectors2.c - the jobs' request chains (a form read with several requests, uploads before
- * a submission) against a local HTTP server, and the SmartRecruiters and Workday connectors on
- * answers written from their documented (Workday: widely observed) shapes: URL matching (and
- * look-alikes), the read requests, extraction (types, required, options, unified keys), the
- * submission (URL, headers, body), OA_DENIED without credentials, closed postings, and bad vendor
- * input refused with a reason, never a crash.
+ * a submission) against a local HTTP server, and the SmartRecruiters, Workday and Personio
+ * connectors on answers written from their documented (Workday: widely observed) shapes: URL
+ * matching (and look-alikes), the read requests, extraction (types, required, options, unified
+ * keys), the submission (URL, headers, body), OA_DENIED without credentials, closed postings, and
+ * bad vendor input refused with a reason, never a crash.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -988,6 +988,317 @@ static void test_workday_bad_json(void **state)
     bad_json(&drv_workday, WD_URL, "workday_job.json");
 }
 
+/* ---- Personio ---- */
+
+#define PS_URL "https://acme.jobs.personio.de/job/1234567?language=de&display=de"
+
+static void test_personio_urls(void **state)
+{
+    (void)state;
+    expect(PS_URL, &drv_personio, "acme", "1234567");
+    expect("https://acme.jobs.personio.com/job/1234567", &drv_personio, "acme", "1234567");
+    expect("https://acme.jobs.personio.de.evil.example/job/1", &drv_html, NULL, NULL);
+    expect("https://jobs.personio.de/job/1", &drv_html, NULL, NULL);
+    expect("https://acme.personio.de/job/1", &drv_html, NULL, NULL);
+    expect("https://acme.jobs.personio.de/", &drv_html, NULL, NULL);
+    expect("https://acme.jobs.personio.de/job/1/apply", &drv_html, NULL, NULL);
+
+    const struct {
+        const char *url, *settings, *want;
+    } reads[] = {
+        {PS_URL, NULL, "https://acme.jobs.personio.de/xml?language=de"},
+        {"https://acme.jobs.personio.com/job/99", NULL,
+         "https://acme.jobs.personio.com/xml?language=en"},
+        {"https://acme.jobs.personio.de/job/99", "{\"language\":\"fr\"}",
+         "https://acme.jobs.personio.de/xml?language=fr"},
+        {"https://acme.jobs.personio.de/job/99?language=xx", "{\"language\":\"klingon\"}",
+         "https://acme.jobs.personio.de/xml?language=en"},
+        {"https://acme.jobs.personio.de/job/backend-engineer", NULL, NULL},
+    };
+    for (size_t i = 0; i < OA_ARRAY_LEN(reads); i++) {
+        conn x;
+        conn_open(&x, reads[i].url, reads[i].settings);
+        drv_request r = {0};
+        char *why = NULL;
+        oa_status rc = drv_personio.form_request(&x.c, &r, &why);
+        if (reads[i].want) {
+            assert_int_equal(rc, OA_OK);
+            assert_string_equal(r.url, reads[i].want);
+        } else {
+            assert_int_equal(rc, OA_INVALID);
+            assert_non_null(strstr(why, "no Personio position"));
+        }
+        free(why);
+        drv_request_free(&r);
+        conn_close(&x);
+    }
+    /* Two roots: the feed on the career site, the API at api.personio.de; one override for
+     * both (a fake serving /xml and /v1/recruiting/... under one root). */
+    conn x;
+    conn_open(&x, PS_URL, NULL);
+    assert_string_equal(x.base, "https://acme.jobs.personio.de");
+    assert_string_equal(x.submit_base, "https://api.personio.de");
+    conn_close(&x);
+    assert_int_equal(drv_set_base("personio", "http://127.0.0.1:9/personio/{account}"), OA_OK);
+    conn_open(&x, PS_URL, NULL);
+    assert_string_equal(x.base, "http://127.0.0.1:9/personio/acme");
+    assert_string_equal(x.submit_base, "http://127.0.0.1:9/personio/acme");
+    conn_close(&x);
+    drv_reset_bases();
+    /* Drivers with one root have no second. */
+    conn_open(&x, SR_URL, NULL);
+    assert_null(x.submit_base);
+    conn_close(&x);
+}
+
+static void test_personio_feed(void **state)
+{
+    (void)state;
+    conn x;
+    conn_open(&x, PS_URL, NULL);
+    char *why = NULL;
+    static const char *const feed[] = {"personio_feed.xml"};
+    assert_int_equal(conn_read(&x, feed, 1, &why), DRV_PAGE_FORM);
+    const oa_form *f = &x.form;
+    assert_int_equal(oa_form_count_questions(f), 8);
+    assert_string_equal(must_field(f, "first_name")->unified_key, "FIRST_NAME");
+    assert_string_equal(must_field(f, "last_name")->unified_key, "LAST_NAME");
+    assert_string_equal(must_field(f, "email")->unified_key, "EMAIL");
+    assert_true(must_field(f, "email")->required);
+    assert_string_equal(must_field(f, "attribute:phone")->unified_key, "FULL_PHONE_NUMBER");
+    assert_false(must_field(f, "attribute:phone")->required);
+    assert_int_equal(must_field(f, "cv")->type, OA_Q_FILE);
+    assert_string_equal(must_field(f, "cv")->unified_key, "RESUME");
+    assert_int_equal(must_field(f, "attribute:available_from")->type, OA_Q_DATE);
+    assert_string_equal(must_field(f, "attribute:available_from")->unified_key,
+                        "EXPECTED_START_DATE");
+    assert_non_null(by_field(f, "message"));
+    assert_non_null(by_field(f, "attribute:salary_expectations"));
+    conn_close(&x);
+    /* The other position is found too; one not in the feed is closed. */
+    conn_open(&x, "https://acme.jobs.personio.de/job/7654321", NULL);
+    assert_int_equal(conn_read(&x, feed, 1, &why), DRV_PAGE_FORM);
+    conn_close(&x);
+    conn_open(&x, "https://acme.jobs.personio.de/job/999", NULL);
+    assert_int_equal(conn_read(&x, feed, 1, &why), DRV_PAGE_CLOSED);
+    assert_non_null(strstr(why, "position 999 is not in the career site's feed (2 open"));
+    free(why);
+    conn_close(&x);
+    assert_true(drv_personio.closed(404, "", 0));
+    assert_false(drv_personio.closed(200, "<workzag-jobs/>", 15));
+    /* An empty feed: every position closed. */
+    conn_open(&x, "https://acme.jobs.personio.de/job/1", NULL);
+    drv_page_kind kind;
+    oa_form ef = {0};
+    const char *empty = "<?xml version=\"1.0\"?>\n<workzag-jobs/>\n";
+    assert_int_equal(
+        drv_personio.extract(&x.c, empty, strlen(empty), "https://x", &kind, &ef, &why), OA_OK);
+    assert_int_equal(kind, DRV_PAGE_CLOSED);
+    free(why);
+    conn_close(&x);
+}
+
+static void test_personio_bad_feeds(void **state)
+{
+    (void)state;
+    size_t len;
+    char *good = fixture("personio_feed.xml", &len);
+    char deep[2000];
+    size_t off = (size_t)snprintf(deep, sizeof deep, "<workzag-jobs>");
+    for (int i = 0; i < 40; i++)
+        off += (size_t)snprintf(deep + off, sizeof deep - off, "<a>");
+    static const struct {
+        const char *body, *why;
+    } bad[] = {
+        {"", "no root element"},
+        {"   ", "no root element"},
+        {"not xml at all", "text outside the root"},
+        {"<html><body>Not found</body></html>", "not <workzag-jobs>"},
+        {"<workzag-jobs><position><id>1234567</id>", "ends inside <position>"},
+        {"<workzag-jobs><position><id>1234567</position></workzag-jobs>",
+         "</position> closes <id>"},
+        {"<workzag-jobs></workzag-jobs><workzag-jobs/>", "a second root"},
+        {"<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><workzag-jobs/>",
+         "document type declaration"},
+        {"<workzag-jobs><position><value><![CDATA[ never ends", "CDATA section"},
+        {"<workzag-jobs><!-- never ends", "comment"},
+        {"<workzag-jobs><position id=\"unterminated></position></workzag-jobs>", "does not end"},
+        {"<workzag-jobs><position <id>1</id></position></workzag-jobs>", "'<' inside the tag"},
+        {"<workzag-jobs>< position/></workzag-jobs>", "without a proper name"},
+        {"<workzag-jobs/>trailing", "text outside the root"},
+    };
+    conn x;
+    conn_open(&x, PS_URL, NULL);
+    for (size_t i = 0; i < OA_ARRAY_LEN(bad) + 2; i++) {
+        const char *body = i < OA_ARRAY_LEN(bad)    ? bad[i].body
+                           : i == OA_ARRAY_LEN(bad) ? deep
+                                                    : good;
+        size_t n = i == OA_ARRAY_LEN(bad) + 1 ? len / 2 : strlen(body);
+        const char *want = i < OA_ARRAY_LEN(bad)    ? bad[i].why
+                           : i == OA_ARRAY_LEN(bad) ? "nests deeper than 32"
+                                                    : "truncated";
+        oa_form f = {0};
+        drv_page_kind kind = DRV_PAGE_FORM;
+        char *why = NULL;
+        oa_status rc = drv_personio.extract(&x.c, body, n, "https://x", &kind, &f, &why);
+        if (rc != OA_INVALID || !why || !strstr(why, want))
+            fail_msg("feed %zu: rc %d, why %s (expected %s)", i, rc, why ? why : "NULL", want);
+        assert_int_equal(kind, DRV_PAGE_NO_FORM);
+        free(why);
+        oa_form_free(&f);
+    }
+    /* Entities, character references and CDATA are read as text; a DTD-free BOM'd feed. */
+    const char *bom = "\xef\xbb\xbf<workzag-jobs><position><id>&#49;234567</id><name>R&amp;D "
+                      "&#x2013; &lt;x&gt;</name></position></workzag-jobs>";
+    oa_form f = {0};
+    drv_page_kind kind;
+    char *why = NULL;
+    assert_int_equal(drv_personio.extract(&x.c, bom, strlen(bom), "https://x", &kind, &f, &why),
+                     OA_OK);
+    assert_int_equal(kind, DRV_PAGE_FORM);
+    oa_form_free(&f);
+    /* Without the posting's context there is no position to look for. */
+    assert_int_equal(drv_personio.extract(NULL, bom, strlen(bom), "https://x", &kind, &f, &why),
+                     OA_OK);
+    assert_int_equal(kind, DRV_PAGE_NO_FORM);
+    free(why);
+    conn_close(&x);
+    free(good);
+}
+
+static json_t *ps_answers(const oa_form *f, bool with_cv)
+{
+    json_t *a =
+        json_pack("[oooooo]", answer(must_field(f, "first_name"), json_string("Lena")),
+                  answer(must_field(f, "last_name"), json_string("Schmidt")),
+                  answer(must_field(f, "email"), json_string("lena@example.de")),
+                  answer(must_field(f, "attribute:phone"), json_string("+49 89 123")),
+                  answer(must_field(f, "message"), json_string("Hallo!")),
+                  answer(must_field(f, "attribute:available_from"), json_string("2026-05-01")));
+    if (with_cv)
+        json_array_append_new(a, answer(must_field(f, "cv"), cv()));
+    return a;
+}
+
+static void test_personio_submit(void **state)
+{
+    (void)state;
+    static const char *const feed[] = {"personio_feed.xml"};
+    char *why = NULL;
+    conn x;
+    /* Without credentials: review, naming what is missing, before any upload. */
+    static const struct {
+        const char *settings, *names, *not_named;
+    } denied[] = {
+        {NULL, "connectors.personio.api_key and connectors.personio.company_id", NULL},
+        {"{\"api_key\":\"tok\"}", "connectors.personio.company_id", "api_key"},
+        {"{\"company_id\":\"42\"}", "connectors.personio.api_key", "company_id"},
+    };
+    for (size_t i = 0; i < OA_ARRAY_LEN(denied); i++) {
+        conn_open(&x, PS_URL, denied[i].settings);
+        assert_int_equal(conn_read(&x, feed, 1, &why), DRV_PAGE_FORM);
+        oa_answers ans = {0};
+        char *msg = NULL, *bad = NULL;
+        json_t *a = ps_answers(&x.form, true);
+        assert_int_equal(oa_form_validate(&x.form, a, &ans, &msg, &bad), OA_OK);
+        drv_request r = {0};
+        assert_int_equal(drv_personio.upload_request(&x.c, &x.form, &ans, &r, &why), OA_DENIED);
+        assert_non_null(strstr(why, denied[i].names));
+        if (denied[i].not_named)
+            assert_null(strstr(why, denied[i].not_named));
+        free(why);
+        drv_request_free(&r);
+        oa_answers_free(&ans);
+        json_decref(a);
+        assert_int_equal(build(&x, ps_answers(&x.form, false), NULL, 0, &r, &why), OA_DENIED);
+        free(why);
+        drv_request_free(&r);
+        conn_close(&x);
+    }
+
+    conn_open(&x, PS_URL, "{\"api_key\":\"tok\",\"company_id\":\"42\"}");
+    assert_int_equal(conn_read(&x, feed, 1, &why), DRV_PAGE_FORM);
+    oa_answers ans = {0};
+    char *msg = NULL, *bad = NULL;
+    json_t *a = ps_answers(&x.form, true);
+    assert_int_equal(oa_form_validate(&x.form, a, &ans, &msg, &bad), OA_OK);
+    /* The CV goes first, to the documents endpoint. */
+    drv_request r = {0};
+    assert_int_equal(drv_personio.upload_request(&x.c, &x.form, &ans, &r, &why), OA_OK);
+    assert_string_equal(r.url, "https://api.personio.de/v1/recruiting/applications/documents");
+    assert_int_equal(r.body, DRV_BODY_MULTIPART);
+    assert_int_equal(r.fields.n, 1);
+    assert_string_equal(r.fields.items[0].name, "file");
+    assert_true(r.fields.items[0].is_file);
+    assert_string_equal(r.fields.items[0].filename, "cv.pdf");
+    assert_int_equal(r.fields.items[0].len, 9);
+    assert_memory_equal(r.fields.items[0].data, "%PDF-1.4\n", 9);
+    assert_true(has_header(&r, "Authorization: Bearer tok"));
+    assert_true(has_header(&r, "X-Company-ID: 42"));
+    drv_request_free(&r);
+    /* After its answer there is nothing more to upload. */
+    const char *doc = "{\"uuid\":\"0e6b2a58-5c1d-4a7b-9f2e-3d4c5b6a7980\",\"size\":9,"
+                      "\"mimetype\":\"application/pdf\",\"original_filename\":\"cv.pdf\","
+                      "\"extension\":\"pdf\"}";
+    drv_reply up = {200, "application/json", "https://x", doc, strlen(doc)};
+    x.c.replies = &up;
+    x.c.n_replies = 1;
+    assert_int_equal(drv_personio.upload_request(&x.c, &x.form, &ans, &r, &why), OA_NOT_FOUND);
+    drv_request_free(&r);
+    x.c.replies = NULL;
+    x.c.n_replies = 0;
+    oa_answers_free(&ans);
+    json_decref(a);
+    /* The application names the uploaded document. */
+    assert_int_equal(build(&x, ps_answers(&x.form, true), &up, 1, &r, &why), OA_OK);
+    assert_string_equal(r.url, "https://api.personio.de/v1/recruiting/applications");
+    assert_true(has_header(&r, "Authorization: Bearer tok"));
+    assert_true(has_header(&r, "X-Company-ID: 42"));
+    assert_string_equal(r.raw_type, "application/json");
+    json_t *b = json_loads(r.raw, 0, NULL);
+    assert_non_null(b);
+    assert_int_equal(json_integer_value(json_object_get(b, "job_position_id")), 1234567);
+    assert_string_equal(json_string_value(json_object_get(b, "first_name")), "Lena");
+    assert_string_equal(json_string_value(json_object_get(b, "last_name")), "Schmidt");
+    assert_string_equal(json_string_value(json_object_get(b, "email")), "lena@example.de");
+    assert_string_equal(json_string_value(json_object_get(b, "message")), "Hallo!");
+    json_t *attrs = json_object_get(b, "attributes");
+    assert_int_equal(json_array_size(attrs), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(attrs, 0), "id")),
+                        "phone");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(attrs, 1), "value")),
+                        "2026-05-01");
+    json_t *file = json_array_get(json_object_get(b, "files"), 0);
+    assert_string_equal(json_string_value(json_object_get(file, "uuid")),
+                        "0e6b2a58-5c1d-4a7b-9f2e-3d4c5b6a7980");
+    assert_string_equal(json_string_value(json_object_get(file, "original_filename")), "cv.pdf");
+    assert_string_equal(json_string_value(json_object_get(file, "category")), "cv");
+    json_decref(b);
+    drv_request_free(&r);
+    /* A CV without its upload's answer, or an answer without a uuid, is not sent. */
+    assert_int_equal(build(&x, ps_answers(&x.form, true), NULL, 0, &r, &why), OA_INVALID);
+    assert_non_null(strstr(why, "not uploaded"));
+    free(why);
+    drv_request_free(&r);
+    drv_reply nouuid = {200, NULL, "https://x", "{}", 2};
+    assert_int_equal(build(&x, ps_answers(&x.form, true), &nouuid, 1, &r, &why), OA_INVALID);
+    assert_non_null(strstr(why, "without a uuid"));
+    free(why);
+    drv_request_free(&r);
+    conn_close(&x);
+    /* The documented error shape. */
+    const char *err = "{\"errors\":[{\"field\":\"email\",\"errors\":[{\"reason\":"
+                      "\"errors.applicant-already-exists\"}]}]}";
+    assert_int_equal(drv_personio.classify(400, "application/json", err, strlen(err), &why),
+                     DRV_REJECTED);
+    assert_non_null(strstr(why, "applicant-already-exists"));
+    free(why);
+    assert_int_equal(drv_personio.classify(429, NULL, "", 0, &why), DRV_TRANSIENT);
+    free(why);
+    assert_int_equal(drv_personio.classify(201, NULL, "", 0, &why), DRV_SUBMITTED);
+    free(why);
+}
+
 int main(void)
 {
     fetch_global_init();
@@ -1002,6 +1313,10 @@ int main(void)
         cmocka_unit_test(test_smartrecruiters_bad_json),
         cmocka_unit_test(test_workday),
         cmocka_unit_test(test_workday_bad_json),
+        cmocka_unit_test(test_personio_urls),
+        cmocka_unit_test(test_personio_feed),
+        cmocka_unit_test(test_personio_bad_feeds),
+        cmocka_unit_test(test_personio_submit),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     fetch_global_cleanup();
