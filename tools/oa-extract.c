@@ -93,8 +93,16 @@ int main(int argc, char **argv)
     memset(&form, 0, sizeof form);
     drv_page_kind kind = DRV_PAGE_NO_FORM;
     char *why = NULL;
-    oa_status st = d ? d->extract(body, len, url, &kind, &form, &why)
+    /* The driver sees the saved answer as the last (and only) read of its chain. */
+    drv_target t;
+    drv_match(url, &t);
+    char *base = drv_base_for(&t);
+    drv_reply reply = {200, NULL, url, body, len};
+    drv_ctx c = {.target = &t, .posting_url = url, .base = base, .replies = &reply, .n_replies = 1};
+    oa_status st = d ? d->extract(&c, body, len, url, &kind, &form, &why)
                      : drv_html_extract(body, len, url, &kind, &form, &why);
+    free(base);
+    drv_target_free(&t);
     json_t *out = json_object();
     int rc = 0;
     if (st != OA_OK) {

@@ -255,9 +255,10 @@ static void add_compliance(oa_form *f, const json_t *list)
     }
 }
 
-static oa_status gh_extract(const char *body, size_t len, const char *url, drv_page_kind *kind,
-                            oa_form *out, char **why)
+static oa_status gh_extract(const drv_ctx *c, const char *body, size_t len, const char *url,
+                            drv_page_kind *kind, oa_form *out, char **why)
 {
+    OA_UNUSED(c);
     OA_UNUSED(url);
     memset(out, 0, sizeof *out);
     *kind = DRV_PAGE_NO_FORM;
