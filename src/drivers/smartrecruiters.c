@@ -182,6 +182,8 @@ static const struct {
     {"RADIO", OA_Q_SINGLE_SELECT, OA_CTL_RADIO},
     {"MULTI_SELECT", OA_Q_MULTI_SELECT, OA_CTL_CHECKBOXES},
     {"CHECKBOX", OA_Q_BOOLEAN, OA_CTL_CHECKBOX}, /* several values: a multi-select */
+    {"DATE", OA_Q_DATE, OA_CTL_TEXT},            /* answered as an ISO date */
+    {"CURRENCY", OA_Q_NUMBER, OA_CTL_TEXT},      /* the help centre's "Currency" format */
 };
 
 /* A field we can answer: an id, and a documented type other than INFORMATION. */
