@@ -60,7 +60,9 @@ static char *date_value(const oa_block *q, const char *s)
     const char *it = q->input_type ? q->input_type : "date";
     if (strncmp(it, "date:", 5) == 0) {
         /* A text box asking for a format: "date:DD.MM.YYYY". */
-        int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+        /* s is YYYY-MM-DD... (checked above) */
+        int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
         char out[40];
         size_t o = 0;
         for (const char *f = it + 5; *f && o + 6 < sizeof out;) {
