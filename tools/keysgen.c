@@ -74,6 +74,13 @@ static const table_def TABLES[] = {
     {"error", K_NONE, M_WORDS, 0},
     {"honeypot_text", K_NONE, M_WORDS, 0},
     {"honeypot_name", K_NONE, M_WORDS, 0},
+    {"required_mark", K_NONE, M_EXACT, 0},
+    {"optional_mark", K_NONE, M_EXACT, 0},
+    {"choose_word", K_NONE, M_WORD, 0},
+    {"date_day", K_NONE, M_WORD, 0},
+    {"date_month", K_NONE, M_WORD, 0},
+    {"date_year", K_NONE, M_WORD, 0},
+    {"as_text_word", K_NONE, M_WORD, 0},
 };
 #define N_TABLES (sizeof TABLES / sizeof TABLES[0])
 
@@ -154,6 +161,13 @@ static const list_def LISTS[] = {
     {"error", "-", "", "ERROR_WORDS", M_WORDS},
     {"honeypot_text", "-", "", "HONEYPOT_TEXT", M_WORDS},
     {"honeypot_name", "-", "", "HONEYPOT_NAMES", M_WORDS},
+    {"required_mark", "-", "", "REQUIRED_MARKS", M_EXACT},
+    {"optional_mark", "-", "", "OPTIONAL_MARKS", M_EXACT},
+    {"choose_word", "-", "", "CHOOSE_WORDS", M_WORD},
+    {"date_day", "-", "", "DATE_DAY", M_WORD},
+    {"date_month", "-", "", "DATE_MONTH", M_WORD},
+    {"date_year", "-", "", "DATE_YEAR", M_WORD},
+    {"as_text_word", "-", "", "AS_TEXT_WORDS", M_WORD},
 };
 #define N_LISTS (sizeof LISTS / sizeof LISTS[0])
 

@@ -12,7 +12,8 @@
  *  - a form that marks its optional fields ("optional", "facultatif", "opcional", ...) and
  *    marks none required leaves the rest required.
  *
- * The words that name a day, a month or a year (DATE_WORDS) are normalised (uk_norm).
+ * The words that name a day, a month or a year, and that mean "as text" in a field name, are
+ * the vocabulary's (src/drivers/keys, tables date_day, date_month, date_year, as_text_word).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -24,30 +25,6 @@
 #include "drivers/unified_keys.h"
 
 /* ---- dates in three controls ------------------------------------------------------------ */
-
-/* Words naming a date's unit in field names, labels and placeholders (normalised). */
-static const struct {
-    const char *word, *unit;
-} DATE_WORDS[] = {
-    {"day", "day"},       {"dd", "day"},      {"d", "day"},       {"tag", "day"},
-    {"tt", "day"},        {"jour", "day"},    {"jj", "day"},      {"dia", "day"},
-    {"giorno", "day"},    {"gg", "day"},      {"dag", "day"},     {"dzien", "day"},
-    {"month", "month"},   {"mm", "month"},    {"m", "month"},     {"monat", "month"},
-    {"mois", "month"},    {"mes", "month"},   {"mese", "month"},  {"maand", "month"},
-    {"miesiac", "month"}, {"manad", "month"}, {"maned", "month"}, {"mon", "month"},
-    {"year", "year"},     {"yyyy", "year"},   {"yy", "year"},     {"y", "year"},
-    {"jahr", "year"},     {"jjjj", "year"},   {"annee", "year"},  {"aaaa", "year"},
-    {"ano", "year"},      {"anno", "year"},   {"jaar", "year"},   {"rok", "year"},
-    {"rrrr", "year"},     {"ar", "year"},     {"aar", "year"},    {"yr", "year"},
-};
-
-static const char *uk_date_unit(const char *norm)
-{
-    for (size_t i = 0; i < OA_ARRAY_LEN(DATE_WORDS); i++)
-        if (strcmp(norm, DATE_WORDS[i].word) == 0)
-            return DATE_WORDS[i].unit;
-    return NULL;
-}
 
 static int numeric(const char *s)
 {
@@ -391,12 +368,10 @@ static void rule_text_dates(hx_ctx *x)
 static char *alt_stem(const char *name)
 {
     char *w = uk_name_words(name);
-    static const char *const TAIL[] = {"text",  "paste", "pasted", "content",
-                                       "plain", "txt",   "inline", NULL};
     for (;;) {
         char *sp = strrchr(w, ' ');
         const char *lw = sp ? sp + 1 : w;
-        if (!sp || !hx_in_list(lw, TAIL))
+        if (!sp || !uk_is_as_text_word(lw))
             break;
         *sp = '\0';
     }

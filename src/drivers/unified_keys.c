@@ -662,3 +662,41 @@ bool uk_is_honeypot_name(const char *name)
     free(w);
     return r;
 }
+
+/* ---- words of the form-wide rules (html_text.c, html_rules.c) ---- */
+
+static bool equals_any(const char *norm, const char *const *l)
+{
+    for (size_t i = 0; l[i]; i++)
+        if (strcmp(norm, l[i]) == 0)
+            return true;
+    return false;
+}
+
+bool uk_is_required_mark(const char *norm)
+{
+    return equals_any(norm, REQUIRED_MARKS);
+}
+
+bool uk_is_optional_mark(const char *norm)
+{
+    return equals_any(norm, OPTIONAL_MARKS);
+}
+
+bool uk_is_choose_word(const char *norm)
+{
+    return equals_any(norm, CHOOSE_WORDS);
+}
+
+const char *uk_date_unit(const char *norm)
+{
+    return equals_any(norm, DATE_DAY)     ? "day"
+           : equals_any(norm, DATE_MONTH) ? "month"
+           : equals_any(norm, DATE_YEAR)  ? "year"
+                                          : NULL;
+}
+
+bool uk_is_as_text_word(const char *norm)
+{
+    return equals_any(norm, AS_TEXT_WORDS);
+}
