@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark against the release build and prints the figures.
-#   OA_BIN=path/to/openapply   the engine (default build/openapply)
+#   OA_BIN=path/to/openapply   the engine (default build/openapply); bench/forms.mjs takes the
+#                              oa-extract beside it
 #   EVENTS=2000                events per bench/webhooks.mjs run
 #   DRAIN_SIZES=1000,10000,100000 DRAIN_TIMEOUT=120   backlogs of bench/drain.mjs, seconds per drain
 #   STEADY_RATE=1000 STEADY_SECONDS=60                 load of bench/steady.mjs
@@ -23,6 +24,8 @@ cd "$(dirname "$0")/.."
 BIN=${OA_BIN:-$PWD/build/openapply}
 out=$(mktemp -d "${TMPDIR:-/tmp}/oa-bench-run.XXXXXX")
 trap 'rm -rf "$out"' EXIT
+echo "== form quality: structure and unified keys against hand-written truth (bench/forms.mjs)"
+node bench/forms.mjs --bin "$(dirname "$BIN")/oa-extract"
 echo "== API (bench/api.mjs)"
 node bench/api.mjs --bin "$BIN"
 echo "== API reads at 1k and 100k stored postings, beside nginx (bench/reads.mjs)"

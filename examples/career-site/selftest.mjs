@@ -5,7 +5,8 @@
 // applications (with cookie, CSRF token and a file), exercise the /__admin control API
 // (offline modes, form variant v2, failing / hanging pages and submissions), check that
 // jobs.mjs and the page templates agree, check the fake ATS vendor APIs (ats/selftest.mjs), and
-// finally check that SIGTERM ends the server cleanly even while a request is hanging. Exits 0 when every check passes, 1 otherwise.
+// finally check that SIGTERM ends the server cleanly even while a request is hanging. Exits 0
+// when every check passes, 1 otherwise.
 //
 // Usage: node examples/career-site/selftest.mjs [--verbose]
 

@@ -88,6 +88,7 @@ bool api_only_query(http_req *r, http_resp *resp, const char *const *allowed);
 
 /* Resource handlers. */
 void api_ui(api_ctx *a, http_req *r, http_resp *resp);
+void api_stats_get(api_ctx *a, http_req *r, http_resp *resp);
 void api_career_sites_post(api_ctx *a, http_req *r, http_resp *resp);
 void api_career_sites_get(api_ctx *a, http_req *r, http_resp *resp);
 void api_postings_post(api_ctx *a, http_req *r, http_resp *resp);
@@ -108,6 +109,7 @@ void api_endpoints_patch(api_ctx *a, http_req *r, http_resp *resp);
 void api_endpoints_delete(api_ctx *a, http_req *r, http_resp *resp);
 void api_endpoints_rotate(api_ctx *a, http_req *r, http_resp *resp);
 void api_endpoints_recover(api_ctx *a, http_req *r, http_resp *resp);
+void api_endpoints_test(api_ctx *a, http_req *r, http_resp *resp);
 void api_events_list(api_ctx *a, http_req *r, http_resp *resp);
 void api_events_get(api_ctx *a, http_req *r, http_resp *resp);
 void api_events_attempts(api_ctx *a, http_req *r, http_resp *resp);

@@ -297,6 +297,26 @@ out:
     json_decref(body);
 }
 
+void api_endpoints_test(api_ctx *a, http_req *r, http_resp *resp)
+{
+    const char *id = r->params[0];
+    json_t *body = api_body_object(r, resp, true);
+    if (!body)
+        return;
+    if (json_object_size(body)) {
+        api_bad_request(resp, "This call takes no fields.");
+    } else if (endpoint_id_ok(resp, id)) {
+        char ev[OA_ID_SIZE] = "";
+        oa_status rc = svc_endpoint_test(a->svc, r->tenant, id, ev);
+        api_reply(resp, r, rc,
+                  rc == OA_OK ? json_pack("{s:s, s:s, s:s}", "endpoint_id", id, "event_id", ev,
+                                          "type", SVC_EVENT_TEST)
+                              : NULL,
+                  "Webhook endpoint", id);
+    }
+    json_decref(body);
+}
+
 /* ---- events ---- */
 
 static json_t *event_json(const oa_event *e)

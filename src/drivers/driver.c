@@ -46,6 +46,13 @@ static oa_status html_submission(const drv_ctx *c, const oa_form *revision, cons
     return OA_OK;
 }
 
+static oa_status html_extract(const drv_ctx *c, const char *body, size_t len, const char *url,
+                              drv_page_kind *kind, oa_form *out, char **why)
+{
+    OA_UNUSED(c);
+    return drv_html_extract(body, len, url, kind, out, why);
+}
+
 static const char *const HTML_TYPES[] = {"html", "xml", "text/plain", NULL};
 
 const drv_driver drv_html = {
@@ -55,7 +62,7 @@ const drv_driver drv_html = {
     .content_types = HTML_TYPES,
     .form_request = html_form_request,
     .closed = html_closed,
-    .extract = drv_html_extract,
+    .extract = html_extract,
     .submission = html_submission,
     .classify = drv_html_classify,
 };

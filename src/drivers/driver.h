@@ -8,6 +8,11 @@
  * (greenhouse.c, recruitee.c, ...) say which URLs they recognise as rules (data), where their
  * API is, how to read a form from it, how to submit and how a closed job shows. registry.c
  * holds the table and matches a posting URL to its driver.
+ *
+ * A form is read with one request, or a short chain of them when the vendor splits it (the
+ * posting, then its questions: next_request); a submission is one request, after optional
+ * uploads that are not the application (upload_request). The jobs run every chain the same
+ * way and keep the at-most-once rule for the submission alone.
  */
 #ifndef OA_DRIVERS_DRIVER_H
 #define OA_DRIVERS_DRIVER_H
@@ -102,16 +107,38 @@ typedef struct {
     char *referer;  /* owned, or NULL */
 } drv_request;
 
+/* The answer to an earlier request of the same chain (see drv_ctx.replies). Borrowed. */
+typedef struct {
+    long status;
+    const char *content_type; /* NULL when absent */
+    const char *url;          /* the final URL (after redirects) */
+    const char *body;         /* NUL-terminated */
+    size_t len;
+} drv_reply;
+
+/* Reads per form (form_request's and next_request's) and uploads per submission. */
+#define DRV_MAX_READS   3
+#define DRV_MAX_UPLOADS 4
+
 /* What a driver is given besides the form: where the posting is, and the career site's
  * settings for this connector. */
 typedef struct {
     const drv_target *target;
     const char *posting_url; /* with the client's query parameters */
     const char *base;        /* the connector's API root (--connector-base or the default) */
-    const char *form_url;    /* submission only: the final URL the fresh form was read from */
+    /* Where submissions go: the driver's default_submit_base, or the same --connector-base;
+     * NULL when the driver has no second root (submissions then go to base). */
+    const char *submit_base;
+    const char *form_url; /* submission only: the final URL the fresh form was read from */
     /* The career site's settings for this driver ({"api_key": ..., "board_token": ...}), or
      * NULL. Borrowed. Secrets: never log. */
     const json_t *settings;
+    /* The answers to this chain's requests so far, oldest first: every read of the form for
+     * next_request and extract (the last one is the body extract is given), every upload
+     * for upload_request and submission. NULL / 0 when none (a driver that reads once and
+     * uploads nothing may ignore them). */
+    const drv_reply *replies;
+    size_t n_replies;
 } drv_ctx;
 
 struct drv_driver {
@@ -120,6 +147,9 @@ struct drv_driver {
     /* The API root, where "{account}" and "{host}" stand for the target's parts; NULL when the
      * driver reads the posting's own pages. */
     const char *default_base;
+    /* Optional: the root submissions go to when it is not the read root (same placeholders);
+     * a --connector-base replaces both. NULL: none. */
+    const char *default_submit_base;
     /* Content types the form's answer may have (substrings, NULL-terminated); an answer with
      * another type is not a form. An answer without a content type is tried. */
     const char *const *content_types;
@@ -129,17 +159,40 @@ struct drv_driver {
     /* Fills *out with the request that reads the posting's form. OA_INVALID (with *why) when
      * the target lacks what the driver needs (a board token, say). */
     oa_status (*form_request)(const drv_ctx *c, drv_request *out, char **why);
-    /* True when the answer to form_request says the posting is gone (404, a closed flag). */
+    /*
+     * Optional (NULL: the form is one read). When the form takes more than one request (a
+     * posting, then its questions), called after each read whose answer is 2xx and not
+     * closed, with c->replies holding every read so far: fills *out with the next read and
+     * returns OA_OK, or returns OA_NOT_FOUND when the last answer is the one to extract. Any
+     * other status (with *why): the posting cannot be read. The jobs send at most
+     * DRV_MAX_READS reads per form and check every answer as the first (closed, HTTP status,
+     * content type).
+     */
+    oa_status (*next_request)(const drv_ctx *c, drv_request *out, char **why);
+    /* True when the answer to a read says the posting is gone (404, a closed flag). */
     bool (*closed)(long http_status, const char *body, size_t len);
-    /* Extracts the form from the answer to form_request (fetched from url). On DRV_PAGE_FORM,
-     * *out holds the form (ids not yet assigned: see oa_form_assign_ids). On other kinds *why
-     * (malloc'd) explains. OA_TOO_LARGE/OA_INVALID only for input it cannot take at all. */
-    oa_status (*extract)(const char *body, size_t len, const char *url, drv_page_kind *kind,
-                         oa_form *out, char **why);
+    /* Extracts the form from the last read's answer (fetched from url). c: the posting's
+     * context, with every read's answer in c->replies (c may be NULL, or have no replies, in
+     * tests of a single answer). On DRV_PAGE_FORM, *out holds the form (ids not yet assigned:
+     * see oa_form_assign_ids). On other kinds *why (malloc'd) explains. OA_TOO_LARGE /
+     * OA_INVALID only for input it cannot take at all. */
+    oa_status (*extract)(const drv_ctx *c, const char *body, size_t len, const char *url,
+                         drv_page_kind *kind, oa_form *out, char **why);
+    /*
+     * Optional (NULL: none). Requests that must go before the submission and are not the
+     * application (a document upload whose id the application then names). Called with
+     * c->replies holding the answers to the uploads so far (each 2xx): fills *out and returns
+     * OA_OK, or returns OA_NOT_FOUND when none is left; OA_DENIED and OA_INVALID as for
+     * submission. Uploads are sent before the application is marked as sent, so a retried
+     * attempt may upload again: only the submission itself goes out at most once. At most
+     * DRV_MAX_UPLOADS.
+     */
+    oa_status (*upload_request)(const drv_ctx *c, const oa_form *fresh, const oa_answers *answers,
+                                drv_request *out, char **why);
     /* Builds the submission of answers to the form (revision: as parsed when the client
-     * fetched it; fresh: as read just now). OA_INVALID (with *why) when the answers do not fit;
-     * OA_DENIED when the submission needs credentials the career site does not have (*why
-     * says which): the application then goes to review. */
+     * fetched it; fresh: as read just now; c->replies: the uploads' answers). OA_INVALID (with
+     * *why) when the answers do not fit; OA_DENIED when the submission needs credentials the
+     * career site does not have (*why says which): the application then goes to review. */
     oa_status (*submission)(const drv_ctx *c, const oa_form *revision, const oa_form *fresh,
                             const oa_answers *answers, drv_request *out, char **why);
     /* Classifies the site's answer to a submission. *why (malloc'd) explains. */
@@ -148,7 +201,8 @@ struct drv_driver {
 };
 
 /* The generic HTML form driver (the fallback) and the ATS connectors. */
-extern const drv_driver drv_html, drv_greenhouse, drv_recruitee, drv_lever;
+extern const drv_driver drv_html, drv_greenhouse, drv_recruitee, drv_lever, drv_smartrecruiters,
+    drv_workday, drv_personio;
 
 /* Matches url against every driver's rules, first match wins; the generic HTML driver
  * otherwise. Always fills *t (free with drv_target_free). */
@@ -162,6 +216,9 @@ oa_status drv_set_base(const char *name, const char *url) OA_MUST_CHECK;
 /* The driver's API root for target t with its parts substituted (malloc'd), or NULL when the
  * driver has none or a part is missing. */
 char *drv_base_for(const drv_target *t);
+/* The root submissions go to (malloc'd): the --connector-base when one is set, else the
+ * driver's default_submit_base; NULL when neither (submissions then go to drv_base_for). */
+char *drv_submit_base_for(const drv_target *t);
 /* Comma-separated names of every connector (for --help and error messages). */
 const char *drv_names(void);
 /* Forgets every --connector-base (tests, shutdown). */

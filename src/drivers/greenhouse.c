@@ -43,8 +43,13 @@ static const char *const TYPES[] = {"json", NULL};
 
 /* Names the Job Board API documents for the candidate's standard fields. */
 static const ats_name_key NAMES[] = {
-    {"first_name", "FIRST_NAME"},   {"last_name", "LAST_NAME"}, {"email", "EMAIL"},
-    {"phone", "FULL_PHONE_NUMBER"}, {"resume", "RESUME"},       {NULL, NULL},
+    {"first_name", "FIRST_NAME"},
+    {"last_name", "LAST_NAME"},
+    {"email", "EMAIL"},
+    {"phone", "FULL_PHONE_NUMBER"},
+    {"resume", "RESUME"},
+    {"location", "RESIDENCE_CITY"},
+    {NULL, NULL},
 };
 
 #define DEMOGRAPHIC "demographic_answers:"
@@ -241,15 +246,19 @@ static void add_compliance(oa_form *f, const json_t *list)
                                        k != 2 /* retention may be refused */, OA_Q_BOOLEAN,
                                        OA_CTL_CHECKBOX, name);
             q->checked_value = xstrdup("true");
-            q->unified_key = xstrdup(k == 2 ? "APPLICANT_POOL_CONSENT" : "TERMS_AND_CONDITIONS");
+            /* Keeping the data for later is the applicant pool; consent to processing alone is
+             * no key (as on HTML forms: not the terms and conditions). */
+            if (k == 2)
+                q->unified_key = xstrdup("APPLICANT_POOL_CONSENT");
             free(name);
         }
     }
 }
 
-static oa_status gh_extract(const char *body, size_t len, const char *url, drv_page_kind *kind,
-                            oa_form *out, char **why)
+static oa_status gh_extract(const drv_ctx *c, const char *body, size_t len, const char *url,
+                            drv_page_kind *kind, oa_form *out, char **why)
 {
+    OA_UNUSED(c);
     OA_UNUSED(url);
     memset(out, 0, sizeof *out);
     *kind = DRV_PAGE_NO_FORM;

@@ -6,42 +6,25 @@
  *    side by side) is one DATE question, answered back into the three controls (date_parts);
  *  - a hidden or collapsed alternative to a visible file question (the "paste your resume
  *    instead" textarea behind a button) is not a question of its own;
+ *  - a text box that asks for a date (its placeholder, a hint after it or its date-picker
+ *    says the format: "mm/dd/yyyy", "(TT.MM.JJJJ)"; or it is named and labelled a date) is a
+ *    DATE question, answered in that format (input_type "date:MM/DD/YYYY");
  *  - a form that marks its optional fields ("optional", "facultatif", "opcional", ...) and
  *    marks none required leaves the rest required.
  *
- * The words that name a day, a month or a year (DATE_WORDS) are normalised (uk_norm).
+ * The words that name a day, a month or a year, and that mean "as text" in a field name, are
+ * the vocabulary's (src/drivers/keys, tables date_day, date_month, date_year, as_text_word).
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "drivers/html_internal.h"
 #include "drivers/unified_keys.h"
 
 /* ---- dates in three controls ------------------------------------------------------------ */
-
-/* Words naming a date's unit in field names, labels and placeholders (normalised). */
-static const struct {
-    const char *word, *unit;
-} DATE_WORDS[] = {
-    {"day", "day"},       {"dd", "day"},      {"d", "day"},       {"tag", "day"},
-    {"tt", "day"},        {"jour", "day"},    {"jj", "day"},      {"dia", "day"},
-    {"giorno", "day"},    {"gg", "day"},      {"dag", "day"},     {"dzien", "day"},
-    {"month", "month"},   {"mm", "month"},    {"m", "month"},     {"monat", "month"},
-    {"mois", "month"},    {"mes", "month"},   {"mese", "month"},  {"maand", "month"},
-    {"miesiac", "month"}, {"manad", "month"}, {"maned", "month"}, {"mon", "month"},
-    {"year", "year"},     {"yyyy", "year"},   {"yy", "year"},     {"y", "year"},
-    {"jahr", "year"},     {"jjjj", "year"},   {"annee", "year"},  {"aaaa", "year"},
-    {"ano", "year"},      {"anno", "year"},   {"jaar", "year"},   {"rok", "year"},
-    {"rrrr", "year"},     {"ar", "year"},     {"aar", "year"},    {"yr", "year"},
-};
-
-static const char *uk_date_unit(const char *norm)
-{
-    for (size_t i = 0; i < OA_ARRAY_LEN(DATE_WORDS); i++)
-        if (strcmp(norm, DATE_WORDS[i].word) == 0)
-            return DATE_WORDS[i].unit;
-    return NULL;
-}
 
 static int numeric(const char *s)
 {
@@ -241,18 +224,154 @@ static void rule_dates(hx_ctx *x)
     }
 }
 
+/* ---- dates in a text box --------------------------------------------------------------- */
+
+/* The format a text says ("mm/dd/yyyy", "TT.MM.JJJJ", "jj/mm/aaaa"), as "MM/DD/YYYY" into
+ * out; false when it is no date format. */
+static bool parse_format(const char *text, char *out, size_t outn)
+{
+    char t[3][8];
+    char sep = 0;
+    size_t nt = 0, k = 0;
+    const char *p = text;
+    while (*p == ' ' || *p == '(' || *p == '[')
+        p++;
+    for (; *p && nt < 3; p++) {
+        char c = (char)tolower((unsigned char)*p);
+        if (c >= 'a' && c <= 'z') {
+            if (k >= 4)
+                return false;
+            t[nt][k++] = c;
+            continue;
+        }
+        if (!k)
+            return false;
+        t[nt][k] = '\0';
+        nt++;
+        k = 0;
+        if (nt == 3 || c == ')' || c == ']' || c == ' ')
+            break;
+        if (c != '.' && c != '/' && c != '-')
+            return false;
+        if (sep && c != sep)
+            return false;
+        sep = c;
+    }
+    if (k && nt < 3) {
+        t[nt][k] = '\0';
+        nt++;
+    }
+    if (nt != 3 || !sep)
+        return false;
+    /* Units: the unambiguous first, then "jj" (a French day, or a German two-digit year). */
+    int unit[3] = {-1, -1, -1};
+    bool have_day = false;
+    for (size_t i = 0; i < 3; i++) {
+        const char *w = t[i];
+        size_t l = strlen(w);
+        bool same = l > 0 && strspn(w, (char[]){w[0], 0}) == l;
+        if (!same)
+            return false;
+        if (strchr("dtg", w[0]) && l <= 2)
+            unit[i] = OA_DATE_DAY;
+        else if (w[0] == 'm' && l <= 2)
+            unit[i] = OA_DATE_MONTH;
+        else if (strchr("yar", w[0]) || (w[0] == 'j' && l == 4))
+            unit[i] = OA_DATE_YEAR;
+        have_day |= unit[i] == OA_DATE_DAY;
+    }
+    for (size_t i = 0; i < 3; i++)
+        if (unit[i] < 0 && t[i][0] == 'j')
+            unit[i] = have_day ? OA_DATE_YEAR : OA_DATE_DAY;
+    if (unit[0] == unit[1] || unit[1] == unit[2] || unit[0] == unit[2] || unit[0] < 0 ||
+        unit[1] < 0 || unit[2] < 0)
+        return false;
+    size_t o = 0;
+    for (size_t i = 0; i < 3; i++) {
+        const char *tok = unit[i] == OA_DATE_DAY     ? (strlen(t[i]) == 1 ? "D" : "DD")
+                          : unit[i] == OA_DATE_MONTH ? (strlen(t[i]) == 1 ? "M" : "MM")
+                          : strlen(t[i]) == 4        ? "YYYY"
+                                                     : "YY";
+        int n = snprintf(out + o, outn - o, "%s%s", i ? (char[]){sep, 0} : "", tok);
+        if (n < 0 || (size_t)n >= outn - o)
+            return false;
+        o += (size_t)n;
+    }
+    return true;
+}
+
+/* The text right after a control, in its parent ("(TT.MM.JJJJ)"), or NULL. Malloc'd. */
+static char *hint_after(GumboNode *n)
+{
+    const GumboVector *k = hx_kids(n->parent);
+    for (size_t i = n->index_within_parent + 1; k && i < k->length; i++) {
+        GumboNode *sib = k->data[i];
+        if (sib->type == GUMBO_NODE_WHITESPACE)
+            continue;
+        if (sib->type == GUMBO_NODE_TEXT)
+            return xstrdup(sib->v.text.text);
+        if (hx_is_el(sib) && !hx_is_control_tag(sib))
+            return hx_text(sib, TX_SKIP_CONTROLS, NULL, NULL);
+        break;
+    }
+    return NULL;
+}
+
+static bool is_picker(const char *t, size_t l)
+{
+    return l >= 10 && (strncasecmp(t, "datepicker", 10) == 0 || strstr(t, "date-picker") ||
+                       strstr(t, "datetimepicker"));
+}
+
+static void rule_text_dates(hx_ctx *x)
+{
+    for (size_t i = 0; i < x->n_items; i++) {
+        hx_item *it = &x->items[i];
+        if (it->dropped || it->kind != K_TEXT || it->q.type != OA_Q_TEXT)
+            continue;
+        GumboNode *n = it->mem[0];
+        const char *it_type = hx_attr(n, "type");
+        if (it_type && strcasecmp(it_type, "text") != 0)
+            continue; /* email, tel, number...: not a date */
+        char fmt[32] = "";
+        const char *srcs[] = {hx_attr(n, "placeholder"), hx_attr(n, "data-date-format"),
+                              hx_attr(n, "data-format")};
+        bool found = false;
+        for (size_t k = 0; k < OA_ARRAY_LEN(srcs) && !found; k++)
+            found = srcs[k] && parse_format(srcs[k], fmt, sizeof fmt);
+        if (!found) {
+            char *h = hint_after(n);
+            found = h && parse_format(h, fmt, sizeof fmt);
+            free(h);
+        }
+        bool picker = hx_class_has(n, is_picker);
+        if (!found && !picker) {
+            /* Named and labelled a date ("signatureDate", "Date"): ISO. */
+            char *w = uk_name_words(it->name);
+            char *l = uk_norm(it->q.label);
+            picker = strcmp(last_word(w), "date") == 0 &&
+                     (strcmp(l, "date") == 0 || strcmp(last_word(l), "date") == 0);
+            free(w);
+            free(l);
+        }
+        if (!found && !picker)
+            continue;
+        it->q.type = OA_Q_DATE;
+        free(it->q.input_type);
+        it->q.input_type = found ? xasprintf("date:%s", fmt) : xstrdup("date");
+    }
+}
+
 /* ---- hidden alternatives ---------------------------------------------------------------- */
 
 /* The field name's words without words meaning "as text" ("resume_text" -> "resume"). */
 static char *alt_stem(const char *name)
 {
     char *w = uk_name_words(name);
-    static const char *const TAIL[] = {"text",  "paste", "pasted", "content",
-                                       "plain", "txt",   "inline", NULL};
     for (;;) {
         char *sp = strrchr(w, ' ');
         const char *lw = sp ? sp + 1 : w;
-        if (!sp || !hx_in_list(lw, TAIL))
+        if (!sp || !uk_is_as_text_word(lw))
             break;
         *sp = '\0';
     }
@@ -321,6 +440,7 @@ static void rule_optional_marks(hx_ctx *x)
 void hx_apply_rules(hx_ctx *x)
 {
     rule_dates(x);
+    rule_text_dates(x);
     rule_alternatives(x);
     rule_optional_marks(x);
     size_t w = 0;

@@ -58,6 +58,36 @@ static char *date_value(const oa_block *q, const char *s)
         !digits(s + 8, 2))
         return NULL;
     const char *it = q->input_type ? q->input_type : "date";
+    if (strncmp(it, "date:", 5) == 0) {
+        /* A text box asking for a format: "date:DD.MM.YYYY". */
+        /* s is YYYY-MM-DD... (checked above) */
+        int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+        char out[40];
+        size_t o = 0;
+        for (const char *f = it + 5; *f && o + 6 < sizeof out;) {
+            int n = 0;
+            if (strncmp(f, "YYYY", 4) == 0)
+                n = snprintf(out + o, sizeof out - o, "%04d", y), f += 4;
+            else if (strncmp(f, "YY", 2) == 0)
+                n = snprintf(out + o, sizeof out - o, "%02d", y % 100), f += 2;
+            else if (strncmp(f, "MM", 2) == 0)
+                n = snprintf(out + o, sizeof out - o, "%02d", m), f += 2;
+            else if (strncmp(f, "DD", 2) == 0)
+                n = snprintf(out + o, sizeof out - o, "%02d", d), f += 2;
+            else if (*f == 'M')
+                n = snprintf(out + o, sizeof out - o, "%d", m), f++;
+            else if (*f == 'D')
+                n = snprintf(out + o, sizeof out - o, "%d", d), f++;
+            else
+                out[o] = *f++, n = 1;
+            if (n < 0)
+                break;
+            o += (size_t)n;
+        }
+        out[o < sizeof out ? o : sizeof out - 1] = '\0';
+        return xstrdup(out);
+    }
     if (strcmp(it, "month") == 0)
         return xstrndup(s, 7);
     if (strcmp(it, "datetime-local") == 0) {

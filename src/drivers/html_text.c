@@ -153,54 +153,6 @@ void hx_cut_utf8(char *s, size_t max)
 
 /* ---- label cleaning --------------------------------------------------------------------- */
 
-static const char *const REQ_WORDS[] = {"required",
-                                        "required field",
-                                        "mandatory",
-                                        "mandatory field",
-                                        "pflichtfeld",
-                                        "pflicht",
-                                        "erforderlich",
-                                        "obligatoire",
-                                        "champ obligatoire",
-                                        "requis",
-                                        "obligatorio",
-                                        "campo obligatorio",
-                                        "requerido",
-                                        "verplicht",
-                                        "obbligatorio",
-                                        "campo obbligatorio",
-                                        "obrigatorio",
-                                        "campo obrigatorio",
-                                        "wymagane",
-                                        "wymagany",
-                                        "obowiazkowe",
-                                        "obowiazkowy",
-                                        "obligatoriskt",
-                                        "obligatorisk",
-                                        "pakraevet",
-                                        "kraevet",
-                                        NULL};
-static const char *const OPT_WORDS[] = {
-    "optional",       "optionnel",   "facultatif",       "facultative",
-    "freiwillig",     "fakultativ",  "opcional",         "not required",
-    "optional field", "optioneel",   "niet verplicht",   "facoltativo",
-    "facoltativa",    "opzionale",   "non obbligatorio", "nao obrigatorio",
-    "opcjonalne",     "opcjonalnie", "nieobowiazkowe",   "valfritt",
-    "valfri",         "frivilligt",  "frivillig",        "valgfrit",
-    "valgfri",        NULL};
-
-/* Leading words of a select's placeholder option that ask to choose ("Select your", "Bitte
- * wählen Sie", "Sélectionnez votre"), dropped when the option names the field. */
-static const char *const CHOOSE_WORDS[] = {
-    "select",    "choose",  "please",       "pick",       "your",      "a",     "an",
-    "the",       "one",     "bitte",        "wahlen",     "auswahlen", "sie",   "ihr",
-    "ihre",      "ihren",   "selectionnez", "choisissez", "choisir",   "votre", "veuillez",
-    "un",        "une",     "seleccione",   "selecciona", "elija",     "elige", "su",
-    "tu",        "una",     "selecteer",    "kies",       "uw",        "je",    "een",
-    "seleziona", "scegli",  "il",           "la",         "tuo",       "tua",   "selecione",
-    "escolha",   "wybierz", "valj",         "vaelg",      "valg",      "din",   "ditt",
-    NULL};
-
 bool hx_in_list(const char *s, const char *const *l)
 {
     for (size_t i = 0; l[i]; i++)
@@ -221,7 +173,7 @@ char *hx_choose_label(const char *option_text)
         size_t n = sp ? (size_t)(sp - p) : strlen(p);
         char *w = xstrndup(p, n);
         char *nw = uk_norm(w);
-        bool drop = *nw && hx_in_list(nw, CHOOSE_WORDS);
+        bool drop = *nw && uk_is_choose_word(nw);
         free(w);
         free(nw);
         if (!drop)
@@ -303,8 +255,8 @@ char *hx_clean_label(const char *in, bool *req, bool *opt)
             if (o) {
                 char *inner = xstrndup(o + 1, (size_t)(s + n - 1 - (o + 1)));
                 char *norm = uk_norm(inner);
-                bool is_req = hx_in_list(norm, REQ_WORDS) || is_star(inner);
-                bool is_opt = hx_in_list(norm, OPT_WORDS);
+                bool is_req = uk_is_required_mark(norm) || is_star(inner);
+                bool is_opt = uk_is_optional_mark(norm);
                 free(inner);
                 free(norm);
                 if (is_req || is_opt) {
@@ -319,8 +271,8 @@ char *hx_clean_label(const char *in, bool *req, bool *opt)
             char *sp = strrchr(s, ' ');
             if (sp && sp > s) {
                 char *norm = uk_norm(sp + 1);
-                bool is_req = hx_in_list(norm, REQ_WORDS);
-                bool is_opt = hx_in_list(norm, OPT_WORDS);
+                bool is_req = uk_is_required_mark(norm);
+                bool is_opt = uk_is_optional_mark(norm);
                 free(norm);
                 if (is_req || is_opt) {
                     *req = *req || is_req;

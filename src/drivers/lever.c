@@ -144,9 +144,10 @@ static void apply_card(oa_form *f, const char *prefix, const json_t *tpl)
     }
 }
 
-static oa_status lv_extract(const char *body, size_t len, const char *url, drv_page_kind *kind,
-                            oa_form *out, char **why)
+static oa_status lv_extract(const drv_ctx *c, const char *body, size_t len, const char *url,
+                            drv_page_kind *kind, oa_form *out, char **why)
 {
+    OA_UNUSED(c);
     oa_status rc = drv_html_extract(body, len, url, kind, out, why);
     if (rc != OA_OK || *kind != DRV_PAGE_FORM)
         return rc;

@@ -156,9 +156,10 @@ static int by_position(const void *a, const void *b)
     return px < py ? -1 : px > py;
 }
 
-static oa_status rc_extract(const char *body, size_t len, const char *url, drv_page_kind *kind,
-                            oa_form *out, char **why)
+static oa_status rc_extract(const drv_ctx *c, const char *body, size_t len, const char *url,
+                            drv_page_kind *kind, oa_form *out, char **why)
 {
+    OA_UNUSED(c);
     OA_UNUSED(url);
     memset(out, 0, sizeof *out);
     *kind = DRV_PAGE_NO_FORM;

@@ -15,7 +15,9 @@
 #include "drivers/driver.h"
 #include "util/buf.h"
 
-static const drv_driver *const DRIVERS[] = {&drv_greenhouse, &drv_recruitee, &drv_lever, &drv_html};
+static const drv_driver *const DRIVERS[] = {
+    &drv_greenhouse, &drv_recruitee, &drv_lever, &drv_smartrecruiters,
+    &drv_workday,    &drv_personio,  &drv_html};
 #define N_DRIVERS OA_ARRAY_LEN(DRIVERS)
 
 /* --connector-base overrides, set at start-up before any worker runs. */
@@ -253,14 +255,10 @@ oa_status drv_set_base(const char *name, const char *url)
     return OA_OK;
 }
 
-char *drv_base_for(const drv_target *t)
+/* tpl with the target's parts substituted, without a trailing slash; NULL when a part is
+ * missing. */
+static char *substitute(const char *tpl, const drv_target *t)
 {
-    int i = driver_index(t->driver);
-    if (i < 0)
-        return NULL;
-    const char *tpl = base_override[i] ? base_override[i] : t->driver->default_base;
-    if (!tpl)
-        return NULL;
     oa_buf b;
     oa_buf_init(&b, 4096);
     for (const char *p = tpl; *p;) {
@@ -288,6 +286,24 @@ char *drv_base_for(const drv_target *t)
     while (b.len && b.data[b.len - 1] == '/')
         b.data[--b.len] = '\0';
     return oa_buf_take(&b);
+}
+
+char *drv_base_for(const drv_target *t)
+{
+    int i = driver_index(t->driver);
+    if (i < 0)
+        return NULL;
+    const char *tpl = base_override[i] ? base_override[i] : t->driver->default_base;
+    return tpl ? substitute(tpl, t) : NULL;
+}
+
+char *drv_submit_base_for(const drv_target *t)
+{
+    int i = driver_index(t->driver);
+    if (i < 0)
+        return NULL;
+    const char *tpl = base_override[i] ? base_override[i] : t->driver->default_submit_base;
+    return tpl ? substitute(tpl, t) : NULL;
 }
 
 const char *drv_names(void)

@@ -106,4 +106,15 @@ bool uk_is_honeypot_text(const char *norm);
 /* True when a field name looks like a honeypot (website, hp, honeypot, ...). */
 bool uk_is_honeypot_name(const char *name);
 
+/* Words of the HTML driver's form-wide rules, on normalised text: a whole marker text saying a
+ * field is required ("pflichtfeld") or optional ("facultatif"); a word asking to choose in a
+ * placeholder option ("select", "wählen"); a word naming a date's day, month or year in a
+ * name, label or format ("tag", "mm", "aaaa": "day"/"month"/"year", else NULL); a field-name
+ * word meaning "as text" ("resume_text", "paste"). */
+bool uk_is_required_mark(const char *norm);
+bool uk_is_optional_mark(const char *norm);
+bool uk_is_choose_word(const char *norm);
+const char *uk_date_unit(const char *norm);
+bool uk_is_as_text_word(const char *norm);
+
 #endif

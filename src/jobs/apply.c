@@ -9,6 +9,10 @@
  *   4xx, an error page, no form any more         -> review queue (still PENDING)
  *   the driver's "closed" answer (404, ...)      -> the posting is archived (application FAILED)
  *   credentials the connector needs are missing  -> review queue, saying which
+ *
+ * A connector may read the form with a short chain of requests (jobs_read_form) and upload
+ * documents before the submission; uploads are not the application and may be repeated by a
+ * retried attempt, the submission itself goes out at most once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -79,12 +83,55 @@ static bool transient_status(long st)
     return st == 408 || st == 425 || st == 429 || st >= 500;
 }
 
+/* Sends the driver's uploads; false when the attempt ends there (*o says why). */
+static bool upload(const jobs_env *env, fetch_session *fs, jobs_driver *jd, const oa_form *fresh,
+                   const oa_answers *ans, jobs_uploads *u, outcome *o)
+{
+    const drv_driver *d = jd->target.driver;
+    char *why = NULL;
+    jobs_upload k = jobs_send_uploads(fs, jd, fresh, ans, u, env->abort, &why);
+    const fetch_result *res = u->n ? &u->res[u->n - 1] : NULL;
+    switch (k) {
+    case JOBS_UPLOAD_OK:
+    case JOBS_UPLOAD_ABORTED: /* shutting down: nothing is recorded */
+        break;
+    case JOBS_UPLOAD_DENIED:
+        set(o, SVC_APPLY_REVIEW,
+            xasprintf("the %s connector cannot submit: %s", d->name, why ? why : "?"));
+        break;
+    case JOBS_UPLOAD_INVALID:
+        set(o, SVC_APPLY_REVIEW, xasprintf("building the submission failed: %s", why ? why : "?"));
+        break;
+    case JOBS_UPLOAD_REFUSED:
+        set(o, SVC_APPLY_REVIEW,
+            xasprintf("uploading a document was refused: %s", why ? why : "?"));
+        break;
+    case JOBS_UPLOAD_FAILED:
+        /* Not the application: even without a complete answer, trying again is safe. */
+        set(o, SVC_APPLY_RETRY, xasprintf("uploading a document failed: %s", why ? why : "?"));
+        break;
+    case JOBS_UPLOAD_STATUS: {
+        char *cwhy = NULL;
+        drv_outcome c = d->classify(res->status, res->content_type, oa_buf_cstr(&res->body),
+                                    res->body.len, &cwhy);
+        set(o, c == DRV_TRANSIENT ? SVC_APPLY_RETRY : SVC_APPLY_REVIEW,
+            xasprintf("uploading a document: %s", cwhy ? cwhy : "the site answered an error"));
+        free(cwhy);
+        break;
+    }
+    }
+    free(why);
+    return k == JOBS_UPLOAD_OK;
+}
+
 static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, outcome *o)
 {
     fetch_opts fo = {env->cfg->allow_private, env->cfg->fetch_timeout_ms, DRV_MAX_PAGE_BYTES,
                      env->abort};
     fetch_session *fs = fetch_session_new(&fo);
-    fetch_result page = {0}, post = {0};
+    fetch_result post = {0};
+    jobs_reads reads = {0};
+    jobs_uploads ups = {0};
     oa_form fresh = {0};
     bool have_fresh = false;
     oa_answers ans = {0};
@@ -106,10 +153,13 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
             xasprintf("the %s connector cannot read this posting: %s", d->name, why ? why : "?"));
         goto out;
     }
-    /* At most JOBS_MAX_FETCHES requests per attempt: the extra views, the form, the POST. */
+    /* At most JOBS_MAX_FETCHES requests per attempt: the extra views, the form's reads, the
+     * uploads, the POST. */
     int64_t clicks = w->app.additional_clicks;
-    if (clicks > JOBS_MAX_FETCHES - 2)
-        clicks = JOBS_MAX_FETCHES - 2;
+    int64_t max_clicks = JOBS_MAX_FETCHES - 1 - (d->next_request ? DRV_MAX_READS : 1) -
+                         (d->upload_request ? DRV_MAX_UPLOADS : 0);
+    if (clicks > max_clicks)
+        clicks = max_clicks;
     for (int64_t i = 0; i < clicks; i++) {
         fetch_result extra = {0};
         char *ewhy = NULL;
@@ -118,34 +168,42 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
         fetch_result_free(&extra);
         free(ewhy);
     }
-    rc = fetch_send(fs, &read, &page, &why);
-    if (rc == OA_AGAIN || rc == OA_TOO_LARGE || rc == OA_ERR) {
+    oa_status fetch_rc = OA_OK;
+    jobs_read rd = jobs_read_form(fs, &jd, &read, &reads, &fetch_rc, &why);
+    const fetch_result *page = jobs_reads_last(&reads);
+    if (rd == JOBS_READ_FETCH &&
+        (fetch_rc == OA_AGAIN || fetch_rc == OA_TOO_LARGE || fetch_rc == OA_ERR)) {
         set(o, SVC_APPLY_RETRY, xasprintf("reading the form failed: %s", why ? why : "?"));
         goto out;
     }
-    if (rc != OA_OK) {
+    if (rd == JOBS_READ_FETCH) {
         set(o, SVC_APPLY_REVIEW, xasprintf("reading the form was refused: %s", why ? why : "?"));
         goto out;
     }
-    if (d->closed(page.status, oa_buf_cstr(&page.body), page.body.len)) {
+    if (rd == JOBS_READ_DRIVER) {
+        set(o, SVC_APPLY_REVIEW,
+            xasprintf("the %s connector cannot read this posting: %s", d->name, why ? why : "?"));
+        goto out;
+    }
+    if (rd == JOBS_READ_CLOSED) {
         set(o, SVC_APPLY_OFFLINE,
-            xasprintf("the posting is gone (HTTP %ld from %s)", page.status,
+            xasprintf("the posting is gone (HTTP %ld from %s)", page->status,
                       d == &drv_html ? "the posting page" : "the job board API"));
         goto out;
     }
-    if (transient_status(page.status)) {
-        set(o, SVC_APPLY_RETRY, xasprintf("reading the form answered HTTP %ld", page.status));
+    if (rd == JOBS_READ_STATUS && transient_status(page->status)) {
+        set(o, SVC_APPLY_RETRY, xasprintf("reading the form answered HTTP %ld", page->status));
         goto out;
     }
-    if (page.status < 200 || page.status >= 300) {
-        set(o, SVC_APPLY_REVIEW, xasprintf("reading the form answered HTTP %ld", page.status));
+    if (rd == JOBS_READ_STATUS) {
+        set(o, SVC_APPLY_REVIEW, xasprintf("reading the form answered HTTP %ld", page->status));
         goto out;
     }
     drv_page_kind pk = DRV_PAGE_NO_FORM;
     char *dwhy = NULL;
-    rc = jobs_content_ok(d, page.content_type) ? d->extract(oa_buf_cstr(&page.body), page.body.len,
-                                                            page.final_url, &pk, &fresh, &dwhy)
-                                               : OA_INVALID;
+    rc = rd == JOBS_READ_OK ? d->extract(&jd.ctx, oa_buf_cstr(&page->body), page->body.len,
+                                         page->final_url, &pk, &fresh, &dwhy)
+                            : OA_INVALID;
     have_fresh = rc == OA_OK && pk == DRV_PAGE_FORM;
     if (rc == OA_OK && pk == DRV_PAGE_CLOSED) {
         set(o, SVC_APPLY_OFFLINE, xasprintf("the posting says the job is closed"));
@@ -162,8 +220,12 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
     free(dwhy);
     free(why);
     why = NULL;
-    jd.ctx.form_url = page.final_url;
+    jd.ctx.form_url = page->final_url;
+    jd.ctx.replies = NULL; /* the reads' answers are the form's, not the submission's */
+    jd.ctx.n_replies = 0;
     rc = to_answers(&w->form, w->answers, &ans, &why);
+    if (rc == OA_OK && d->upload_request && !upload(env, fs, &jd, &fresh, &ans, &ups, o))
+        goto out;
     if (rc == OA_OK)
         rc = d->submission(&jd.ctx, &w->form, &fresh, &ans, &sub, &why);
     if (rc == OA_DENIED) {
@@ -224,11 +286,12 @@ out:
                j->ref_id, jd.target.driver->name, kind_name(o->kind));
     drv_request_free(&read);
     drv_request_free(&sub);
+    jobs_reads_free(&reads, opened ? &jd : NULL);
+    jobs_uploads_free(&ups, opened ? &jd : NULL);
     if (opened)
         jobs_driver_close(&jd);
     oa_answers_free(&ans);
     oa_form_free(&fresh);
-    fetch_result_free(&page);
     fetch_result_free(&post);
     free(page_url);
     free(why);

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 
 #include "drivers/driver.h"
+#include "drivers/fetch.h"
 #include "svc/svc.h"
 
 #define JOBS_MAX_RETRIES          16
@@ -67,7 +68,7 @@ void jobs_run_parse(const jobs_env *env, const store_job *j);
 typedef struct {
     drv_target target;
     drv_ctx ctx;
-    char *base;
+    char *base, *submit_base;
     json_t *settings;
 } jobs_driver;
 
@@ -78,6 +79,60 @@ void jobs_driver_open(const jobs_env *env, const oa_posting *p, const char *post
 void jobs_driver_close(jobs_driver *jd);
 /* Whether an answer of content type ct (NULL: unknown) can hold d's form. */
 bool jobs_content_ok(const drv_driver *d, const char *ct);
+
+/* The answers to a form's reads (jobs_read_form), the last one first to look at. */
+typedef struct {
+    fetch_result res[DRV_MAX_READS];
+    drv_reply replies[DRV_MAX_READS];
+    size_t n;
+} jobs_reads;
+
+/* How reading a form ended. */
+typedef enum {
+    JOBS_READ_OK = 0, /* jobs_reads_last holds the answer to extract */
+    JOBS_READ_DRIVER, /* the driver cannot make its next read (*why) */
+    JOBS_READ_FETCH,  /* a fetch failed (*fetch_rc, *why) */
+    JOBS_READ_CLOSED, /* the driver says the last answer means the posting is gone */
+    JOBS_READ_STATUS, /* the last answer is not 2xx */
+    JOBS_READ_TYPE,   /* the last answer's content type cannot hold the form */
+} jobs_read;
+
+/* Sends first (the driver's form_request) and, while the driver's next_request asks for more,
+ * its further reads (at most DRV_MAX_READS), checking each answer as the first. On return
+ * jd->ctx.replies points into *r (every answer so far): free with jobs_reads_free, which also
+ * clears them. */
+jobs_read jobs_read_form(fetch_session *fs, jobs_driver *jd, const drv_request *first,
+                         jobs_reads *r, oa_status *fetch_rc, char **why);
+/* The last answer read (r->n >= 1 after any jobs_read_form but JOBS_READ_DRIVER on the
+ * first request, which jobs_read_form never sees). */
+fetch_result *jobs_reads_last(jobs_reads *r);
+void jobs_reads_free(jobs_reads *r, jobs_driver *jd);
+
+/* The answers to a submission's uploads (jobs_send_uploads). */
+typedef struct {
+    fetch_result res[DRV_MAX_UPLOADS];
+    drv_reply replies[DRV_MAX_UPLOADS];
+    size_t n;
+} jobs_uploads;
+
+/* How sending the uploads ended. */
+typedef enum {
+    JOBS_UPLOAD_OK = 0,  /* every upload answered 2xx, or there was none */
+    JOBS_UPLOAD_DENIED,  /* the driver lacks credentials (*why) */
+    JOBS_UPLOAD_INVALID, /* the driver cannot build an upload (*why) */
+    JOBS_UPLOAD_REFUSED, /* the SSRF guard or the URL refused one (*why) */
+    JOBS_UPLOAD_FAILED,  /* one failed in transport, with or without a partial answer (*why) */
+    JOBS_UPLOAD_STATUS,  /* the last one answered other than 2xx */
+    JOBS_UPLOAD_ABORTED, /* abort was set */
+} jobs_upload;
+
+/* Sends the driver's upload_request chain (documents the submission then refers to; at most
+ * DRV_MAX_UPLOADS) and leaves their answers in jd->ctx.replies for the submission. Uploads are
+ * not the application: they go out before it is marked as sent. */
+jobs_upload jobs_send_uploads(fetch_session *fs, jobs_driver *jd, const oa_form *fresh,
+                              const oa_answers *ans, jobs_uploads *u, const atomic_bool *abort,
+                              char **why);
+void jobs_uploads_free(jobs_uploads *u, jobs_driver *jd);
 void jobs_run_apply(const jobs_env *env, const store_job *j);
 
 #endif

@@ -41,7 +41,7 @@ void jobs_run_parse(const jobs_env *env, const store_job *j)
     fetch_opts fo = {env->cfg->allow_private, env->cfg->fetch_timeout_ms, DRV_MAX_PAGE_BYTES,
                      env->abort};
     fetch_session *fs = fetch_session_new(&fo);
-    fetch_result res = {0};
+    jobs_reads reads = {0};
     char *why = NULL;
     svc_parse_kind kind = SVC_PARSE_FAILED;
     char *reason = NULL;
@@ -56,24 +56,29 @@ void jobs_run_parse(const jobs_env *env, const store_job *j)
             xasprintf("the %s connector cannot read this posting: %s", d->name, why ? why : "?");
         goto record;
     }
-    rc = fetch_send(fs, &req, &res, &why);
+    oa_status fetch_rc = OA_OK;
+    jobs_read read = jobs_read_form(fs, &jd, &req, &reads, &fetch_rc, &why);
     if (env->abort && atomic_load(env->abort))
         goto out; /* shutting down: record nothing, the lease goes back to the queue */
+    const fetch_result *res = jobs_reads_last(&reads);
     const char *what = d == &drv_html ? "the page" : "the job board API";
-    if (rc != OA_OK) {
+    if (read == JOBS_READ_FETCH) {
         reason = xasprintf("fetching %s failed: %s", what, why ? why : "?");
-    } else if (d->closed(res.status, oa_buf_cstr(&res.body), res.body.len)) {
+    } else if (read == JOBS_READ_DRIVER) {
+        reason =
+            xasprintf("the %s connector cannot read this posting: %s", d->name, why ? why : "?");
+    } else if (read == JOBS_READ_CLOSED) {
         kind = SVC_PARSE_OFFLINE;
-        reason = xasprintf("%s answered HTTP %ld: the job is closed", what, res.status);
-    } else if (res.status < 200 || res.status >= 300) {
-        reason = xasprintf("%s answered HTTP %ld", what, res.status);
-    } else if (!jobs_content_ok(d, res.content_type)) {
-        reason = xasprintf("%s answered %s, not a form", what, res.content_type);
+        reason = xasprintf("%s answered HTTP %ld: the job is closed", what, res->status);
+    } else if (read == JOBS_READ_STATUS) {
+        reason = xasprintf("%s answered HTTP %ld", what, res->status);
+    } else if (read == JOBS_READ_TYPE) {
+        reason = xasprintf("%s answered %s, not a form", what, res->content_type);
     } else {
         drv_page_kind pk = DRV_PAGE_NO_FORM;
         char *dwhy = NULL;
-        oa_status drc =
-            d->extract(oa_buf_cstr(&res.body), res.body.len, res.final_url, &pk, &form, &dwhy);
+        oa_status drc = d->extract(&jd.ctx, oa_buf_cstr(&res->body), res->body.len, res->final_url,
+                                   &pk, &form, &dwhy);
         if (drc != OA_OK) {
             reason =
                 xasprintf("%s could not be parsed: %s", what, dwhy ? dwhy : oa_status_str(drc));
@@ -105,8 +110,8 @@ record:
                      1);
 out:
     drv_request_free(&req);
+    jobs_reads_free(&reads, &jd);
     jobs_driver_close(&jd);
-    fetch_result_free(&res);
     oa_form_free(&form);
     free(reason);
     free(why);

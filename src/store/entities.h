@@ -201,6 +201,32 @@ typedef struct {
 /* Every counter, ordered by name and key: one read of a table of a few dozen rows, whatever
  * the size of the tables counted. Malloc'd array. */
 oa_status store_stats_counters(oa_tx *tx, store_counter **out, size_t *n) OA_MUST_CHECK;
+/* One tenant's counters (tenant_counters: postings by availability, applications by status,
+ * review_queue), summed over their shards. */
+oa_status store_tenant_counters(oa_tx *tx, const char *tenant, store_counter **out,
+                                size_t *n) OA_MUST_CHECK;
+
+/* Latency buckets of delivery_minutes: at most 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
+ * 10000 ms, and more. */
+#define STORE_LAT_BUCKETS 12
+extern const int64_t store_lat_bounds[STORE_LAT_BUCKETS - 1];
+/* The bucket of a latency. */
+int store_lat_bucket(int64_t ms);
+
+/* One endpoint's attempts in one minute. */
+typedef struct {
+    char endpoint_id[OA_ID_SIZE];
+    int64_t minute; /* epoch ms of its start */
+    int64_t delivered, failed;
+    int64_t buckets[STORE_LAT_BUCKETS];
+} store_minute;
+
+/* Adds m to its row (tenant's, sharded by this node). */
+oa_status store_minute_add(oa_tx *tx, const char *tenant, const store_minute *m) OA_MUST_CHECK;
+/* The tenant's rows since `since` (ms), by endpoint and minute, shards summed. */
+oa_status store_minutes_since(oa_tx *tx, const char *tenant, int64_t since, store_minute **out,
+                              size_t *n) OA_MUST_CHECK;
+
 /* The value of (name, key) in what store_stats_counters read; 0 when absent. */
 int64_t store_counter_value(const store_counter *c, size_t n, const char *name, const char *key);
 /* The statement store_stats_counters runs (exported for the query plan test). */

@@ -736,6 +736,13 @@ oa_status store_retention_sweep(oa_tx *tx, int64_t cutoff, int limit, int64_t *d
     if (rc != OA_OK)
         return rc;
     *deliveries = (int64_t)n;
+    /* The dashboard's minute rows as old. */
+    rc = store_exec(tx,
+                    "DELETE FROM delivery_minutes WHERE (endpoint_id, minute, shard) IN (SELECT "
+                    "endpoint_id, minute, shard FROM delivery_minutes WHERE minute < ? LIMIT ?)",
+                    "ii", cutoff, (int64_t)limit);
+    if (rc != OA_OK)
+        return rc;
     /* Events old enough with no delivery left (none pending, the finished ones swept). */
     return store_exec_n(tx, events,
                         "DELETE FROM events WHERE seq IN (SELECT ev.seq FROM events ev WHERE "

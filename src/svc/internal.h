@@ -12,6 +12,11 @@ oa_status svc__emit_app(svc *s, oa_tx *tx, const oa_application *a) OA_MUST_CHEC
 /* Writes an event row (any type) and its deliveries; wakes the dispatcher after commit. */
 oa_status svc__emit(svc *s, oa_tx *tx, const char *tenant, const char *type,
                     const char *resource_id, json_t *data, int64_t now) OA_MUST_CHECK;
+/* The same, delivered to `only` (whatever its event types) instead of the subscribed
+ * endpoints when given; id_out (OA_ID_SIZE, optional) gets the event's id. */
+oa_status svc__emit_to(svc *s, oa_tx *tx, const char *tenant, const char *type,
+                       const char *resource_id, json_t *data, int64_t now, const oa_endpoint *only,
+                       char *id_out) OA_MUST_CHECK;
 
 /* Carries out a posting effect already decided by core_posting_step (p->state etc. are
  * updated here). `held` is the parse job the caller holds, or NULL: it is finished or

@@ -256,12 +256,18 @@ static void wake_jobs(void *arg)
 /* One delivery per enabled endpoint of the tenant subscribed to the event's type, written in
  * the event's transaction. API event types go to endpoints without a type list too;
  * operational (openapply.*) ones only to endpoints that list them. */
-static oa_status fan_out(svc *s, oa_tx *tx, const oa_event *e)
+static oa_status fan_out(svc *s, oa_tx *tx, const oa_event *e, const oa_endpoint *only)
 {
     oa_endpoint *eps = NULL;
     size_t n = 0;
     bool api_type = strncmp(e->type, "openapply.", 10) != 0;
-    oa_status rc = store_endpoints_subscribed(tx, e->tenant, e->type, api_type, &eps, &n);
+    oa_status rc = OA_OK;
+    if (only) {
+        eps = (oa_endpoint *)only;
+        n = 1;
+    } else {
+        rc = store_endpoints_subscribed(tx, e->tenant, e->type, api_type, &eps, &n);
+    }
     int64_t first = s->n_wh_retry ? s->wh_retry[0] : 0;
     for (size_t i = 0; rc == OA_OK && i < n; i++) {
         oa_delivery d = {0};
@@ -275,12 +281,20 @@ static oa_status fan_out(svc *s, oa_tx *tx, const oa_event *e)
         d.created_at = d.updated_at = e->created_at;
         rc = store_delivery_insert(tx, &d);
     }
-    oa_endpoint_list_free(eps, n);
+    if (!only)
+        oa_endpoint_list_free(eps, n);
     return rc;
 }
 
 oa_status svc__emit(svc *s, oa_tx *tx, const char *tenant, const char *type,
                     const char *resource_id, json_t *data, int64_t now)
+{
+    return svc__emit_to(s, tx, tenant, type, resource_id, data, now, NULL, NULL);
+}
+
+oa_status svc__emit_to(svc *s, oa_tx *tx, const char *tenant, const char *type,
+                       const char *resource_id, json_t *data, int64_t now, const oa_endpoint *only,
+                       char *id_out)
 {
     oa_event e = {0};
     oa_id_new(e.id);
@@ -291,7 +305,9 @@ oa_status svc__emit(svc *s, oa_tx *tx, const char *tenant, const char *type,
     e.created_at = now;
     oa_status rc = store_event_insert(tx, &e);
     if (rc == OA_OK)
-        rc = fan_out(s, tx, &e);
+        rc = fan_out(s, tx, &e, only);
+    if (rc == OA_OK && id_out)
+        memcpy(id_out, e.id, OA_ID_SIZE);
     if (rc == OA_OK) {
         store_tx_after(tx, wake_events, s);
         oa_log(OA_LOG_INFO, "event.written",

@@ -45,6 +45,7 @@ typedef struct svc {
 #define SVC_DEFAULT_RETENTION_MS     ((int64_t)30 * 86400 * 1000)
 #define SVC_EVENT_ENDPOINT_DISABLED  "openapply.endpoint.disabled"
 #define SVC_EVENT_DELIVERY_EXHAUSTED "openapply.delivery.exhausted"
+#define SVC_EVENT_TEST               "openapply.test"
 
 /* Loads (creating on first start) the server secrets. */
 oa_status svc_init(svc *s) OA_MUST_CHECK;
@@ -244,6 +245,10 @@ oa_status svc_endpoint_rotate(svc *s, const char *tenant, const char *id, int64_
 /* Redelivers every failed delivery of the endpoint created at or after since, in
  * transactions of SVC_RECOVER_CHUNK deliveries. */
 #define SVC_RECOVER_CHUNK 500
+/* Sends an "openapply.test" event to this endpoint only, whatever its event types (a disabled
+ * endpoint gets it once enabled). OA_NOT_FOUND when it is not the tenant's. */
+oa_status svc_endpoint_test(svc *s, const char *tenant, const char *id,
+                            char event_id[OA_ID_SIZE]) OA_MUST_CHECK;
 oa_status svc_endpoint_recover(svc *s, const char *tenant, const char *id, int64_t since,
                                int64_t *count) OA_MUST_CHECK;
 /* Sends an event again to its endpoints (and to subscribed endpoints it never went to). */

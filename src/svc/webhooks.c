@@ -197,6 +197,40 @@ oa_status svc_endpoint_recover(svc *s, const char *tenant, const char *id, int64
     return rc;
 }
 
+/* ---- test events ---- */
+
+struct test_ctx {
+    svc *s;
+    const char *tenant, *id;
+    char *event_id;
+};
+
+static oa_status test_tx(oa_tx *tx, void *arg)
+{
+    struct test_ctx *c = arg;
+    oa_endpoint e = {0};
+    oa_status rc = store_endpoint_get(tx, c->tenant, c->id, &e);
+    if (rc == OA_OK) {
+        json_t *data = json_pack("{s:s, s:s}", "endpoint_id", e.id, "message",
+                                 "A test event sent from openapply.");
+        rc = svc__emit_to(c->s, tx, c->tenant, SVC_EVENT_TEST, e.id, data, oa_now_ms(), &e,
+                          c->event_id);
+        json_decref(data);
+    }
+    oa_endpoint_clear(&e);
+    return rc;
+}
+
+oa_status svc_endpoint_test(svc *s, const char *tenant, const char *id, char event_id[OA_ID_SIZE])
+{
+    struct test_ctx c = {s, tenant, id, event_id};
+    oa_status rc = store_transact(s->store, STORE_WRITE, test_tx, &c);
+    if (rc == OA_OK)
+        oa_log(OA_LOG_INFO, "webhook.test_event", "tenant=%s endpoint_id=%s event_id=%s", tenant,
+               id, event_id);
+    return rc;
+}
+
 /* ---- redelivery ---- */
 
 struct redeliver_ctx {
@@ -419,6 +453,42 @@ static oa_status settle_failed(svc *s, oa_tx *tx, int64_t now, const oa_send *x,
     return rc;
 }
 
+/* The dashboard's per-minute figures of a round's attempts: one row update per endpoint and
+ * minute, whatever the number of attempts. */
+static oa_status add_minutes(oa_tx *tx, const oa_send *const *sends, const svc_attempt_result *res,
+                             const bool *lost, size_t n)
+{
+    store_minute *m = xcalloc(n ? n : 1, sizeof *m);
+    const char **tenant = xcalloc(n ? n : 1, sizeof *tenant);
+    size_t nm = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (lost[i])
+            continue;
+        const oa_delivery *d = &sends[i]->d;
+        int64_t minute = res[i].attempted_at - res[i].attempted_at % 60000;
+        size_t k = 0;
+        while (k < nm && !(m[k].minute == minute && strcmp(m[k].endpoint_id, d->endpoint_id) == 0))
+            k++;
+        if (k == nm) {
+            memcpy(m[k].endpoint_id, d->endpoint_id, OA_ID_SIZE);
+            m[k].minute = minute;
+            tenant[k] = d->tenant;
+            nm++;
+        }
+        if (res[i].success)
+            m[k].delivered++;
+        else
+            m[k].failed++;
+        m[k].buckets[store_lat_bucket(res[i].latency_ms)]++;
+    }
+    oa_status rc = OA_OK;
+    for (size_t k = 0; rc == OA_OK && k < nm; k++)
+        rc = store_minute_add(tx, tenant[k], &m[k]);
+    free(m);
+    free(tenant);
+    return rc;
+}
+
 /* Records a round's finished attempts: successes in a few multi-row statements, failures one
  * by one, every attempt row in multi-row INSERTs, then the endpoints' failure streaks in the
  * order of the attempts. */
@@ -471,6 +541,8 @@ oa_status svc_delivery_settle_tx(svc *s, oa_tx *tx, int64_t now, const oa_send *
     }
     if (rc == OA_OK && na)
         rc = store_attempts_insert(tx, att, na);
+    if (rc == OA_OK && na)
+        rc = add_minutes(tx, sends, res, lost, n);
     for (size_t i = 0; rc == OA_OK && i < n; i++) {
         if (lost[i])
             continue;

@@ -11,13 +11,17 @@ import { questions, findQuestion, answerAll, PDF_BYTES, sha256 } from './lib/for
 import { resources, expectError } from './lib/helpers.mjs';
 
 let engine, site, api, R;
-const KEYS = { greenhouse: 'gh-test-key', lever: 'lever-test-key' };
+const KEYS = {
+  greenhouse: { api_key: 'gh-test-key' },
+  lever: { api_key: 'lever-test-key' },
+  smartrecruiters: { api_key: 'sr-test-token' },
+  personio: { api_key: 'personio-test-token', company_id: '12345' },
+};
 
 before(async () => {
   site = await startSite();
-  const bases = ['greenhouse=' + site.url + '/greenhouse', 'recruitee=' + site.url + '/recruitee/{account}',
-    'lever=' + site.url + '/lever'];
-  engine = await startEngine({ args: bases.flatMap((b) => ['--connector-base', b]) });
+  // The fakes serve one employer: the connector bases name it (as {account} would).
+  engine = await startEngine({ args: site.connectorArgs() });
   api = client(engine);
   R = resources(api);
 });
@@ -63,17 +67,23 @@ const CASES = [
   { vendor: 'greenhouse', url: 'https://boards.greenhouse.io/brightwave/jobs/4012001', job: '4012001' },
   { vendor: 'recruitee', url: 'https://brightwave.recruitee.com/o/devops-engineer', job: 'devops-engineer' },
   { vendor: 'lever', url: 'https://jobs.lever.co/brightwave/5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01', job: '5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01' },
+  { vendor: 'smartrecruiters', url: 'https://jobs.smartrecruiters.com/BrightwaveLabs/744000012345673-data-analyst', job: '3f6b2a1e-7c4d-4e5f-8a9b-1c2d3e4f5a03' },
+  { vendor: 'personio', url: 'https://brightwave.jobs.personio.de/job/1304501?language=de', job: '1304501' },
 ];
+// Workday documents no way to apply: parsed and closed like the others, applications to review.
+const WORKDAY = { vendor: 'workday', url: 'https://brightwave.wd3.myworkdayjobs.com/en-US/External/job/London/Senior-Software-Engineer_JR-1001', job: 'JR-1001' };
 
-for (const c of CASES) {
+for (const c of [...CASES, WORKDAY]) {
+  if (c === WORKDAY) continue;
   test(`${c.vendor}: parse, inquire and apply through the vendor's API`, async () => {
-    const connectors = KEYS[c.vendor] ? { [c.vendor]: { api_key: KEYS[c.vendor] } } : undefined;
+    const connectors = KEYS[c.vendor] ? { [c.vendor]: KEYS[c.vendor] } : undefined;
     const { posting, form, token } = await parsed(c.url, connectors);
     const qs = questions(form);
     assert.ok(qs.length >= 4, `${qs.length} questions`);
     assert.ok(findQuestion(form, (q) => q.unified_key === 'EMAIL')?.required, 'a required EMAIL question');
     assert.ok(findQuestion(form, (q) => q.question_type === 'FILE'), 'a FILE question (resume)');
-    assert.ok(qs.some((q) => q.question_type === 'SINGLE_SELECT' || q.question_type === 'MULTI_SELECT'), 'a select');
+    if (c.vendor !== 'personio') // the feed describes no form: the fixed fields only
+      assert.ok(qs.some((q) => q.question_type === 'SINGLE_SELECT' || q.question_type === 'MULTI_SELECT'), 'a select');
     const email = `${c.vendor}.${Date.now()}@example.com`;
     const app = await R.apply({ submission_token: token, candidate_email: email,
       screening_question_answers: fill(form, email) });
@@ -85,11 +95,15 @@ for (const c of CASES) {
     assert.deepEqual(subs[0].errors ?? [], []);
     // The driver shows in the logs, the key never does.
     assert.ok(engine.stderr.some((l) => l.includes('event=jobs.parsed') && l.includes(`driver=${c.vendor}`)));
-    if (KEYS[c.vendor]) assert.ok(!engine.stderr.some((l) => l.includes(KEYS[c.vendor])), 'the key is not logged');
+    for (const v of Object.values(KEYS[c.vendor] ?? {}))
+      if (v.length > 6) assert.ok(!engine.stderr.some((l) => l.includes(v)), 'the key is not logged');
   });
 
+}
+
+for (const c of [...CASES, WORKDAY]) {
   test(`${c.vendor}: a closed job is archived`, async () => {
-    await ats('POST', `/${c.vendor}/jobs/${c.job}`, { closed: true });
+    await ats('POST', `/${c.vendor}/jobs/${c.job}`, { closed: c === WORKDAY ? '404' : true });
     const cs = await siteWith();
     const p = await R.createPosting({ url: c.url, career_site_id: cs.id });
     const gone = await R.waitPosting(p.id, 'ARCHIVED');
@@ -109,7 +123,16 @@ for (const c of CASES) {
   });
 }
 
-for (const vendor of ['greenhouse', 'lever']) {
+test('workday: an application goes to review with the posting\'s apply link, nothing is sent', async () => {
+  const { posting, form, token } = await parsed(WORKDAY.url);
+  const email = 'workday@example.com';
+  const app = await R.apply({ submission_token: token, candidate_email: email, screening_question_answers: fill(form, email) });
+  const item = await waitFor(async () => (await R.review()).results.find((a) => a.id === app.id), { what: 'review' });
+  assert.match(item.review_reason, /Workday has no public application API/);
+  assert.equal((await submissions('workday')).length, 0);
+});
+
+for (const vendor of ['greenhouse', 'lever', 'smartrecruiters', 'personio']) {
   test(`${vendor}: without the employer's key the application goes to review, saying so`, async () => {
     const c = CASES.find((x) => x.vendor === vendor);
     const { posting, form, token } = await parsed(c.url);
@@ -118,7 +141,7 @@ for (const vendor of ['greenhouse', 'lever']) {
       screening_question_answers: fill(form, email) });
     const item = await waitFor(async () => (await R.review()).results.find((a) => a.id === app.id),
       { what: 'the application in the review queue' });
-    assert.match(item.review_reason, new RegExp(`connectors\\.${vendor}\\.api_key`));
+    assert.match(item.review_reason, new RegExp(`connectors\\.${vendor}\\.(api_key|company_id)`));
     assert.equal((await R.application(app.id)).status, 'PENDING');
     assert.equal((await submissions(vendor, c.job)).length, 0, 'nothing reached the vendor');
   });

@@ -1,7 +1,7 @@
 /*
- * fuzz_ats.c - libFuzzer target for the ATS connectors' parsers of vendor answers (Greenhouse
- * and Recruitee JSON, Lever's hosted page with its card templates, and whatever else is in the
- * registry): outside input, so fuzzed like the HTML extractor. The first byte picks the
+ * fuzz_ats.c - libFuzzer target for the ATS connectors' parsers of vendor answers (Greenhouse,
+ * Recruitee, SmartRecruiters and Workday JSON, Lever's hosted page with its card templates,
+ * Personio's XML feed): outside input, so fuzzed like the HTML extractor. The first byte picks the
  * connector; a form that comes out also gets its ids and a submission built from no answers.
  */
 #include <stdint.h>
@@ -14,6 +14,9 @@ static const char *const URLS[] = {
     "https://boards.greenhouse.io/acme/jobs/4012345",
     "https://acme.recruitee.com/o/frontend-developer",
     "https://jobs.lever.co/acme/7b0e5c1e-1111-4c3a-9d22-0123456789ab",
+    "https://jobs.smartrecruiters.com/Acme/743999999999-data-engineer",
+    "https://acme.wd5.myworkdayjobs.com/en-US/External/job/Berlin/Data-Engineer_JR-1001",
+    "https://acme.jobs.personio.de/job/1304501",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -31,11 +34,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     drv_match(url, &t);
     char *base = drv_base_for(&t);
     json_t *settings = json_pack("{ss}", "api_key", "k");
-    drv_ctx c = {&t, url, base, NULL, settings};
+    drv_reply reply = {200, NULL, url, body, size};
+    drv_ctx c = {.target = &t,
+                 .posting_url = url,
+                 .base = base,
+                 .settings = settings,
+                 .replies = &reply,
+                 .n_replies = 1};
     drv_page_kind kind;
     oa_form form = {0};
     char *why = NULL;
-    if (t.driver->extract(body, size, url, &kind, &form, &why) == OA_OK && kind == DRV_PAGE_FORM) {
+    if (t.driver->extract(&c, body, size, url, &kind, &form, &why) == OA_OK &&
+        kind == DRV_PAGE_FORM) {
         oa_form_assign_ids(&form, "4sHkQn8LwP2aXvT9cE3mBzYd");
         oa_answers none = {0};
         drv_request r = {0};

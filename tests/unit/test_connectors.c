@@ -134,13 +134,13 @@ static void conn_open(conn *x, const char *url, const char *settings_json, const
     drv_match(url, &x->t);
     x->base = drv_base_for(&x->t);
     x->settings = settings_json ? json_loads(settings_json, 0, NULL) : NULL;
-    x->c = (drv_ctx){&x->t, url, x->base, NULL, x->settings};
+    x->c = (drv_ctx){.target = &x->t, .posting_url = url, .base = x->base, .settings = x->settings};
     if (fixture_name) {
         size_t len;
         char *body = fixture(fixture_name, &len);
         drv_page_kind kind;
         char *why = NULL;
-        assert_int_equal(x->t.driver->extract(body, len, url, &kind, &x->form, &why), OA_OK);
+        assert_int_equal(x->t.driver->extract(&x->c, body, len, url, &kind, &x->form, &why), OA_OK);
         if (kind != DRV_PAGE_FORM)
             fail_msg("%s: no form: %s", fixture_name, why ? why : "?");
         free(why);
@@ -236,7 +236,10 @@ static void test_greenhouse_form(void **state)
     q = by_field(f, "data_compliance:gdpr_processing_consent_given");
     assert_int_equal(q->type, OA_Q_BOOLEAN);
     assert_true(q->required);
-    assert_string_equal(q->unified_key, "TERMS_AND_CONDITIONS");
+    assert_null(q->unified_key); /* consent to processing alone: not the terms */
+    assert_string_equal(by_field(f, "data_compliance:gdpr_retention_consent_given")->unified_key,
+                        "APPLICANT_POOL_CONSENT");
+    assert_string_equal(by_field(f, "location")->unified_key, "RESIDENCE_CITY");
     assert_null(by_field(f, "data_compliance:gdpr_consent_given")); /* not required by the job */
     assert_false(by_field(f, "data_compliance:gdpr_retention_consent_given")->required);
     conn_close(&x);
@@ -562,7 +565,7 @@ static void test_bad_vendor_json(void **state)
             drv_page_kind kind = DRV_PAGE_FORM;
             char *why = NULL;
             oa_status rc =
-                ds[d]->extract(bodies[i], strlen(bodies[i]), "https://x", &kind, &f, &why);
+                ds[d]->extract(NULL, bodies[i], strlen(bodies[i]), "https://x", &kind, &f, &why);
             if (rc == OA_OK && kind == DRV_PAGE_FORM)
                 assert_true(oa_form_count_questions(&f) > 0);
             else
@@ -578,13 +581,14 @@ static void test_bad_vendor_json(void **state)
     oa_form f = {0};
     drv_page_kind kind;
     char *why = NULL;
-    assert_int_equal(drv_greenhouse.extract(deep, 300, "https://x", &kind, &f, &why), OA_INVALID);
+    assert_int_equal(drv_greenhouse.extract(NULL, deep, 300, "https://x", &kind, &f, &why),
+                     OA_INVALID);
     assert_non_null(strstr(why, "nests"));
     free(why);
     /* A closed offer is closed. */
     const char *closed = "{\"offer\": {\"status\": \"closed\", \"open_questions\": []}}";
-    assert_int_equal(drv_recruitee.extract(closed, strlen(closed), "https://x", &kind, &f, &why),
-                     OA_OK);
+    assert_int_equal(
+        drv_recruitee.extract(NULL, closed, strlen(closed), "https://x", &kind, &f, &why), OA_OK);
     assert_int_equal(kind, DRV_PAGE_CLOSED);
     free(why);
 }

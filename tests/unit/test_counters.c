@@ -217,8 +217,49 @@ static char *scrape(fixture *f)
 }
 
 /* Every counter equals a fresh COUNT(*) of what it counts, and /metrics shows the same. */
+struct tenant_ctx {
+    store_counter *c;
+    size_t n;
+};
+
+static oa_status tenant_tx(oa_tx *tx, void *arg)
+{
+    struct tenant_ctx *c = arg;
+    return store_tenant_counters(tx, "t1", &c->c, &c->n);
+}
+
+/* The tenant's own counters (GET /v1/stats) equal what COUNT(*) says of its rows. */
+static void check_tenant(fixture *f, const char *step)
+{
+    struct tenant_ctx c = {0};
+    assert_int_equal(store_transact(f->st, STORE_READ, tenant_tx, &c), OA_OK);
+    static const char *const avail[] = {"PENDING", "APPLYABLE", "UNAVAILABLE", "ARCHIVED"};
+    static const char *const status[] = {"PENDING", "SUBMITTED", "FAILED", "DUPLICATE"};
+    char q[256];
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(q, sizeof q,
+                 "SELECT COUNT(*) FROM postings WHERE tenant = 't1' AND availability = '%s'",
+                 avail[i]);
+        if (store_counter_value(c.c, c.n, "postings", avail[i]) != count(f, q, NULL))
+            fail_msg("%s: tenant postings/%s", step, avail[i]);
+        snprintf(q, sizeof q,
+                 "SELECT COUNT(*) FROM applications WHERE tenant = 't1' AND status = '%s'",
+                 status[i]);
+        if (store_counter_value(c.c, c.n, "applications", status[i]) != count(f, q, NULL))
+            fail_msg("%s: tenant applications/%s", step, status[i]);
+    }
+    if (store_counter_value(c.c, c.n, "review_queue", "") !=
+        count(f,
+              "SELECT COUNT(*) FROM applications WHERE tenant = 't1' AND needs_review = 1 AND "
+              "status = 'PENDING'",
+              NULL))
+        fail_msg("%s: tenant review queue", step);
+    free(c.c);
+}
+
 static void check(fixture *f, const char *step)
 {
+    check_tenant(f, step);
     struct snap sn;
     take_snap(f, &sn);
     char *text = scrape(f);
@@ -542,21 +583,22 @@ static void test_update_triggers_fire_on_change_only(void **state)
     oa_application a = {0};
     apply(f, p.id, "q@example.com", &a);
 
-    /* 1 = the row itself; 3 = the row and two counter rows (old value -1, new value +1). */
+    /* 1 = the row itself; 5 = the row and two counter rows (old value -1, new value +1), of
+     * stat_counters and of the tenant's tenant_counters. */
     assert_int_equal(rows_changed(f,
                                   "UPDATE postings SET availability = availability, updated_at = "
                                   "updated_at + 1 WHERE id = ?",
                                   p.id),
                      1);
     assert_int_equal(
-        rows_changed(f, "UPDATE postings SET availability = 'UNAVAILABLE' WHERE id = ?", p.id), 3);
+        rows_changed(f, "UPDATE postings SET availability = 'UNAVAILABLE' WHERE id = ?", p.id), 5);
     assert_int_equal(
         rows_changed(f, "UPDATE applications SET status = status, attempts = 1 WHERE id = ?", a.id),
         1);
     assert_int_equal(rows_changed(f, "UPDATE applications SET needs_review = 0 WHERE id = ?", a.id),
                      1);
     assert_int_equal(rows_changed(f, "UPDATE applications SET needs_review = 1 WHERE id = ?", a.id),
-                     2);
+                     3);
     assert_int_equal(rows_changed(f,
                                   "UPDATE webhook_deliveries SET status = 'pending', attempts = 3 "
                                   "WHERE endpoint_id = ?",

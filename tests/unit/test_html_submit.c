@@ -260,6 +260,58 @@ static void test_build_fields_date_parts(void **state)
                     "05", "1990");
 }
 
+/* A date asked in a text box in a stated format is a DATE answered in that format. */
+static void test_text_date_formats(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *control, *want; /* want NULL: stays TEXT */
+    } c[] = {
+        {"<input name=d placeholder='mm/dd/yyyy'>", "05/07/1990"},
+        {"<input name=d placeholder='jj/mm/aaaa'>", "07/05/1990"},
+        {"<input name=d placeholder='TT.MM.JJ'>", "07.05.90"},
+        {"<input name=d> (TT.MM.JJJJ)", "07.05.1990"},
+        {"<input name=d placeholder='dd-mm-yyyy'>", "07-05-1990"},
+        {"<input name=d placeholder='YYYY-MM-DD'>", "1990-05-07"},
+        {"<input name=d class='form-control datepicker'>", "1990-05-07"},
+        {"<input name=signatureDate>", NULL}, /* labelled "Birthday" below: no date word */
+        {"<input name=d placeholder='e.g. Jane'>", NULL},
+        {"<input name=d placeholder='mm/dd'>", NULL},
+        {"<input name=d placeholder='ab.cd.efgh'>", NULL},
+    };
+    for (size_t i = 0; i < OA_ARRAY_LEN(c); i++) {
+        char *html = xasprintf("<html><body><form method=post action=/a><label for=x>Birthday"
+                               "</label>%s<input name=email type=email><button>Apply</button>"
+                               "</form></body></html>",
+                               c[i].control);
+        oa_form f;
+        drv_page_kind kind;
+        char *why = NULL;
+        assert_int_equal(
+            drv_html_extract(html, strlen(html), "https://j.example/", &kind, &f, &why), OA_OK);
+        assert_int_equal(kind, DRV_PAGE_FORM);
+        oa_form_assign_ids(&f, "p");
+        const oa_block *q = &f.blocks[0];
+        if (!c[i].want) {
+            if (q->type != OA_Q_TEXT)
+                fail_msg("case %zu: %s", i, c[i].control);
+        } else {
+            if (q->type != OA_Q_DATE)
+                fail_msg("case %zu: not a DATE: %s", i, c[i].control);
+            drv_fields out = {0};
+            json_t *a = json_string("1990-05-07");
+            char *err = drv_answer_fields(&out, q, a);
+            json_decref(a);
+            assert_null(err);
+            assert_int_equal(out.n, 1);
+            assert_string_equal(out.items[0].value, c[i].want);
+            drv_fields_free(&out);
+        }
+        oa_form_free(&f);
+        free(html);
+    }
+}
+
 static void test_build_fields_numbers_and_errors(void **state)
 {
     (void)state;
@@ -493,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_build_fields_every_type),
         cmocka_unit_test(test_build_fields_numbers_and_errors),
         cmocka_unit_test(test_build_fields_date_parts),
+        cmocka_unit_test(test_text_date_formats),
         cmocka_unit_test(test_classify_statuses),
         cmocka_unit_test(test_classify_bodies),
         cmocka_unit_test(test_classify_career_site),

@@ -294,7 +294,8 @@ export async function serve(v, req, res, url, ctx, { kind, jobOf = () => null, r
 /** GET /__admin/ats[/VENDOR[/submissions | /jobs/ID]], POST to change, DELETE submissions. */
 export async function serveAtsAdmin(vendors, req, res, url, ctx) {
   const send = (status, json) => write(res, { status, json });
-  const parts = url.pathname.replace(/\/+$/, '').split('/').slice(3).map(decodeURIComponent); // after /__admin/ats
+  let parts; // after /__admin/ats
+  try { parts = url.pathname.replace(/\/+$/, '').split('/').slice(3).map(decodeURIComponent); } catch { return send(400, { error: 'bad path encoding' }); }
   const method = req.method;
   const readJson = async () => {
     const { body, tooLarge } = await ctx.readBody(req, ctx.maxAdmin);

@@ -10,10 +10,12 @@ import { ATS_BASES } from './bases.mjs';
 import { VendorState, serveAtsAdmin as adminOf, write } from './common.mjs';
 import greenhouse from './greenhouse.mjs';
 import lever from './lever.mjs';
+import personio from './personio.mjs';
 import recruitee from './recruitee.mjs';
 import smartrecruiters from './smartrecruiters.mjs';
+import workday from './workday.mjs';
 
-const DEFS = [greenhouse, recruitee, lever, smartrecruiters];
+const DEFS = [greenhouse, recruitee, lever, smartrecruiters, workday, personio];
 
 /** connector name -> VendorState */
 export const vendors = Object.fromEntries(DEFS.map((d) => [d.name, new VendorState(d)]));

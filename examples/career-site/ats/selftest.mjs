@@ -1,322 +1,9 @@
 // ats/selftest.mjs — checks of the fake ATS vendor APIs, run by ../selftest.mjs against a running
-// site: reads, a valid submission accepted and recorded (file sha256 and name), invalid ones
-// refused with the vendor's documented status and body, closed jobs, secrets changed through
-// /__admin/ats, and every misbehaviour mode.
+// site: each vendor's own checks (selftest-vendors.mjs), then every misbehaviour mode for every
+// vendor, on reads and on submissions.
 
-import crypto from 'node:crypto';
-import { ATS_BASES } from './bases.mjs';
-
-const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
-const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(1500)]);
-
-/** One request; body: {json} | {form: FormData} | {raw, type}. Returns {status, headers, text, json}. */
-async function call(method, url, { json, form, raw, type, headers = {}, signal } = {}) {
-  const h = { ...headers };
-  let body;
-  if (json !== undefined) { body = JSON.stringify(json); h['content-type'] = 'application/json'; } else if (form) body = form;
-  else if (raw !== undefined) { body = raw; if (type) h['content-type'] = type; }
-  const res = await fetch(url, { method, headers: h, body, signal });
-  const text = await res.text();
-  let parsed = null;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, headers: res.headers, text, json: parsed };
-}
-
-/** FormData from [[name, value | {file, filename, type}]] in order. */
-export function formOf(entries) {
-  const fd = new FormData();
-  for (const [name, v] of entries) {
-    if (v && typeof v === 'object' && v.file) fd.append(name, new Blob([v.file], { type: v.type || 'application/pdf' }), v.filename);
-    else fd.append(name, String(v));
-  }
-  return fd;
-}
-
-export function atsHelpers(site) {
-  const admin = (method, path, body) => call(method, `${site}/__admin/ats${path}`, body === undefined ? {} : { json: body });
-  return {
-    base: (vendor) => site + ATS_BASES[vendor].base,
-    admin,
-    set: async (vendor, body) => (await admin('POST', `/${vendor}`, body)).status,
-    setJob: async (vendor, id, body) => (await admin('POST', `/${vendor}/jobs/${id}`, body)).status,
-    subs: async (vendor) => (await admin('GET', `/${vendor}/submissions`)).json.submissions,
-    last: async (vendor) => (await admin('GET', `/${vendor}/submissions`)).json.submissions.at(-1),
-  };
-}
-
-// ---- Greenhouse ----------------------------------------------------------------------------
-
-async function checkGreenhouse(site, check) {
-  const h = atsHelpers(site);
-  const B = `${h.base('greenhouse')}/v1/boards/brightwave`;
-  const auth = (key) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` });
-  const board = await call('GET', B);
-  check(board.status === 200 && board.json.name === 'Brightwave Labs', 'greenhouse: GET board');
-  const list = await call('GET', `${B}/jobs?content=true`);
-  check(list.status === 200 && list.json.meta.total === 3 && list.json.jobs.length === 3, 'greenhouse: 3 jobs listed');
-  check(new Set(list.json.jobs.map((j) => j.language)).size === 3 && list.json.jobs[0].content.includes('&lt;h2&gt;'),
-    'greenhouse: three languages, content entity-escaped');
-  const job = (await call('GET', `${B}/jobs/4012001?questions=true&pay_transparency=true`)).json;
-  const types = new Set(job.questions.flatMap((q) => q.fields.map((fd) => fd.type)));
-  check(['input_text', 'textarea', 'input_file', 'multi_value_single_select', 'multi_value_multi_select', 'input_hidden']
-    .every((t) => types.has(t)), `greenhouse: every field type in questions (${[...types]})`);
-  check(job.questions.some((q) => q.fields.map((fd) => fd.name).join() === 'resume,resume_text'), 'greenhouse: resume file or text');
-  check(job.location_questions.length === 3 && job.compliance[0].type === 'eeoc' && job.demographic_questions.questions.length === 2 &&
-    job.data_compliance[0].type === 'gdpr' && job.pay_input_ranges[0].currency_type === 'USD',
-  'greenhouse: location_questions, compliance, demographic_questions, data_compliance, pay_input_ranges');
-  check(!('questions' in (await call('GET', `${B}/jobs/4012001`)).json), 'greenhouse: questions only with ?questions=true');
-
-  // a valid multipart application, then JSON with a base64 resume
-  const good = [['first_name', 'Ada'], ['last_name', 'Lovelace'], ['email', 'ada@example.org'], ['phone', '+1 212 555 0100'],
-    ['resume', { file: PDF, filename: 'ada-cv.pdf' }], ['question_30012003', 'Because.'], ['question_30012004', '1'],
-    ['question_30012005', '0'], ['question_30012006[]', '50012061'], ['question_30012006[]', '50012064'],
-    ['question_30012007', '50012072'], ['location', 'New York, NY'], ['latitude', '40.7'], ['longitude', '-74.0'],
-    ['gender', '2'], ['demographic_answers[][question_id]', '4001'], ['demographic_answers[][answer_options][][answer_option_id]', '40012']];
-  const ok = await call('POST', `${B}/jobs/4012001`, { form: formOf(good), headers: auth('gh-test-key') });
-  check(ok.status === 200 && ok.json?.success === 'Candidate saved successfully', `greenhouse: valid multipart application -> 200 (${ok.status} ${ok.text})`);
-  let rec = await h.last('greenhouse');
-  check(rec.accepted && rec.job === '4012001' && rec.files[0].field === 'resume' && rec.files[0].sha256 === sha256(PDF) &&
-    rec.files[0].filename === 'ada-cv.pdf', 'greenhouse: recorded with the file sha256 and name');
-  check(JSON.stringify(rec.fields.question_30012006) === '["50012061","50012064"]' && rec.warnings.length === 0,
-    'greenhouse: multi-select values recorded, no warnings for a complete answer');
-  const json = { first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.org', resume_content: PDF.toString('base64'),
-    resume_content_filename: 'grace.pdf', question_30012006: [50012062], data_compliance: { gdpr_demographic_data_consent_given: true } };
-  const okJson = await call('POST', `${B}/jobs/4012001`, { json, headers: auth('gh-test-key') });
-  rec = await h.last('greenhouse');
-  check(okJson.status === 200 && rec.body_format === 'json' && rec.files[0].sha256 === sha256(PDF) && rec.files[0].filename === 'grace.pdf',
-    'greenhouse: JSON application with base64 resume -> 200, file recorded');
-  check(rec.warnings.some((w) => w.field === 'question_30012003' && w.problem === 'required_not_enforced'),
-    'greenhouse: unanswered required custom question accepted (as documented) with a warning');
-
-  // refusals
-  const noAuth = await call('POST', `${B}/jobs/4012001`, { json });
-  check(noAuth.status === 401 && noAuth.text.startsWith('HTTP Basic: Access denied.'), 'greenhouse: no Basic auth -> 401');
-  const badKey = await call('POST', `${B}/jobs/4012001`, { json, headers: auth('nope') });
-  check(badKey.status === 401 && badKey.text === 'Invalid Basic Auth credentials', 'greenhouse: wrong key -> 401');
-  const noEmail = await call('POST', `${B}/jobs/4012001`, { json: { ...json, email: '' }, headers: auth('gh-test-key') });
-  check(noEmail.status === 400 && noEmail.json.status === 400 && /email/.test(noEmail.json.error), 'greenhouse: no email -> 400 {status, error}');
-  const badSelect = await call('POST', `${B}/jobs/4012001`, { json: { ...json, question_30012004: 5 }, headers: auth('gh-test-key') });
-  check(badSelect.status === 400, 'greenhouse: a select value that is not an option -> 400');
-  const empty = await call('POST', `${B}/jobs/4012001`, { form: formOf([...good.slice(0, 3), ['resume', { file: Buffer.alloc(0), filename: 'e.pdf' }]]), headers: auth('gh-test-key') });
-  check(empty.status === 400 && /0 bytes/.test(empty.json.error), 'greenhouse: empty attachment -> 400');
-  rec = await h.last('greenhouse');
-  check(!rec.accepted && rec.status_returned === 400 && rec.errors.length > 0, 'greenhouse: refused application recorded as not accepted');
-
-  // the accepted key is an admin setting
-  check(await h.set('greenhouse', { api_key: 'rotated' }) === 200, 'greenhouse: admin sets api_key');
-  check((await call('POST', `${B}/jobs/4012001`, { json, headers: auth('gh-test-key') })).status === 401 &&
-    (await call('POST', `${B}/jobs/4012001`, { json, headers: auth('rotated') })).status === 200, 'greenhouse: the new key is the one accepted');
-  await h.set('greenhouse', { api_key: 'gh-test-key' });
-
-  // closed job
-  await h.setJob('greenhouse', 4012002, { closed: true });
-  const gone = await call('GET', `${B}/jobs/4012002?questions=true`);
-  check(gone.status === 404 && gone.text === '{"status":404,"error":"Job not found"}', 'greenhouse: closed job -> 404 Job not found');
-  check((await call('GET', `${B}/jobs`)).json.meta.total === 2, 'greenhouse: closed job not listed');
-  check((await call('POST', `${B}/jobs/4012002`, { json, headers: auth('gh-test-key') })).status === 404, 'greenhouse: apply to closed job -> 404');
-  check((await call('GET', `${h.base('greenhouse')}/v1/boards/other/jobs`)).text === '{"status":404,"error":"Job board not found"}',
-    'greenhouse: unknown board -> 404 Job board not found');
-}
-
-// ---- Recruitee -----------------------------------------------------------------------------
-
-async function checkRecruitee(site, check) {
-  const h = atsHelpers(site);
-  const B = `${h.base('recruitee')}/api/offers`;
-  const list = await call('GET', `${B}/`);
-  check(list.status === 200 && list.json.offers.length === 3, 'recruitee: GET /api/offers/ lists 3 offers');
-  const kinds = new Set(list.json.offers.flatMap((o) => o.open_questions.map((q) => q.kind)));
-  check(['string', 'text', 'single_choice', 'multi_choice', 'date', 'salary', 'number', 'file', 'boolean', 'legal'].every((k) => kinds.has(k)),
-    `recruitee: open_questions of every kind (${[...kinds]})`);
-  check(list.json.offers.map((o) => Object.keys(o.translations)[0]).join() === 'nl,en,pl', 'recruitee: offers in nl, en, pl');
-  const one = await call('GET', `${B}/devops-engineer`);
-  check(one.status === 200 && one.json.offer.id === 1710002 && (await call('GET', `${B}/1710002`)).json.offer.slug === 'devops-engineer',
-    'recruitee: GET one offer by slug or id');
-
-  const json = { candidate: { name: 'Linus Dev', email: 'linus@example.org', remote_cv_url: 'https://example.org/cv.pdf',
-    open_question_answers_attributes: [{ open_question_id: 286311, multi_content: ['Kubernetes', 'Terraform'] },
-      { open_question_id: 286312, content: '4' }] } };
-  const ok = await call('POST', `${B}/devops-engineer/candidates`, { json });
-  check(ok.status === 201 && Number.isInteger(ok.json.candidate.id) && ok.json.candidate.open_question_answers.length === 2,
-    `recruitee: JSON candidate -> 201 {candidate} (${ok.status} ${ok.text.slice(0, 120)})`);
-  const form = [['candidate[name]', 'Sanne de Vries'], ['candidate[email]', 'sanne@example.nl'], ['candidate[phone]', '+31 20 123 4567'],
-    ['candidate[cv]', { file: PDF, filename: 'sanne-cv.pdf' }]];
-  const answers = [[286301, 'content', '3000'], [286302, 'content', 'Omdat ik graag help.'], [286303, 'content', '36 uur'],
-    [286304, 'flag', 'false'], [286305, 'content', '2024-09-01'], [286306, 'flag', 'true']];
-  answers.forEach(([id, k, val], i) => form.push([`candidate[open_question_answers_attributes][${i}][open_question_id]`, id],
-    [`candidate[open_question_answers_attributes][${i}][${k}]`, val]));
-  const okForm = await call('POST', `${B}/klantenservicemedewerker-amsterdam/candidates`, { form: formOf(form) });
-  const rec = await h.last('recruitee');
-  check(okForm.status === 201 && rec.accepted && rec.files[0].field === 'cv' && rec.files[0].sha256 === sha256(PDF) && rec.files[0].filename === 'sanne-cv.pdf',
-    `recruitee: form-data candidate[...] with cv -> 201, file recorded (${okForm.status} ${okForm.text.slice(0, 160)})`);
-
-  const noLegal = formOf(form.filter(([name]) => !name.endsWith('[5][flag]')));
-  const refused = await call('POST', `${B}/klantenservicemedewerker-amsterdam/candidates`, { form: noLegal });
-  check(refused.status === 422 && refused.json.errors['open_question_answers.286306'], 'recruitee: legal question not accepted -> 422 {errors}');
-  const badChoice = structuredClone(json);
-  badChoice.candidate.open_question_answers_attributes[0].multi_content = ['Nomad'];
-  check((await call('POST', `${B}/devops-engineer/candidates`, { json: badChoice })).status === 422, 'recruitee: an answer not among the options -> 422');
-  const noCv = structuredClone(json);
-  delete noCv.candidate.remote_cv_url;
-  const cvErr = await call('POST', `${B}/devops-engineer/candidates`, { json: noCv });
-  check(cvErr.status === 422 && cvErr.json.errors.cv, 'recruitee: no cv where the offer requires one -> 422');
-  check((await call('POST', `${B}/devops-engineer/candidates`, { json: { name: 'x' } })).status === 422, 'recruitee: no candidate object -> 422');
-
-  await h.setJob('recruitee', 'devops-engineer', { closed: true });
-  const gone = await call('GET', `${B}/devops-engineer`);
-  check(gone.status === 404 && gone.text === '{"errors":{"detail":"Not Found"}}', 'recruitee: closed offer -> 404');
-  check((await call('GET', `${B}/`)).json.offers.length === 2 && (await call('POST', `${B}/devops-engineer/candidates`, { json })).status === 404,
-    'recruitee: closed offer not listed, apply -> 404');
-  check((await call('GET', `${site}/recruitee/othercorp/api/offers/`)).status === 404, 'recruitee: unknown company -> 404');
-}
-
-// ---- Lever -----------------------------------------------------------------------------------
-
-const unescapeHtml = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-async function checkLever(site, check) {
-  const h = atsHelpers(site);
-  const B = h.base('lever');
-  const API = `${B}/v0/postings/brightwave`;
-  const list = await call('GET', API);
-  check(list.status === 200 && Array.isArray(list.json) && list.json.length === 3, 'lever: GET /v0/postings/brightwave -> 3 postings');
-  const [designer, backend, cs] = list.json;
-  check(designer.hostedUrl === `${B}/brightwave/${designer.id}` && designer.applyUrl === `${designer.hostedUrl}/apply` &&
-    designer.categories.team === 'Design' && designer.salaryRange.currency === 'USD' && typeof designer.descriptionPlain === 'string',
-  'lever: posting fields, hostedUrl and applyUrl on the fake');
-  check((await call('GET', `${API}?team=Design`)).json.length === 1 && (await call('GET', `${API}?group=team`)).json[0].postings.length === 1 &&
-    (await call('GET', `${API}?skip=1&limit=1`)).json[0].id === backend.id, 'lever: team filter, group, skip and limit');
-  check((await call('GET', `${API}?mode=html`)).text.includes('class="posting"'), 'lever: mode=html lists postings as HTML');
-  check((await call('GET', `${API}/${designer.id}`)).json.id === designer.id, 'lever: GET one posting');
-  const missing = await call('GET', `${API}/00000000-0000-0000-0000-000000000000`);
-  check(missing.status === 404 && missing.json.ok === false, 'lever: unknown posting -> 404 {ok:false, error}');
-
-  const langs = [];
-  let form = '';
-  for (const p of list.json) {
-    const html = (await call('GET', p.applyUrl)).text;
-    langs.push(/<html lang="(\w+)">/.exec(html)[1]);
-    if (p.id === designer.id) form = html;
-  }
-  check(langs.join() === 'en,sv,da', `lever: hosted apply pages in en, sv, da (${langs})`);
-  const m = /name="cards\[([0-9a-f-]+)\]\[baseTemplate\]" value="([^"]*)"/.exec(form);
-  const tpl = m && JSON.parse(unescapeHtml(m[2]));
-  const card = m[1];
-  check(tpl && tpl.fields.map((fd) => fd.type).join() === 'text,textarea,dropdown,multiple-choice,multiple-select',
-    'lever: apply page has a card baseTemplate whose JSON lists text, textarea, dropdown, multiple-choice, multiple-select');
-  check(tpl.fields.every((_, i) => form.includes(`name="cards[${card}][field${i}]"`)) && form.includes('name="urls[LinkedIn]"') &&
-    form.includes('name="eeo[gender]"') && form.includes('name="resume"') && form.includes('name="consent[marketing]"'),
-  'lever: apply page has cards[uuid][fieldN], urls[LinkedIn], eeo[gender], resume, consent inputs');
-
-  const key = '?key=lever-test-key';
-  const entries = [['name', 'Ada Lovelace'], ['email', 'ada@example.org'], ['phone', '+1 512 555 0101'], ['org', 'Analytical Engines'],
-    ['resume', { file: PDF, filename: 'ada.pdf' }], ['urls[LinkedIn]', 'https://linkedin.com/in/ada'], ['urls[Portfolio]', 'https://ada.dev'],
-    [`cards[${card}][baseTemplate]`, JSON.stringify(tpl)], [`cards[${card}][field1]`, 'Dark mode.'], [`cards[${card}][field2]`, '6+'],
-    [`cards[${card}][field3]`, 'Yes'], [`cards[${card}][field4]`, 'Figma'], [`cards[${card}][field4]`, 'Framer'],
-    ['eeo[gender]', 'Female'], ['consent[marketing]', 'true'], ['silent', 'true']];
-  const ok = await call('POST', `${API}/${designer.id}${key}`, { form: formOf(entries) });
-  let rec = await h.last('lever');
-  check(ok.status === 200 && ok.json.ok === true && /^[0-9a-f-]{36}$/.test(ok.json.applicationId), `lever: multipart application -> 200 {ok, applicationId} (${ok.text})`);
-  check(rec.accepted && rec.files[0].sha256 === sha256(PDF) && rec.files[0].filename === 'ada.pdf' && rec.warnings.length === 0 &&
-    JSON.stringify(rec.fields.cards[card].field4) === '["Figma","Framer"]' && rec.fields.urls.LinkedIn === 'https://linkedin.com/in/ada',
-  'lever: recorded with the resume sha256, card answers (multiple-select as a list), urls, no warnings');
-  const hosted = await fetch(`${B}/brightwave/${designer.id}/apply`, { method: 'POST', body: formOf(entries), redirect: 'manual' });
-  check(hosted.status === 303 && hosted.headers.get('location') === `/lever/brightwave/${designer.id}/thanks`,
-    `lever: the apply page's own form (no key) -> 303 thanks (${hosted.status})`);
-  const hostedBad = await call('POST', `${B}/brightwave/${designer.id}/apply`, { form: formOf(entries.filter(([n]) => !n.endsWith('[field3]'))) });
-  check(hostedBad.status === 400 && hostedBad.text.includes('required_card_field_unanswered'), 'lever: the form enforces its required cards -> 400');
-  const json = { name: 'Søren K', email: 'soren@example.dk', urls: { LinkedIn: 'https://linkedin.com/in/soren' }, consent: { marketing: true } };
-  const okJson = await call('POST', `${API}/${cs.id}${key}`, { json });
-  rec = await h.last('lever');
-  check(okJson.status === 200 && okJson.json.ok && rec.warnings.some((w) => w.problem === 'required_card_field_unanswered'),
-    'lever: JSON application -> 200; unanswered required card fields recorded as warnings');
-  const noResume = await call('POST', `${API}/${backend.id}${key}`, { json });
-  check(noResume.status === 400 && noResume.json.ok === false && /resume/.test(noResume.json.error), 'lever: a required resume missing (JSON) -> 400 {ok:false}');
-  check((await call('POST', `${API}/${cs.id}${key}`, { json: { ...json, email: '' } })).json?.error === 'Missing required field: email',
-    'lever: no email -> 400 Missing required field: email');
-  const noKey = await call('POST', `${API}/${cs.id}`, { json });
-  check(noKey.status === 401 && noKey.json.ok === false && !(await h.last('lever')).auth_ok, 'lever: no ?key= -> 401 {ok:false}');
-
-  await h.set('lever', { rate_limit: 2 });
-  const codes = [];
-  for (let i = 0; i < 3; i++) {
-    const r = await call('POST', `${API}/${cs.id}${key}`, { json });
-    codes.push(r.status === 429 ? `429/${r.headers.get('retry-after')}` : r.status);
-  }
-  check(codes.join() === '200,200,429/1', `lever: rate_limit 2 -> third POST in a second 429 (${codes})`);
-  await h.set('lever', { rate_limit: 0 });
-
-  await h.setJob('lever', backend.id, { closed: true });
-  check((await call('GET', `${API}/${backend.id}`)).status === 404 && (await call('GET', API)).json.length === 2 &&
-    (await call('GET', `${B}/brightwave/${backend.id}/apply`)).status === 404 &&
-    (await call('POST', `${API}/${backend.id}${key}`, { json })).status === 404, 'lever: closed posting -> 404 in API, hosted page and POST');
-}
-
-// ---- SmartRecruiters ------------------------------------------------------------------------------
-
-async function checkSmartRecruiters(site, check) {
-  const h = atsHelpers(site);
-  const B = h.base('smartrecruiters');
-  const token = { 'x-smarttoken': 'sr-test-token' };
-  const list = await call('GET', `${B}/v1/companies/BrightwaveLabs/postings`);
-  check(list.status === 200 && list.json.totalFound === 3 && list.json.content.map((p) => p.language.code).join() === 'it,es,en',
-    'smartrecruiters: Posting API lists 3 postings in it, es, en');
-  const [it, es] = list.json.content;
-  check((await call('GET', `${B}/v1/companies/BrightwaveLabs/postings?language=es`)).json.totalFound === 1, 'smartrecruiters: language filter');
-  const det = await call('GET', `${B}/v1/companies/BrightwaveLabs/postings/${it.id}`);
-  check(det.status === 200 && det.json.uuid === it.uuid && det.json.jobAd.sections.jobDescription.text.includes('React'), 'smartrecruiters: posting details with jobAd');
-  check((await call('GET', `${B}/postings/${it.uuid}/configuration`)).status === 401, 'smartrecruiters: configuration without X-SmartToken -> 401');
-  const plainCfg = (await call('GET', `${B}/postings/${it.uuid}/configuration`, { headers: token })).json;
-  const cfg = (await call('GET', `${B}/postings/${it.uuid}/configuration?conditionalsIncluded=true`, { headers: token })).json;
-  const types = new Set(cfg.questions.flatMap((q) => q.fields.map((fd) => fd.type)));
-  check(cfg.questions.length === 8 && ['RADIO', 'SINGLE_SELECT', 'MULTI_SELECT', 'CURRENCY', 'TEXTAREA', 'INFORMATION', 'CHECKBOX'].every((t) => types.has(t)) &&
-    cfg.questions.some((q) => q.repeatable) && cfg.privacyPolicies.length === 2 && cfg.consentDetails.scopes[0].scope === 'SINGLE',
-  `smartrecruiters: configuration questions (${[...types]}), repeatable, privacy policies, consent`);
-  check(cfg.settings.conditionals[0].valueIds[0] === 'no' && cfg.settings.conditionals[0].conditionalQuestions.length === 1 &&
-    !('conditionals' in plainCfg.settings), 'smartrecruiters: conditional question only with conditionalsIncluded=true');
-
-  const [qPermit, qReact, qFw, qSalary, qLang, , , qTruth] = cfg.questions.map((q) => q.id);
-  const answers = [
-    { id: qPermit, records: [{ workPermit: 'yes' }] }, { id: qReact, records: [{ reactYears: ['6_plus'] }] },
-    { id: qFw, records: [{ frameworks: ['next', 'graphql'] }] }, { id: qSalary, records: [{ amount: '55000', currency: 'EUR' }] },
-    { id: qLang, records: [{ language: 'it', level: 'native' }, { language: 'en', level: 'c1' }] }, { id: qTruth, records: [{ truthful: 'true' }] }];
-  const body = { firstName: 'Giulia', lastName: 'Bianchi', email: 'giulia@example.it', phoneNumber: '+39 02 1234567',
-    resume: { fileName: 'giulia.pdf', mimeType: 'application/pdf', fileContent: PDF.toString('base64') }, answers,
-    consentDecisions: { SINGLE: true } };
-  const ok = await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: body, headers: token });
-  const rec = await h.last('smartrecruiters');
-  check(ok.status === 201 && ok.json.id && ok.json.createdOn && ok.json.candidatePortalUrl, `smartrecruiters: valid application -> 201 (${ok.status} ${ok.text.slice(0, 160)})`);
-  check(rec.accepted && rec.files[0].field === 'resume' && rec.files[0].sha256 === sha256(PDF) && rec.files[0].filename === 'giulia.pdf',
-    'smartrecruiters: recorded with the resume sha256 and name');
-  const noPermit = { ...body, answers: [{ ...answers[0], records: [{ workPermit: 'no' }] }, ...answers.slice(1)] };
-  const cond = await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: noPermit, headers: token });
-  const visa = cfg.settings.conditionals[0].conditionalQuestions[0].id;
-  check(cond.status === 400 && cond.json.message === `The following screening questions are required: ${visa}.`,
-    `smartrecruiters: conditional question required once its parent answer is "no" -> 400 (${cond.text.slice(0, 160)})`);
-  noPermit.answers.push({ id: visa, records: [{ visaDetails: 'Blue Card, from September.' }] });
-  check((await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: noPermit, headers: token })).status === 201, 'smartrecruiters: conditional answered -> 201');
-  const missing = await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: { ...body, answers: answers.slice(1) }, headers: token });
-  check(missing.status === 400 && missing.json.errors[0].message === `The following screening questions are required: ${qPermit}.`,
-    'smartrecruiters: a required answer missing -> 400 with the documented message');
-  const wrong = await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: { ...body, answers: [{ id: qReact, records: [{ reactYears: '10' }] }, ...answers.slice(0, 1), ...answers.slice(2)] }, headers: token });
-  check(wrong.status === 400 && wrong.json.errors.some((e) => e.message === `Values for the following screening questions' answers are incorrect: ${qReact}.`),
-    'smartrecruiters: a value that is not an option -> 400 incorrect answers');
-  check((await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: { ...body, consentDecisions: { SINGLE: false } }, headers: token })).status === 400,
-    'smartrecruiters: required consent not given -> 400');
-  check((await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: { ...body, email: undefined }, headers: token })).json.errors[0].message === 'email is required',
-    'smartrecruiters: no email -> 400');
-  check((await call('POST', `${B}/postings/${it.uuid}/candidates`, { json: body })).status === 401, 'smartrecruiters: apply without X-SmartToken -> 401');
-  const esBody = { firstName: 'Lucía', lastName: 'García', email: 'lucia@example.es', consentDecisions: { SMART_RECRUIT: true },
-    answers: [{ id: '9c2d3e4f-0001-4b5c-8d6e-7f8a9b0c1d01', records: [{ license: 'no' }] }, { id: '9c2d3e4f-0002-4b5c-8d6e-7f8a9b0c1d02', records: [{ years: 'gt5' }] }] };
-  check((await call('POST', `${B}/postings/${es.uuid}/candidates`, { json: esBody, headers: token })).status === 201, 'smartrecruiters: es posting, separated consent -> 201');
-
-  await h.setJob('smartrecruiters', es.uuid, { closed: true });
-  check((await call('GET', `${B}/v1/companies/BrightwaveLabs/postings/${es.id}`)).status === 404 &&
-    (await call('GET', `${B}/v1/companies/BrightwaveLabs/postings`)).json.totalFound === 2 &&
-    (await call('POST', `${B}/postings/${es.uuid}/candidates`, { json: esBody, headers: token })).status === 404, 'smartrecruiters: closed posting -> 404, not listed');
-  check(await h.set('smartrecruiters', { smart_token: 'new-token' }) === 200 &&
-    (await call('GET', `${B}/postings/${it.uuid}/configuration`, { headers: { 'x-smarttoken': 'new-token' } })).status === 200, 'smartrecruiters: admin sets smart_token');
-}
+import { call, atsHelpers } from './selftest-lib.mjs';
+import { checkGreenhouse, checkLever, checkPersonio, checkRecruitee, checkSmartRecruiters, checkWorkday } from './selftest-vendors.mjs';
 
 // ---- misbehaviour, the same for every vendor -----------------------------------------------------
 
@@ -326,7 +13,47 @@ const READS = {
   recruitee: ['/api/offers/devops-engineer', 'devops-engineer'],
   lever: ['/v0/postings/brightwave/5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01', '5f1a3c2e-8b4d-4e6f-9a1b-2c3d4e5f6a01'],
   smartrecruiters: ['/v1/companies/BrightwaveLabs/postings/744000012345671', '3f6b2a1e-7c4d-4e5f-8a9b-1c2d3e4f5a01'],
+  workday: ['/wday/cxs/brightwave/External/job/London/Senior-Software-Engineer_JR-1001', 'JR-1001'],
+  personio: ['/xml?language=en', null],
 };
+
+/** A valid submission per vendor that takes them (email: a fresh address). */
+const SUBMITS = {
+  greenhouse: (b, email, signal) => call('POST', `${b}/v1/boards/brightwave/jobs/4012003`, { signal, json: { first_name: 'A', last_name: 'B', email },
+    headers: { authorization: `Basic ${Buffer.from('gh-test-key:').toString('base64')}` } }),
+  recruitee: (b, email, signal) => call('POST', `${b}/api/offers/devops-engineer/candidates`, { signal, json: { candidate: { name: 'A B', email,
+    remote_cv_url: 'https://example.org/cv.pdf', open_question_answers_attributes: [{ open_question_id: 286311, multi_content: ['Terraform'] },
+      { open_question_id: 286312, content: '2' }] } } }),
+  lever: (b, email, signal) => call('POST', `${b}/v0/postings/brightwave/9e4f1b36-5c7d-4e8f-a0b1-c2d3e4f5a603?key=lever-test-key`, { signal, json: { name: 'A B', email } }),
+  smartrecruiters: (b, email, signal) => call('POST', `${b}/postings/3f6b2a1e-7c4d-4e5f-8a9b-1c2d3e4f5a02/candidates`, { signal, headers: { 'x-smarttoken': 'sr-test-token' },
+    json: { firstName: 'A', lastName: 'B', email, consentDecisions: { SMART_RECRUIT: true },
+      answers: [{ id: '9c2d3e4f-0001-4b5c-8d6e-7f8a9b0c1d01', records: [{ license: 'no' }] }, { id: '9c2d3e4f-0002-4b5c-8d6e-7f8a9b0c1d02', records: [{ years: 'lt3' }] }] } }),
+  personio: (b, email, signal) => call('POST', `${b}/v1/recruiting/applications`, { signal, headers: { authorization: 'Bearer personio-test-token', 'x-company-id': '12345' },
+    json: { first_name: 'A', last_name: 'B', email, job_position_id: 1304503 } }),
+};
+
+async function checkSubmitMisbehaviour(site, check, vendor) {
+  const h = atsHelpers(site);
+  const submit = (n, signal) => SUBMITS[vendor](h.base(vendor), `probe${n}@example.org`, signal);
+  const fine = await submit(1);
+  check(fine.status < 300 && (await h.last(vendor)).accepted, `${vendor}: probe submission accepted (${fine.status})`);
+  await h.set(vendor, { mode: '500', on: 'submit' });
+  const failed = await submit(2);
+  let rec = await h.last(vendor);
+  check(failed.status === 500 && rec.status_returned === 500 && !rec.accepted, `${vendor}: submit mode 500 -> 500, recorded, not saved`);
+  await h.set(vendor, { mode: 'malformed' });
+  const garbled = await submit(3);
+  rec = await h.last(vendor);
+  check(garbled.status === fine.status && (fine.text === '' || garbled.text.length < fine.text.length) && rec.accepted,
+    `${vendor}: submit mode malformed -> saved, the answer spoiled`);
+  await h.set(vendor, { mode: 'hang' });
+  let hung = false;
+  try { await submit(4, AbortSignal.timeout(300)); } catch { hung = true; }
+  rec = await h.last(vendor);
+  check(hung, `${vendor}: submit mode hang -> no answer`);
+  check(rec.status_returned === null && !rec.accepted, `${vendor}: hung submission recorded with status_returned null`);
+  await h.set(vendor, { mode: 'ok', on: 'all' });
+}
 
 async function checkMisbehaviour(site, check, vendor) {
   const h = atsHelpers(site);
@@ -352,12 +79,18 @@ async function checkMisbehaviour(site, check, vendor) {
   let hung = false;
   try { await call('GET', url, { signal: AbortSignal.timeout(300) }); } catch { hung = true; }
   check(hung, `${vendor}: mode hang -> no answer`);
+  await h.set(vendor, { mode: 'slow', delay_ms: 250 });
+  const t0 = Date.now();
+  const slow = await call('GET', url);
+  check(slow.status === 200 && slow.text === fine.text && Date.now() - t0 >= 240, `${vendor}: mode slow -> the same answer after delay_ms`);
   await h.set(vendor, { mode: '500', on: 'submit' });
   check((await call('GET', url)).status === 200, `${vendor}: mode on submit leaves reads alone`);
   await h.set(vendor, { mode: 'ok', on: 'all' });
-  await h.setJob(vendor, id, { mode: '500', n: 1 });
+  // per job where the read names one (Personio's feed does not: its jobs' settings apply to applications)
+  if (id) await h.setJob(vendor, id, { mode: '500', n: 1 });
+  else await h.set(vendor, { mode: '500', n: 1 });
   const codes = [(await call('GET', url)).status, (await call('GET', url)).status];
-  check(codes.join() === '500,200', `${vendor}: per-job mode 500 with n=1 -> ${codes}`);
+  check(codes.join() === '500,200', `${vendor}: ${id ? 'per-job' : 'vendor'} mode 500 with n=1 -> ${codes}`);
   check((await h.set(vendor, { mode: 'sometimes' })) === 400 && (await h.setJob(vendor, 'no-such-job', {})) === 404,
     `${vendor}: bad admin input -> 400, unknown job -> 404`);
   check((await h.admin('POST', `/${vendor}/reset`)).status === 200 && (await h.subs(vendor)).length === 0, `${vendor}: vendor reset`);
@@ -368,7 +101,10 @@ export async function checkAts(site, check) {
   await checkRecruitee(site, check);
   await checkLever(site, check);
   await checkSmartRecruiters(site, check);
+  await checkWorkday(site, check);
+  await checkPersonio(site, check);
   for (const vendor of Object.keys(READS)) await checkMisbehaviour(site, check, vendor);
+  for (const vendor of Object.keys(SUBMITS)) await checkSubmitMisbehaviour(site, check, vendor);
   const all = await call('GET', `${site}/__admin/ats`);
   check(all.status === 200 && Object.keys(all.json.vendors).length === Object.keys(READS).length, 'GET /__admin/ats lists every vendor');
 }

@@ -19,6 +19,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { pgCluster, pgClient } from './pgclient.mjs';
+import { ATS_BASES } from '../../../examples/career-site/ats/bases.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = process.env.OA_BIN || join(ROOT, 'build/openapply');
@@ -162,7 +163,12 @@ export async function startEngine(opts = {}) {
   return engine;
 }
 
-/** Starts the sample career site on a random port. Returns { url, proc, admin helpers, stop }. */
+/**
+ * Starts the sample career site on a random port. Returns { url, proc, admin helpers, stop }.
+ * site.ats(vendor) reaches a fake ATS API (examples/career-site/ats/): { base (the URL to give
+ * --connector-base), state(), set(settings), job(id[, settings]), submissions([job]), reset() };
+ * site.connectorArgs() is the --connector-base flags for every vendor.
+ */
 export async function startSite() {
   const proc = spawn(process.execPath, [join(ROOT, 'examples/career-site/server.mjs'), '--host', '127.0.0.1', '--port', '0'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -188,6 +194,19 @@ export async function startSite() {
     job: (slug) => admin('GET', `/jobs/${slug}`),
     state: () => admin('GET', '/state'),
     reset: () => admin('POST', '/reset'),
+    ats(vendor) {
+      if (!Object.hasOwn(ATS_BASES, vendor)) throw new Error(`no fake ATS "${vendor}"`);
+      const a = `/ats/${vendor}`;
+      return {
+        base: url + ATS_BASES[vendor].base,
+        state: () => admin('GET', a),
+        set: (settings) => admin('POST', a, settings),
+        job: (id, settings) => admin(settings ? 'POST' : 'GET', `${a}/jobs/${encodeURIComponent(id)}`, settings),
+        submissions: async (job) => (await admin('GET', `${a}/submissions${job ? `?job=${encodeURIComponent(job)}` : ''}`)).submissions,
+        reset: () => admin('POST', `${a}/reset`),
+      };
+    },
+    connectorArgs: () => Object.entries(ATS_BASES).flatMap(([name, b]) => ['--connector-base', `${name}=${url}${b.base}`]),
     async stop() { proc.kill('SIGTERM'); await exited; },
   };
 }
