@@ -3,7 +3,7 @@
 // the same numbers as a table for screen readers and keyboard users.
 import { h, svg, uid, fmtHourMinute, fmtInt } from './dom.js';
 
-const W = 640, H = 220;
+const W = 960, H = 240;
 const PAD = { left: 44, right: 8, top: 12, bottom: 28 };
 
 /** A round axis maximum at or above n (1, 2, 5 × 10^k). */

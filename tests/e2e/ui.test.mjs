@@ -500,6 +500,43 @@ test('hostile content from career sites and candidates is shown as text', { skip
   });
 });
 
+test('overview and endpoints show the engine\'s own /v1/stats', { skip }, async (t) => {
+  if (statsMissing) { t.skip('this engine has no GET /v1/stats'); return; }
+  // After the tests above: postings of every kind, decided applications, delivered webhooks.
+  await waitFor(async () => (await api.get('/v1/stats')).json.data.deliveries.delivered_last_hour > 0, { what: 'deliveries counted' });
+  await withTab({ key: KEY }, async (tab) => {
+    const { page } = tab;
+    const s = (await api.get('/v1/stats')).json.data;
+    const region = await page.waitForSelector(aria('region', 'Postings by availability'));
+    await until(tab, (el) => /APPLYABLE\s+\d/.test(el.innerText), region);
+    const text = await region.evaluate((el) => el.innerText);
+    for (const k of ['PENDING', 'APPLYABLE', 'UNAVAILABLE', 'ARCHIVED']) {
+      assert.match(text, new RegExp(`${k}\\s+${s.postings[k]}\\b`), `${k} as the API counts it`);
+    }
+    const apps = await page.$eval(aria('region', 'Applications by status'), (el) => el.innerText);
+    assert.match(apps, new RegExp(`SUBMITTED\\s+${s.applications.SUBMITTED}\\b`));
+    assert.match(apps, new RegExp(`FAILED\\s+${s.applications.FAILED}\\b`));
+    assert.equal(await page.$eval('[data-stat="review_queue"]', (el) => el.textContent), String(s.review_queue));
+    const groups = await page.$$eval('svg.chart g.bar', (g) => g.length);
+    assert.equal(groups, s.deliveries.per_minute.length, 'one bar per minute of the last hour');
+    assert.ok(await page.$('svg.chart rect.bar-ok'), 'the deliveries of the tests above are drawn');
+    await new Promise((r) => setTimeout(r, 300));
+    await tab.shot('overview-live');
+
+    // Each endpoint's success rate and latency, from the same stats.
+    const ep = s.endpoints.find((e) => e.delivered_last_hour > 0);
+    assert.ok(ep, 'an endpoint with deliveries');
+    const url = (await api.get(`/v1/webhooks/endpoints/${ep.id}`)).json.data.url;
+    await tab.go('#/endpoints');
+    const card = await tab.card(url);
+    await tab.waitText('Success rate (last hour)', { el: card });
+    const cardText = await card.evaluate((c) => c.innerText);
+    assert.doesNotMatch(cardText, /stats unavailable/);
+    assert.match(cardText, /Success rate \(last hour\)\s+\d[\d.,]*\s?% of \d+/);
+    assert.match(cardText, /Latency p50 \/ p99\s+(\d[\d,]* ms|—) \/ (\d[\d,]* ms|—)/);
+  });
+});
+
 test('phone-sized screen: 390×844 without sideways scrolling', { skip }, async () => {
   await withTab({ key: KEY, width: 390, height: 844 }, async (tab) => {
     const { page } = tab;
