@@ -595,6 +595,7 @@ out:
         api_free(&api);
     store_close(st);
     fetch_global_cleanup();
+    drv_reset_bases();
     free(why);
     free(generated);
     for (size_t i = 0; i < o.n_keys; i++)

@@ -25,26 +25,14 @@
 /* Reads a whole file (or stdin for "-") into a NUL-terminated buffer; NULL on error. */
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f)
-        return NULL;
     oa_buf b;
     oa_buf_init(&b, 0);
-    char chunk[65536];
-    size_t n;
-    bool ok = true;
-    while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ok = oa_buf_append(&b, chunk, n) == OA_OK;
-    ok = ok && !ferror(f);
-    if (f != stdin)
-        fclose(f);
-    *len = b.len;
-    char *s = oa_buf_take(&b);
-    if (!ok) {
-        free(s);
+    if (oa_buf_read_file(&b, path) != OA_OK) {
+        oa_buf_free(&b);
         return NULL;
     }
-    return s;
+    *len = b.len;
+    return oa_buf_take(&b);
 }
 
 static const char *kind_name(drv_page_kind k)

@@ -15,7 +15,7 @@ static oa_status html_form_request(const drv_ctx *c, drv_request *out, char **wh
     return OA_OK;
 }
 
-static bool html_closed(long status, const char *body, size_t len)
+bool drv_closed_gone(long status, const char *body, size_t len)
 {
     OA_UNUSED(body);
     OA_UNUSED(len);
@@ -61,7 +61,7 @@ const drv_driver drv_html = {
     .default_base = NULL,
     .content_types = HTML_TYPES,
     .form_request = html_form_request,
-    .closed = html_closed,
+    .closed = drv_closed_gone,
     .extract = html_extract,
     .submission = html_submission,
     .classify = drv_html_classify,

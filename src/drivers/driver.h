@@ -224,6 +224,9 @@ const char *drv_names(void);
 /* Forgets every --connector-base (tests, shutdown). */
 void drv_reset_bases(void);
 
+/* The usual "closed": the job's page or API answers 404 or 410 (a driver's .closed). */
+bool drv_closed_gone(long http_status, const char *body, size_t len);
+
 void drv_request_free(drv_request *r);
 /* Appends a header line "name: value" to r (ignored past DRV_MAX_HEADERS). */
 void drv_request_header(drv_request *r, const char *name, const char *value);

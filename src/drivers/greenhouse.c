@@ -90,13 +90,6 @@ static oa_status gh_form_request(const drv_ctx *c, drv_request *out, char **why)
     return OA_OK;
 }
 
-static bool gh_closed(long status, const char *body, size_t len)
-{
-    OA_UNUSED(body);
-    OA_UNUSED(len);
-    return status == 404 || status == 410;
-}
-
 /* ---- reading ---- */
 
 static bool is_type(const json_t *field, const char *t)
@@ -415,7 +408,7 @@ const drv_driver drv_greenhouse = {
     .content_types = TYPES,
     .settings = SETTINGS,
     .form_request = gh_form_request,
-    .closed = gh_closed,
+    .closed = drv_closed_gone,
     .extract = gh_extract,
     .submission = gh_submission,
     .classify = ats_classify,

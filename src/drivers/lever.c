@@ -47,13 +47,6 @@ static oa_status lv_form_request(const drv_ctx *c, drv_request *out, char **why)
     return OA_OK;
 }
 
-static bool lv_closed(long status, const char *body, size_t len)
-{
-    OA_UNUSED(body);
-    OA_UNUSED(len);
-    return status == 404 || status == 410;
-}
-
 /* ---- cards ---- */
 
 static oa_block *find_field(oa_block *b, size_t n, const char *name)
@@ -232,7 +225,7 @@ const drv_driver drv_lever = {
     .content_types = TYPES,
     .settings = SETTINGS,
     .form_request = lv_form_request,
-    .closed = lv_closed,
+    .closed = drv_closed_gone,
     .extract = lv_extract,
     .submission = lv_submission,
     .classify = ats_classify,

@@ -104,13 +104,6 @@ static oa_status ps_form_request(const drv_ctx *c, drv_request *out, char **why)
     return OA_OK;
 }
 
-static bool ps_closed(long status, const char *body, size_t len)
-{
-    OA_UNUSED(body);
-    OA_UNUSED(len);
-    return status == 404 || status == 410;
-}
-
 /* ---- the feed ---- */
 
 #define XML_MAX_DEPTH 32
@@ -639,7 +632,7 @@ const drv_driver drv_personio = {
     .content_types = TYPES,
     .settings = SETTINGS,
     .form_request = ps_form_request,
-    .closed = ps_closed,
+    .closed = drv_closed_gone,
     .extract = ps_extract,
     .upload_request = ps_upload_request,
     .submission = ps_submission,

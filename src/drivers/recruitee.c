@@ -59,13 +59,6 @@ static oa_status rc_form_request(const drv_ctx *c, drv_request *out, char **why)
     return offer_url(c, "", &out->url, why);
 }
 
-static bool rc_closed(long status, const char *body, size_t len)
-{
-    OA_UNUSED(body);
-    OA_UNUSED(len);
-    return status == 404 || status == 410;
-}
-
 /* "required" / "optional" / "off" (absent: the documented default). */
 static int option_state(const json_t *offer, const char *name, int dflt)
 {
@@ -266,7 +259,7 @@ const drv_driver drv_recruitee = {
     .content_types = TYPES,
     .settings = NULL,
     .form_request = rc_form_request,
-    .closed = rc_closed,
+    .closed = drv_closed_gone,
     .extract = rc_extract,
     .submission = rc_submission,
     .classify = ats_classify,

@@ -141,13 +141,6 @@ static oa_status sr_next_request(const drv_ctx *c, drv_request *out, char **why)
     return OA_OK;
 }
 
-static bool sr_closed(long status, const char *body, size_t len)
-{
-    OA_UNUSED(body);
-    OA_UNUSED(len);
-    return status == 404 || status == 410;
-}
-
 /* ---- reading ---- */
 
 static void standard(oa_form *f)
@@ -703,7 +696,7 @@ const drv_driver drv_smartrecruiters = {
     .settings = SETTINGS,
     .form_request = sr_form_request,
     .next_request = sr_next_request,
-    .closed = sr_closed,
+    .closed = drv_closed_gone,
     .extract = sr_extract,
     .submission = sr_submission,
     .classify = ats_classify,

@@ -74,13 +74,6 @@ static oa_status wd_form_request(const drv_ctx *c, drv_request *out, char **why)
     return OA_OK;
 }
 
-static bool wd_closed(long status, const char *body, size_t len)
-{
-    OA_UNUSED(body);
-    OA_UNUSED(len);
-    return status == 404 || status == 410;
-}
-
 static bool is_false(const json_t *o, const char *name)
 {
     return json_is_false(json_object_get(o, name));
@@ -156,7 +149,7 @@ const drv_driver drv_workday = {
     .content_types = TYPES,
     .settings = NULL,
     .form_request = wd_form_request,
-    .closed = wd_closed,
+    .closed = drv_closed_gone,
     .extract = wd_extract,
     .submission = wd_submission,
     .classify = ats_classify,

@@ -70,3 +70,20 @@ void oa_buf_free(oa_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+oa_status oa_buf_read_file(oa_buf *b, const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return OA_NOT_FOUND;
+    char chunk[65536];
+    size_t n;
+    oa_status rc = OA_OK;
+    while (rc == OA_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rc = oa_buf_append(b, chunk, n);
+    if (rc == OA_OK && ferror(f))
+        rc = OA_ERR;
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}

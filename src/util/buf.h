@@ -29,5 +29,8 @@ char *oa_buf_take(oa_buf *b);
 /* Read access that never returns NULL. */
 const char *oa_buf_cstr(const oa_buf *b);
 void oa_buf_free(oa_buf *b);
+/* Appends a whole file ("-": stdin) to b. OA_NOT_FOUND when it cannot be opened, OA_ERR on a
+ * read error, OA_TOO_LARGE past b's limit. */
+oa_status oa_buf_read_file(oa_buf *b, const char *path) OA_MUST_CHECK;
 
 #endif

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,25 +21,9 @@
 #include "drivers/driver.h"
 #include "util/crypto.h"
 
-#ifndef OA_SOURCE_DIR
-#define OA_SOURCE_DIR "."
-#endif
-
 static char *fixture(const char *name, size_t *len)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/tests/fixtures/ats/%s", OA_SOURCE_DIR, name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
+    return test_fixture("ats", name, len);
 }
 
 /* ---- the registry ---- */

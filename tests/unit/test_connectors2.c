@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,10 +25,6 @@
 #include "drivers/driver.h"
 #include "drivers/fetch.h"
 #include "jobs/jobs.h"
-
-#ifndef OA_SOURCE_DIR
-#define OA_SOURCE_DIR "."
-#endif
 
 /* ---- a local server answering by path ---- */
 
@@ -307,20 +305,7 @@ static void test_upload_chain(void **state)
 
 static char *fixture(const char *name, size_t *len)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/tests/fixtures/ats/%s", OA_SOURCE_DIR, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("no fixture %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
+    return test_fixture("ats", name, len);
 }
 
 static void expect(const char *url, const drv_driver *d, const char *account, const char *job)

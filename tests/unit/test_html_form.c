@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,18 +44,7 @@
 
 static char *read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    oa_buf b;
-    oa_buf_init(&b, 0);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        assert_int_equal(oa_buf_append(&b, chunk, n), OA_OK);
-    fclose(f);
-    *len = b.len;
-    return oa_buf_take(&b);
+    return test_read_file(path, len);
 }
 
 static char *fixture_path(const char *name, const char *ext)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,14 +206,8 @@ static void date_parts_case(const char *fixture, const char *first, const char *
                             const char *y, const char *want_d, const char *want_m,
                             const char *want_y)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/tests/fixtures/forms/%s", OA_SOURCE_DIR, fixture);
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    static char html[1 << 16];
-    size_t n = fread(html, 1, sizeof html - 1, fp);
-    fclose(fp);
-    html[n] = '\0';
+    size_t n;
+    char *html = test_fixture("forms", fixture, &n);
     oa_form f;
     drv_page_kind kind;
     char *why = NULL;
@@ -249,6 +245,7 @@ static void date_parts_case(const char *fixture, const char *first, const char *
     free(err);
     drv_fields_free(&out);
     oa_form_free(&f);
+    free(html);
 }
 
 static void test_build_fields_date_parts(void **state)
