@@ -47,6 +47,9 @@ typedef void (*api_fn)(api_ctx *a, http_req *r, http_resp *resp);
 
 /* Envelopes and errors. api_ok steals data. */
 void api_ok(http_resp *resp, json_t *data);
+/* An application's stored answers for a reviewer: [{question_id, label, question_type,
+ * answer[, answer_labels]}], files as {name, content_type, size}. form may be NULL. */
+json_t *api_review_answers(const oa_application *app, const oa_form *form);
 void api_error(http_resp *resp, int status, const char *code, const char *title, const char *fmt,
                ...) OA_PRINTF(5, 6);
 void api_bad_request(http_resp *resp, const char *fmt, ...) OA_PRINTF(2, 3);
@@ -98,6 +101,10 @@ void api_postings_archive(api_ctx *a, http_req *r, http_resp *resp);
 void api_apply_post(api_ctx *a, http_req *r, http_resp *resp);
 void api_applications_get(api_ctx *a, http_req *r, http_resp *resp);
 void api_applications_review(api_ctx *a, http_req *r, http_resp *resp);
+/* views.c: the operator's reads beyond Kombo's schemas. */
+void api_application_get(api_ctx *a, http_req *r, http_resp *resp);
+void api_posting_revisions(api_ctx *a, http_req *r, http_resp *resp);
+void api_posting_revision(api_ctx *a, http_req *r, http_resp *resp);
 void api_review_get(api_ctx *a, http_req *r, http_resp *resp);
 void api_job_feeds_post(api_ctx *a, http_req *r, http_resp *resp);
 void api_job_feeds_get(api_ctx *a, http_req *r, http_resp *resp);

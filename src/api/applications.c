@@ -165,7 +165,7 @@ out:
 
 /* Replaces file contents by their size: reviewers see what was sent, not megabytes of
  * base64 in a list. */
-static json_t *review_answers(const oa_application *app, const oa_form *form)
+json_t *api_review_answers(const oa_application *app, const oa_form *form)
 {
     json_t *out = json_array();
     json_t *ans = app->answers_json ? json_loads(app->answers_json, 0, NULL) : NULL;
@@ -269,7 +269,7 @@ void api_review_get(api_ctx *a, http_req *r, http_resp *resp)
         json_object_set_new(o, "review_reason",
                             app->review_reason ? json_string(app->review_reason) : json_null());
         json_object_set_new(o, "attempts", json_integer(app->attempts));
-        json_object_set_new(o, "answers", review_answers(app, have_form ? &form : NULL));
+        json_object_set_new(o, "answers", api_review_answers(app, have_form ? &form : NULL));
         if (have_form)
             oa_form_free(&form);
         free(d.form_json);

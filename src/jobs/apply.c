@@ -24,12 +24,20 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "util/text.h"
 
 typedef struct {
     svc_apply_kind kind;
     char *reason;
     bool lease_lost; /* another worker may hold the job now: record nothing */
     bool unknown;    /* sent without a complete answer: recorded (review) even when stopping */
+    /* What the operator sees of the attempt (apply_attempts): the step it ended in and the
+     * last answer of the career site. */
+    const char *driver; /* static: the driver's name */
+    const char *step;
+    long http_status;
+    char *url;
+    char *excerpt;
 } outcome;
 
 static void set(outcome *o, svc_apply_kind k, char *reason_take)
@@ -40,6 +48,27 @@ static void set(outcome *o, svc_apply_kind k, char *reason_take)
 }
 
 /* Maps the stored [{question_id, answer}] onto the revision's questions. */
+/* Keeps the career site's answer to the attempt's last request: its status, its URL without
+ * the query (which can carry a connector's key) and the start of its body. */
+static void keep(outcome *o, const char *step, const fetch_result *res, const char *url)
+{
+    o->step = step;
+    free(o->url);
+    free(o->excerpt);
+    o->url = NULL;
+    o->excerpt = NULL;
+    o->http_status = res ? res->status : 0;
+    const char *u = res && res->final_url ? res->final_url : url;
+    if (u)
+        o->url = xstrndup(u, strcspn(u, "?#"));
+    if (res && res->status && res->body.len) {
+        size_t n = res->body.len < STORE_EXCERPT_MAX ? res->body.len : STORE_EXCERPT_MAX;
+        o->excerpt = xstrndup(oa_buf_cstr(&res->body), n);
+        n = strlen(o->excerpt); /* a NUL in the body ends the excerpt */
+        oa_text_clean(o->excerpt, &n);
+    }
+}
+
 static oa_status to_answers(const oa_form *form, json_t *arr, oa_answers *out, char **why)
 {
     out->items = NULL;
@@ -91,6 +120,8 @@ static bool upload(const jobs_env *env, fetch_session *fs, jobs_driver *jd, cons
     char *why = NULL;
     jobs_upload k = jobs_send_uploads(fs, jd, fresh, ans, u, env->abort, &why);
     const fetch_result *res = u->n ? &u->res[u->n - 1] : NULL;
+    if (k != JOBS_UPLOAD_OK)
+        keep(o, "upload", res, NULL);
     switch (k) {
     case JOBS_UPLOAD_OK:
     case JOBS_UPLOAD_ABORTED: /* shutting down: nothing is recorded */
@@ -147,6 +178,7 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
     jobs_driver_open(env, &w->posting, page_url, &jd);
     opened = true;
     const drv_driver *d = jd.target.driver;
+    o->driver = d->name;
     oa_status rc = d->form_request(&jd.ctx, &read, &why);
     if (rc != OA_OK) {
         set(o, SVC_APPLY_REVIEW,
@@ -171,6 +203,7 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
     oa_status fetch_rc = OA_OK;
     jobs_read rd = jobs_read_form(fs, &jd, &read, &reads, &fetch_rc, &why);
     const fetch_result *page = jobs_reads_last(&reads);
+    keep(o, "read", page, read.url);
     if (rd == JOBS_READ_FETCH &&
         (fetch_rc == OA_AGAIN || fetch_rc == OA_TOO_LARGE || fetch_rc == OA_ERR)) {
         set(o, SVC_APPLY_RETRY, xasprintf("reading the form failed: %s", why ? why : "?"));
@@ -228,6 +261,8 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
         goto out;
     if (rc == OA_OK)
         rc = d->submission(&jd.ctx, &w->form, &fresh, &ans, &sub, &why);
+    if (rc != OA_OK && o->step && strcmp(o->step, "read") == 0)
+        o->step = "submit"; /* building it failed: the form's page stays the last answer */
     if (rc == OA_DENIED) {
         set(o, SVC_APPLY_REVIEW,
             xasprintf("the %s connector cannot submit: %s", d->name, why ? why : "?"));
@@ -247,6 +282,7 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
         goto out;
     }
     rc = fetch_send(fs, &sub, &post, &why);
+    keep(o, "submit", &post, sub.url);
     if (post.outcome_unknown) {
         set(o, SVC_APPLY_REVIEW,
             xasprintf("the submission was sent but no complete answer came back (%s); whether "
@@ -317,10 +353,13 @@ void jobs_run_apply(const jobs_env *env, const store_job *j)
                oa_status_str(rc));
         return; /* the lease runs out and the job comes back */
     }
-    outcome o = {SVC_APPLY_REVIEW, NULL, false, false};
+    outcome o = {SVC_APPLY_REVIEW, NULL, false, false, drv_html.name, "read", 0, NULL, NULL};
+    int64_t started = oa_now_ms();
     attempt(env, j, &w, &o);
     if (o.lease_lost || (!o.unknown && env->abort && atomic_load(env->abort))) {
         free(o.reason);
+        free(o.url);
+        free(o.excerpt);
         svc_apply_work_free(&w);
         return; /* shutting down mid-attempt: nothing recorded, the lease goes back */
     }
@@ -334,7 +373,8 @@ void jobs_run_apply(const jobs_env *env, const store_job *j)
             set(&o, SVC_APPLY_REVIEW, r);
         }
     }
-    rc = svc_apply_result(env->svc, j, o.kind, o.reason, retry_at);
+    svc_apply_record rec = {o.driver, o.step, started, o.http_status, o.url, o.excerpt};
+    rc = svc_apply_result(env->svc, j, o.kind, o.reason, retry_at, &rec);
     if (rc != OA_OK)
         oa_log(OA_LOG_ERROR, "jobs.apply_result_failed", "application_id=%s status=%s", j->ref_id,
                oa_status_str(rc));
@@ -344,5 +384,7 @@ void jobs_run_apply(const jobs_env *env, const store_job *j)
                                                    : &env->stats->applied_review,
                      1);
     free(o.reason);
+    free(o.url);
+    free(o.excerpt);
     svc_apply_work_free(&w);
 }

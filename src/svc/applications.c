@@ -1,4 +1,5 @@
 /* applications.c - inquire, apply, the apply job's begin/result, and manual review. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,29 @@
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/text.h"
+
+static const char *const KIND_NAMES[] = {"submitted", "review", "retry", "offline"};
+
+static oa_status record_attempt(oa_tx *tx, const char *app_id, const svc_apply_record *r,
+                                const char *outcome, const char *reason, int64_t now)
+{
+    oa_apply_attempt a = {0};
+    snprintf(a.application_id, sizeof a.application_id, "%s", app_id);
+    a.started_at = r && r->started_at ? r->started_at : now;
+    a.finished_at = now;
+    snprintf(a.driver, sizeof a.driver, "%s", r && r->driver ? r->driver : "");
+    snprintf(a.step, sizeof a.step, "%s", r && r->step ? r->step : "submit");
+    snprintf(a.outcome, sizeof a.outcome, "%s", outcome);
+    a.reason = reason ? xstrndup(reason, 2000) : NULL;
+    a.http_status = r ? r->http_status : 0;
+    a.url = r && r->url ? xstrndup(r->url, 2000) : NULL;
+    a.excerpt = r && r->excerpt ? xstrndup(r->excerpt, STORE_EXCERPT_MAX) : NULL;
+    oa_status rc = store_apply_attempt_insert(tx, &a);
+    free(a.reason);
+    free(a.url);
+    free(a.excerpt);
+    return rc;
+}
 
 /* ---- inquire ---- */
 
@@ -290,8 +314,11 @@ static oa_status begin_tx(oa_tx *tx, void *arg)
         return rc;
     if (sent_at) {
         w->app.attempts++;
-        rc = svc__app_step(c->s, tx, &w->app, OA_AI_NEEDS_REVIEW, SVC_UNKNOWN_OUTCOME, oa_now_ms(),
-                           NULL);
+        svc_apply_record r = {.started_at = sent_at};
+        rc = record_attempt(tx, w->app.id, &r, "unknown", SVC_UNKNOWN_OUTCOME, oa_now_ms());
+        if (rc == OA_OK)
+            rc = svc__app_step(c->s, tx, &w->app, OA_AI_NEEDS_REVIEW, SVC_UNKNOWN_OUTCOME,
+                               oa_now_ms(), NULL);
         return rc == OA_OK ? store_job_finish(tx, c->j) : rc;
     }
     c->settled = false;
@@ -350,6 +377,7 @@ struct result_ctx {
     svc_apply_kind kind;
     const char *reason;
     int64_t retry_at;
+    const svc_apply_record *rec;
     bool dropped;
 };
 
@@ -367,6 +395,8 @@ static oa_status result_tx(oa_tx *tx, void *arg)
     oa_posting p = {0};
     int64_t now = oa_now_ms();
     rc = store_app_get(tx, NULL, c->j->ref_id, &a);
+    if (rc == OA_OK)
+        rc = record_attempt(tx, a.id, c->rec, KIND_NAMES[c->kind], c->reason, now);
     if (rc != OA_OK)
         goto out;
     switch (c->kind) {
@@ -405,17 +435,16 @@ out:
 }
 
 oa_status svc_apply_result(svc *s, const store_job *j, svc_apply_kind kind, const char *reason,
-                           int64_t retry_at)
+                           int64_t retry_at, const svc_apply_record *rec)
 {
-    struct result_ctx c = {s, j, kind, reason, retry_at, false};
+    struct result_ctx c = {s, j, kind, reason, retry_at, rec, false};
     oa_status rc = store_transact(s->store, STORE_WRITE, result_tx, &c);
-    static const char *names[] = {"submitted", "review", "retry", "offline"};
     /* The reason is not logged: a site's error page can echo what the candidate entered. It
      * is kept on the application for the review queue. */
     if (rc == OA_OK)
         oa_log(OA_LOG_INFO, "application.attempt",
                "tenant=%s application_id=%s result=%s dropped=%d", j->tenant, j->ref_id,
-               names[kind], c.dropped ? 1 : 0);
+               KIND_NAMES[kind], c.dropped ? 1 : 0);
     return rc;
 }
 

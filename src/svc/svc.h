@@ -12,6 +12,7 @@
 #include "core/form.h"
 #include "core/model.h"
 #include "core/token.h"
+#include "store/attempts.h"
 #include "store/entities.h"
 #include "store/store.h"
 
@@ -160,8 +161,39 @@ oa_status svc_apply_sending(svc *s, const store_job *j) OA_MUST_CHECK;
 #define SVC_UNKNOWN_OUTCOME                                                                        \
     "the submission may have reached the career site, but no answer was recorded (the engine "     \
     "stopped or lost its lease while sending); it is not sent again automatically"
+/* What the attempt did, kept for the operator (apply_attempts); every field may be NULL/0. */
+typedef struct {
+    const char *driver;
+    const char *step; /* read | upload | submit */
+    int64_t started_at;
+    long http_status;
+    const char *url;
+    const char *excerpt;
+} svc_apply_record;
+/* Records the attempt's result under the job's lease (nothing when the lease is no longer
+ * ours), with rec (may be NULL) as the application's next apply attempt. */
 oa_status svc_apply_result(svc *s, const store_job *j, svc_apply_kind kind, const char *reason,
-                           int64_t retry_at) OA_MUST_CHECK;
+                           int64_t retry_at, const svc_apply_record *rec) OA_MUST_CHECK;
+/* GET /v1/ai-apply/applications/{id}: the application, its posting's URL, its form revision
+ * (JSON, malloc'd) and its recorded apply attempts. OA_NOT_FOUND when not the tenant's. */
+typedef struct {
+    oa_application app;
+    char *posting_url;
+    char *form_json;
+    oa_apply_attempt *attempts;
+    size_t n_attempts;
+} svc_app_detail;
+oa_status svc_application_detail(svc *s, const char *tenant, const char *id,
+                                 svc_app_detail *out) OA_MUST_CHECK;
+void svc_app_detail_free(svc_app_detail *d);
+/* GET /v1/ai-apply/postings/{id}/revisions and .../revisions/{rid} (rid NULL: the list page
+ * pg; otherwise *one and its form JSON). OA_NOT_FOUND when the posting is not the tenant's. */
+oa_status svc_posting_revisions(svc *s, const char *tenant, const char *posting_id,
+                                const store_page *pg, oa_revision **list, size_t *n,
+                                char current_id[OA_ID_SIZE]) OA_MUST_CHECK;
+oa_status svc_posting_revision(svc *s, const char *tenant, const char *posting_id,
+                               const char *revision_id, oa_revision *one, char **form_json,
+                               char current_id[OA_ID_SIZE]) OA_MUST_CHECK;
 
 /* POST /applications/{id}/review. OA_CONFLICT when the application is not in the review
  * queue (final, or still with automation). */

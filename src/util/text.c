@@ -219,3 +219,27 @@ const char *oa_strerror(int err, char *buf, size_t n)
     /* The GNU strerror_r (we build with _GNU_SOURCE) returns the message, in buf or static. */
     return strerror_r(err, buf, n);
 }
+
+void oa_text_clean(char *s, size_t *n)
+{
+    size_t len = *n;
+    /* A sequence cut short at the end: back up to its lead byte and drop it when incomplete. */
+    size_t k = 0;
+    while (k < len && k < 4 && ((unsigned char)s[len - 1 - k] & 0xC0) == 0x80)
+        k++;
+    if (k < len) {
+        unsigned char lead = (unsigned char)s[len - 1 - k];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (lead >= 0xC0 && need > k + 1)
+            len -= k + 1;
+    }
+    if (!oa_utf8_valid(s, len))
+        for (size_t i = 0; i < len; i++)
+            if ((unsigned char)s[i] >= 0x80)
+                s[i] = '?';
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
+            s[i] = ' ';
+    s[len] = '\0';
+    *n = len;
+}

@@ -23,6 +23,11 @@ char *oa_squash_ws(const char *s);
 char *oa_ascii_lower(const char *s);
 /* True when s is valid UTF-8 (no overlongs, no surrogates). */
 bool oa_utf8_valid(const char *s, size_t n);
+/* Makes the first *n bytes of s printable UTF-8 for a JSON log or an excerpt, in place: drops a
+ * multi-byte sequence cut short at the end (*n shrinks), replaces every byte >= 0x80 by '?'
+ * when the rest is not valid UTF-8, and control characters other than \t \n \r by spaces.
+ * s[*n] is set to NUL. */
+void oa_text_clean(char *s, size_t *n);
 
 /* A list of strings split on commas (empty items dropped, items trimmed). */
 typedef struct {

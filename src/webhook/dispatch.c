@@ -184,18 +184,6 @@ static void handle_put(wh_dispatcher *d, CURL *h)
         curl_easy_cleanup(h);
 }
 
-/* Keeps the excerpt valid UTF-8 and printable for the JSON attempt log. */
-static void clean_excerpt(char *s, size_t n)
-{
-    if (!oa_utf8_valid(s, n))
-        for (size_t i = 0; i < n; i++)
-            if ((unsigned char)s[i] >= 0x80)
-                s[i] = '?';
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
-            s[i] = ' ';
-}
-
 /* Fills x->r from the finished transfer. */
 static void outcome(const wh_dispatcher *d, xfer *x, CURLcode cc)
 {
@@ -223,7 +211,7 @@ static void outcome(const wh_dispatcher *d, xfer *x, CURLcode cc)
     }
     r->error = r->success ? NULL : x->err;
     r->retry_after_ms = r->success ? 0 : x->retry_after_ms;
-    clean_excerpt(x->excerpt, x->excerpt_len);
+    oa_text_clean(x->excerpt, &x->excerpt_len);
     r->excerpt = x->excerpt_len ? x->excerpt : NULL;
 }
 

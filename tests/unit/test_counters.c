@@ -438,7 +438,7 @@ static void test_counters_follow_writes(void **state)
     store_job j;
     assert_int_equal(claim(f, &j), OA_OK);
     assert_string_equal(j.ref_id, x.id);
-    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_REVIEW, "HTTP 422", 0), OA_OK);
+    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_REVIEW, "HTTP 422", 0, NULL), OA_OK);
     check(f, "to review");
     oa_application r = {0};
     assert_int_equal(svc_review(&f->s, "t1", x.id, false, "bounced", &r), OA_OK);
@@ -447,10 +447,11 @@ static void test_counters_follow_writes(void **state)
 
     assert_int_equal(claim(f, &j), OA_OK);
     assert_string_equal(j.ref_id, y.id);
-    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_RETRY, "HTTP 503", oa_now_ms()), OA_OK);
+    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_RETRY, "HTTP 503", oa_now_ms(), NULL),
+                     OA_OK);
     check(f, "retry");
     assert_int_equal(claim(f, &j), OA_OK);
-    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_SUBMITTED, NULL, 0), OA_OK);
+    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_SUBMITTED, NULL, 0, NULL), OA_OK);
     check(f, "submitted");
 
     /* Leases released in bulk (start-up), then a lease that ran out taken over. */
@@ -653,7 +654,7 @@ static void test_seeded_on_existing_database(void **state)
     apply(f, p.id, "b@example.com", &b);
     store_job j;
     assert_int_equal(claim(f, &j), OA_OK);
-    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_REVIEW, "HTTP 422", 0), OA_OK);
+    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_REVIEW, "HTTP 422", 0, NULL), OA_OK);
     assert_int_equal(claim(f, &j), OA_OK); /* left leased */
     check(f, "before");
     close_store(f);

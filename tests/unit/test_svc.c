@@ -422,7 +422,7 @@ static void test_apply_flow(void **state)
     assert_int_equal(json_array_size(w.answers), 2);
     assert_int_equal(oa_form_count_questions(&w.form), 3);
     svc_apply_work_free(&w);
-    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_SUBMITTED, NULL, 0), OA_OK);
+    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_SUBMITTED, NULL, 0, NULL), OA_OK);
     char type[64];
     json_t *d = last_event(f, "t1", a1.id, type);
     assert_string_equal(type, "ai-apply-application-status-updated");
@@ -448,12 +448,35 @@ static void test_apply_flow(void **state)
     assert_string_equal(j.ref_id, a3.id);
     assert_int_equal(svc_apply_begin(&f->s, &j, &w), OA_OK);
     svc_apply_work_free(&w);
-    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_RETRY, "HTTP 503", oa_now_ms()), OA_OK);
+    svc_apply_record rec = {"greenhouse",           "submit",       1000, 503,
+                            "https://x.test/apply", "upstream busy"};
+    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_RETRY, "HTTP 503", oa_now_ms(), &rec),
+                     OA_OK);
     assert_int_equal(n_events(f), ev);
     assert_int_equal(claim(f, &j), OA_OK);
     assert_string_equal(j.ref_id, a3.id);
-    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_REVIEW, "HTTP 422", 0), OA_OK);
+    assert_int_equal(svc_apply_result(&f->s, &j, SVC_APPLY_REVIEW, "HTTP 422", 0, NULL), OA_OK);
     assert_int_equal(n_events(f), ev);
+    /* Both attempts are kept for the operator, numbered, with what the site answered; only
+     * the tenant's own key reads them. */
+    svc_app_detail det;
+    assert_int_equal(svc_application_detail(&f->s, "t2", a3.id, &det), OA_NOT_FOUND);
+    assert_int_equal(svc_application_detail(&f->s, "t1", a3.id, &det), OA_OK);
+    assert_int_equal(det.n_attempts, 2);
+    assert_int_equal(det.attempts[0].attempt, 1);
+    assert_string_equal(det.attempts[0].outcome, "retry");
+    assert_string_equal(det.attempts[0].driver, "greenhouse");
+    assert_int_equal(det.attempts[0].http_status, 503);
+    assert_int_equal(det.attempts[0].started_at, 1000);
+    assert_string_equal(det.attempts[0].excerpt, "upstream busy");
+    assert_string_equal(det.attempts[0].reason, "HTTP 503");
+    assert_int_equal(det.attempts[1].attempt, 2);
+    assert_string_equal(det.attempts[1].outcome, "review");
+    assert_int_equal(det.attempts[1].http_status, 0);
+    assert_null(det.attempts[1].excerpt);
+    assert_non_null(det.form_json);
+    assert_non_null(det.posting_url);
+    svc_app_detail_free(&det);
     assert_int_equal(
         count(f, "SELECT COUNT(*) FROM applications WHERE needs_review = 1 AND status = 'PENDING'",
               NULL),

@@ -143,7 +143,18 @@ static void test_ints_lists_utf8(void **state)
     assert_true(oa_utf8_valid("Bewerbung für Vertrieb", strlen("Bewerbung für Vertrieb")));
     assert_false(oa_utf8_valid("\xc3\x28", 2));
     assert_false(oa_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
-    assert_false(oa_utf8_valid("\xc0\xaf", 2));     /* overlong */
+    /* oa_text_clean: a sequence cut at the end is dropped, the rest kept as UTF-8. */
+    char cut[] = "f\xc3\xbcr \xe2\x82"; /* "für " + 2 of the 3 bytes of the euro sign */
+    size_t n = strlen(cut);
+    oa_text_clean(cut, &n);
+    assert_int_equal(n, 5);
+    assert_string_equal(cut, "f\xc3\xbcr ");
+    char bad[] = "a\xff\x01"
+                 "b\tc";
+    n = strlen(bad);
+    oa_text_clean(bad, &n);
+    assert_string_equal(bad, "a? b\tc");
+    assert_false(oa_utf8_valid("\xc0\xaf", 2)); /* overlong */
     char *sq = oa_squash_ws("  Vorname \n\t *  ");
     assert_string_equal(sq, "Vorname *");
     free(sq);
