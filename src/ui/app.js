@@ -10,6 +10,7 @@ import { renderSignin } from './views-signin.js';
 import { renderOverview } from './views-overview.js';
 import { renderPostings, renderPosting } from './views-postings.js';
 import { renderApplications } from './views-applications.js';
+import { renderApplication } from './views-application.js';
 import { renderEndpoints } from './views-endpoints.js';
 import { renderEvents, renderEvent } from './views-events.js';
 
@@ -18,6 +19,7 @@ const ROUTES = [
   [/^\/postings$/, renderPostings, 'Postings'],
   [/^\/postings\/([^/]+)$/, renderPosting, 'Posting'],
   [/^\/applications$/, renderApplications, 'Applications'],
+  [/^\/applications\/([^/]+)$/, renderApplication, 'Application'],
   [/^\/endpoints$/, renderEndpoints, 'Webhook endpoints'],
   [/^\/events$/, renderEvents, 'Event log'],
   [/^\/events\/([^/]+)$/, renderEvent, 'Event'],

@@ -10,7 +10,7 @@ const PAGE_SIZE = 25;
 const STATUSES = ['PENDING', 'SUBMITTED', 'FAILED', 'DUPLICATE'];
 
 /** One answer as text: files as name/type/size, choices by their labels. */
-function answerText(a) {
+export function answerText(a) {
   const v = a.answer;
   if (v && typeof v === 'object' && !Array.isArray(v) && 'name' in v) {
     return `${v.name} (${v.content_type || 'unknown type'}, ${fmtBytes(v.size)})`;
@@ -37,11 +37,12 @@ function reviewFacts(item) {
   ];
 }
 
-/** A queue item: its facts (updated in place on refresh) and the decision form (kept). */
-function reviewCard(item, onDecided) {
-  const titleId = uid('app');
+/**
+ * The two decisions on an application in the review queue: a reason box and the buttons.
+ * onDecided(app) runs after the engine saved it.
+ */
+export function decisionForm(appId, onDecided) {
   const reasonId = uid('reason');
-  const facts = h('div', null, reviewFacts(item));
   const reason = h('textarea', { id: reasonId, rows: 2, maxlength: 2000, 'aria-describedby': `${reasonId}-hint` });
   const status = statusLine();
   const approve = h('button', { type: 'button', class: 'btn btn-primary' }, 'Approve as SUBMITTED');
@@ -61,7 +62,7 @@ function reviewCard(item, onDecided) {
     try {
       const body = { decision };
       if (text) body.reason = text;
-      const app = await api('POST', `/v1/ai-apply/applications/${encodeURIComponent(item.id)}/review`, { body });
+      const app = await api('POST', `/v1/ai-apply/applications/${encodeURIComponent(appId)}/review`, { body });
       status.ok(`Decided: ${app.status}.`);
       onDecided(app);
     } catch (e) {
@@ -72,16 +73,23 @@ function reviewCard(item, onDecided) {
   }
   approve.addEventListener('click', () => decide('SUBMITTED'));
   fail.addEventListener('click', () => decide('FAILED'));
+  return h('div', { class: 'decision' },
+    h('label', { for: reasonId }, 'Reason'),
+    reason,
+    h('p', { class: 'hint', id: `${reasonId}-hint` }, 'Required to mark FAILED; optional note when approving.'),
+    h('div', { class: 'actions' }, approve, fail),
+    status.el);
+}
 
+/** A queue item: its facts (updated in place on refresh) and the decision form (kept). */
+function reviewCard(item, onDecided) {
+  const titleId = uid('app');
+  const facts = h('div', null, reviewFacts(item));
   const card = h('article', { class: 'card review-item', 'aria-labelledby': titleId },
     h('h3', { id: titleId, class: 'break' }, item.candidate_email || item.id),
     facts,
-    h('div', { class: 'decision' },
-      h('label', { for: reasonId }, 'Reason'),
-      reason,
-      h('p', { class: 'hint', id: `${reasonId}-hint` }, 'Required to mark FAILED; optional note when approving.'),
-      h('div', { class: 'actions' }, approve, fail),
-      status.el));
+    h('p', null, h('a', { href: `#/applications/${encodeURIComponent(item.id)}` }, 'History and attempts')),
+    decisionForm(item.id, onDecided));
   card._facts = facts;
   return card;
 }
@@ -121,7 +129,7 @@ function reviewQueue(view, onDecided) {
 
 function appRow(a) {
   return h('tr', null,
-    h('td', null, h('code', null, a.id)),
+    h('td', null, h('a', { href: `#/applications/${encodeURIComponent(a.id)}` }, h('code', null, a.id))),
     h('td', null, h('a', { href: `#/postings/${encodeURIComponent(a.job_posting_id)}` }, h('code', null, a.job_posting_id))),
     h('td', null, badge(a.status)),
     h('td', null, time(a.created_at)),

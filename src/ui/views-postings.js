@@ -1,6 +1,6 @@
 // views-postings.js - #/postings (the list: filter by availability, search by URL or job
 // code, pages by cursor) and #/postings/ID (one posting: its parsed form as a candidate
-// sees it, and the archive action).
+// sees it, its revision history (any revision shown on request), and the archive action).
 import { h, append, setChildren, badge, time, dl, externalLink } from './dom.js';
 import { api, isAbort } from './api.js';
 import { poll } from './live.js';
@@ -68,6 +68,7 @@ export function renderPosting(view, id) {
   const archiveBtn = h('button', { type: 'button', class: 'btn btn-danger', disabled: true }, 'Archive posting');
   const formBox = h('div', null, h('p', { class: 'muted' }, 'The form is shown once the posting is APPLYABLE.'));
   const title = pageTitle('Posting');
+  const revBox = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
   append(view.root,
     h('p', { class: 'crumbs' }, h('a', { href: '#/postings' }, '← All postings')),
     title, facts,
@@ -75,11 +76,53 @@ export function renderPosting(view, id) {
     status.el,
     h('section', { 'aria-labelledby': 'form-title' },
       h('h2', { id: 'form-title' }, 'Application form'),
-      h('p', { class: 'hint' }, 'The current revision of the parsed form. The API offers no revision history, so older revisions cannot be shown.'),
-      formBox));
+      h('p', { class: 'hint' }, 'The parsed form as a candidate would see it. Choose a revision below to see an earlier one.'),
+      formBox),
+    h('section', { 'aria-labelledby': 'rev-title' },
+      h('h2', { id: 'rev-title' }, 'Revision history'),
+      h('p', { class: 'hint' }, 'A new revision is kept each time a re-check finds the form changed.'),
+      revBox));
 
   let posting = null;
   let formShownFor = null; // availability + updated_at the form was fetched for
+  let pinned = null; // the revision chosen in the history, or null for the current form
+  let revKey = null;
+
+  async function showRevision(rev) {
+    pinned = rev.current ? null : rev.id;
+    try {
+      const r = await api('GET', `/v1/ai-apply/postings/${encodeURIComponent(id)}/revisions/${encodeURIComponent(rev.id)}`, { signal: view.signal });
+      setChildren(formBox,
+        h('p', { class: rev.current ? 'msg msg-ok' : 'msg msg-warn', role: 'status' },
+          rev.current ? 'Current revision' : ['Earlier revision of ', time(r.created_at), ' (not the one applications use now)']),
+        formPreview(r.application_form));
+    } catch (e) {
+      if (!isAbort(e)) setChildren(formBox, errorBox(e, 'Could not load the revision'));
+    }
+  }
+
+  async function loadRevisions() {
+    const all = [];
+    let cursor;
+    do { // a posting has a handful of revisions; at most 4 pages of 100 are shown
+      const page = await api('GET', `/v1/ai-apply/postings/${encodeURIComponent(id)}/revisions`, { query: { cursor, page_size: 100 }, signal: view.signal });
+      all.push(...page.results);
+      cursor = page.next;
+    } while (cursor && all.length < 400);
+    const key = all.map((r) => `${r.id}:${r.current}`).join(',');
+    if (key === revKey) return;
+    revKey = key;
+    if (!all.length) { setChildren(revBox, h('p', { class: 'muted' }, 'No revision yet: the form has not been parsed.')); return; }
+    const newest = all.slice().reverse();
+    setChildren(revBox, h('div', { class: 'table-wrap' }, h('table', null,
+      h('caption', { class: 'visually-hidden' }, 'Form revisions'),
+      h('thead', null, h('tr', null, ['Revision', 'Created', 'Current', ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', null, newest.map((r) => h('tr', null,
+        h('td', null, h('code', null, r.id)),
+        h('td', null, time(r.created_at)),
+        h('td', null, r.current ? badge('CURRENT') : '—'),
+        h('td', null, h('button', { type: 'button', class: 'btn', 'aria-label': `Show revision ${r.id}`, onClick: () => showRevision(r) }, 'Show form'))))))));
+  }
 
   async function loadForm() {
     try {
@@ -112,7 +155,10 @@ export function renderPosting(view, id) {
       ]));
       archiveBtn.disabled = posting.availability === 'ARCHIVED';
       const formKey = `${posting.availability}|${posting.updated_at}`;
-      if (posting.availability === 'APPLYABLE' && formShownFor !== formKey) {
+      loadRevisions().catch((e) => { if (!isAbort(e)) setChildren(revBox, errorBox(e, 'Could not load the revisions')); });
+      if (pinned) {
+        // An earlier revision is on screen: leave it there.
+      } else if (posting.availability === 'APPLYABLE' && formShownFor !== formKey) {
         formShownFor = formKey;
         await loadForm();
       } else if (posting.availability !== 'APPLYABLE' && formShownFor !== formKey) {

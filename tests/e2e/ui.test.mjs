@@ -338,6 +338,80 @@ test('review queue: approve and fail from the queue; the webhook is delivered; t
   });
 });
 
+test('one application: its answers, the attempts with the site\'s answer, its history; decided from the page', { skip }, async () => {
+  const posting = await applyable('backend-engineer');
+  await site.setJob('backend-engineer', { submit: '422' });
+  const a = await inReview(posting, 'detail.page@example.com');
+  await withTab({ key: KEY }, async (tab) => {
+    const { page } = tab;
+    await tab.go('#/applications');
+    const card = await tab.card('detail.page@example.com');
+    await (await card.$(aria('link', 'History and attempts'))).click();
+    await until(tab, () => document.querySelector('h1')?.textContent === 'Application of detail.page@example.com');
+    // The attempt the site rejected, with its status and what it answered.
+    await until(tab, () => document.querySelectorAll('table tbody tr').length === 1);
+    const row = await page.$eval('table tbody tr', (r) => [...r.cells].map((c) => c.textContent));
+    assert.equal(row[0], '1');
+    assert.equal(row[2], 'html', 'the driver');
+    assert.equal(row[3], 'submit');
+    assert.equal(row[4], 'Handed to review');
+    assert.equal(row[5], '422');
+    assert.ok(row[8].length > 0, 'the site\'s answer');
+    await tab.waitText('resume.pdf (application/pdf,');
+    await tab.waitText('Application received (PENDING)');
+    await tab.shot('application');
+    // Decide here.
+    await (await page.waitForSelector(aria('textbox', 'Reason'))).type('Phone number format rejected');
+    await (await page.waitForSelector(aria('button', 'Mark FAILED'))).click();
+    await tab.waitText('Decided: FAILED.');
+    await until(tab, () => /Decided FAILED: Phone number format rejected/.test(document.querySelector('.timeline')?.textContent || ''));
+    await tab.waitText('The answers were discarded when the application became final');
+    assert.equal((await R.application(a.id)).status, 'FAILED');
+  });
+  // Another tenant's key: not found, said in words.
+  await withTab({ key: OTHER, allow: [/\/v1\/ai-apply\/applications\//, /\/v1\/webhooks\/events/] }, async (tab) => {
+    await tab.go(`#/applications/${a.id}`);
+    await tab.waitText('not found');
+  });
+});
+
+test('a posting\'s revision history: a changed form adds a revision; an earlier one is shown on request', { skip }, async () => {
+  const fast = await startEngine({ keys: [`default:${KEY}`], args: ['--refresh-interval', '1s'] });
+  try {
+    const F = resources(client(fast, KEY));
+    const p = await F.newPosting(site.jobUrl('backend-engineer'));
+    await F.waitPosting(p.id, 'APPLYABLE');
+    const tab = await openTab(browser, fast, {});
+    try {
+      const { page } = tab;
+      await tab.signIn(KEY);
+      await until(tab, () => document.querySelector('h1')?.textContent === 'Overview');
+      await tab.go(`#/postings/${p.id}`);
+      await until(tab, () => document.querySelectorAll('section:last-of-type tbody tr').length === 1);
+      await site.setJob('backend-engineer', { form_variant: 'v2' });
+      await until(tab, () => document.querySelectorAll('section:last-of-type tbody tr').length === 2, undefined, 20000);
+      // The current form (v2) asks about the visa; the earlier one does not.
+      await tab.waitText('visa', { ms: 20000 });
+      const rows = await page.$$eval('section:last-of-type tbody tr', (rs) => rs.map((r) => [...r.cells].map((c) => c.textContent)));
+      assert.equal(rows[0][2], 'CURRENT', 'newest first, marked current');
+      assert.equal(rows[1][2], '—');
+      await (await page.waitForSelector(aria('button', `Show revision ${rows[1][0]}`))).click();
+      await tab.waitText('Earlier revision of');
+      await tab.waitText('Portfolio or GitHub URL');
+      assert.doesNotMatch(await page.$eval('#form-title + p + div', (d) => d.textContent), /visa/i, 'v1 has no visa question');
+      await tab.shot('posting-revisions');
+      await (await page.waitForSelector(aria('button', `Show revision ${rows[0][0]}`))).click();
+      await tab.waitText('Current revision');
+      assert.deepEqual(tab.problems(), []);
+    } finally {
+      await tab.close();
+    }
+  } finally {
+    assert.equal(await fast.stop(), 0);
+    fast.cleanup();
+  }
+});
+
 test('webhook endpoints: create, edit event types, disable, rate limit, rotate the secret, recover', { skip }, async () => {
   await withTab({ key: KEY }, async (tab) => {
     const { page } = tab;
