@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "browser/browser.h"
 #include "cli/cli.h"
 #include "drivers/fetch.h"
 #include "http/http.h"
@@ -50,6 +51,9 @@ typedef struct {
     int endpoint_concurrency;
     int workers;
     int http_threads;
+    int browsers;               /* headless Chromium processes for script-rendered pages */
+    const char *browser_path;   /* the chromium binary */
+    int64_t browser_timeout_ms; /* one page in the browser */
 } serve_opts;
 
 static void usage(FILE *f)
@@ -78,6 +82,9 @@ static void usage(FILE *f)
         "  --allow-private-networks    let postings and webhooks reach loopback/private\n"
         "                              addresses (tests, local demos) "
         "(OPENAPPLY_ALLOW_PRIVATE_NETWORKS=1)\n"
+        "  --allow-private HOST[:PORT] let postings and webhooks reach just this private\n"
+        "                              target (an internal career site); repeatable\n"
+        "                              (OPENAPPLY_ALLOW_PRIVATE, comma-separated)\n"
         "  --refresh-interval DURATION re-check applyable postings this often [6h]\n"
         "                              (OPENAPPLY_REFRESH_INTERVAL)\n"
         "  --retry-schedule LIST       webhook delivery attempts [0,5s,5m,30m,2h,5h,10h,10h]\n"
@@ -106,6 +113,13 @@ static void usage(FILE *f)
         "                              long [30d] (OPENAPPLY_RETENTION)\n"
         "  --workers N                 background worker threads [8] (OPENAPPLY_WORKERS)\n"
         "  --http-threads N            HTTP thread pool size [8] (OPENAPPLY_HTTP_THREADS)\n"
+        "  --browsers N                headless Chromium processes that render script-built\n"
+        "                              career pages, 0-16; 0 turns the browser off [2]\n"
+        "                              (OPENAPPLY_BROWSERS)\n"
+        "  --browser-path PATH         the Chromium binary [/usr/bin/chromium]\n"
+        "                              (OPENAPPLY_BROWSER_PATH)\n"
+        "  --browser-timeout DURATION  one page in the browser, from load to read, 1s-2m\n"
+        "                              [15s] (OPENAPPLY_BROWSER_TIMEOUT)\n"
         "  --log-level LEVEL           debug|info|warn|error [info] (OPENAPPLY_LOG_LEVEL)\n"
         "  --connector-base NAME=URL   send an ATS connector's API calls to URL instead of the\n"
         "                              vendor's (a local fake, a proxy); {account} and {host}\n"
@@ -233,6 +247,32 @@ static int apply_opt(serve_opts *o, int c, const char *arg, const char *src)
     case 'p':
         o->allow_private = true;
         return 0;
+    case 'a': {
+        char *why = NULL;
+        if (oa_private_allow_add(arg, &why) != OA_OK) {
+            int rc = die_usage("%s: %s", src, why);
+            free(why);
+            return rc;
+        }
+        return 0;
+    }
+    case 'b': {
+        int64_t v;
+        if (oa_parse_int(arg, 0, 16, &v) != OA_OK)
+            return die_usage("%s: \"%s\" is not a number from 0 to 16", src, arg);
+        o->browsers = (int)v;
+        return 0;
+    }
+    case 'O':
+        if (oa_duration_parse(arg, &o->browser_timeout_ms) != OA_OK ||
+            o->browser_timeout_ms < 1000 || o->browser_timeout_ms > 120000)
+            return die_usage("%s: \"%s\" is not a duration from 1s to 2m", src, arg);
+        return 0;
+    case 'P':
+        if (!*arg)
+            return die_usage("%s: empty path", src);
+        o->browser_path = arg;
+        return 0;
     case 'r':
         if (oa_duration_parse(arg, &o->refresh_ms) != OA_OK || o->refresh_ms < 1000)
             return die_usage("%s: \"%s\" is not a duration of at least 1s (e.g. 30m, 6h)", src,
@@ -328,6 +368,10 @@ static const struct option SERVE_OPTS[] = {
     {"node-id", required_argument, NULL, 'N'},
     {"api-key", required_argument, NULL, 'k'},
     {"allow-private-networks", no_argument, NULL, 'p'},
+    {"allow-private", required_argument, NULL, 'a'},
+    {"browsers", required_argument, NULL, 'b'},
+    {"browser-path", required_argument, NULL, 'P'},
+    {"browser-timeout", required_argument, NULL, 'O'},
     {"refresh-interval", required_argument, NULL, 'r'},
     {"retry-schedule", required_argument, NULL, 's'},
     {"apply-retry-schedule", required_argument, NULL, 'A'},
@@ -361,6 +405,9 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     o->endpoint_concurrency = 8;
     o->workers = 8;
     o->http_threads = 8;
+    o->browsers = 2;
+    o->browser_path = "/usr/bin/chromium";
+    o->browser_timeout_ms = 15000;
     static const int64_t def_retry[] = {0,       5000,     300000,   1800000,
                                         7200000, 18000000, 36000000, 36000000};
     memcpy(o->retry, def_retry, sizeof def_retry);
@@ -389,6 +436,9 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
                 {"OPENAPPLY_RATE_LIMIT", 'Q'},
                 {"OPENAPPLY_WORKERS", 'w'},
                 {"OPENAPPLY_HTTP_THREADS", 'T'},
+                {"OPENAPPLY_BROWSERS", 'b'},
+                {"OPENAPPLY_BROWSER_PATH", 'P'},
+                {"OPENAPPLY_BROWSER_TIMEOUT", 'O'},
                 {"OPENAPPLY_LOG_LEVEL", 'L'}};
     for (size_t i = 0; i < OA_ARRAY_LEN(envs); i++) {
         const char *v = getenv(envs[i].var);
@@ -398,6 +448,20 @@ static int parse_serve(int argc, char **argv, serve_opts *o)
     }
     if (env_true(getenv("OPENAPPLY_ALLOW_PRIVATE_NETWORKS")))
         o->allow_private = true;
+    const char *ap = getenv("OPENAPPLY_ALLOW_PRIVATE");
+    if (ap && *ap) {
+        oa_strlist l;
+        if (oa_strlist_split(ap, OA_PRIVATE_ALLOW_MAX, &l) != OA_OK)
+            return die_usage("OPENAPPLY_ALLOW_PRIVATE: more than %d entries", OA_PRIVATE_ALLOW_MAX);
+        for (size_t i = 0; i < l.n; i++) {
+            int rc = apply_opt(o, 'a', l.items[i], "OPENAPPLY_ALLOW_PRIVATE");
+            if (rc) {
+                oa_strlist_free(&l);
+                return rc;
+            }
+        }
+        oa_strlist_free(&l);
+    }
     const char *cb = getenv("OPENAPPLY_CONNECTOR_BASE");
     if (cb && *cb) {
         oa_strlist l;
@@ -490,6 +554,7 @@ static int serve(int argc, char **argv)
     http_server *hs = NULL;
     jobs *jb = NULL;
     wh_dispatcher *wh = NULL;
+    browser_pool *browsers = NULL;
     api_ctx api;
     bool api_ready = false;
     char *why = NULL, *generated = NULL;
@@ -536,10 +601,23 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "openapply: cannot create the first API key\n");
         goto out;
     }
+    if (o.browsers > 0 && access(o.browser_path, X_OK) != 0) {
+        char eb[128];
+        oa_log(OA_LOG_WARN, "browser.missing",
+               "path=%s error=\"%s\" note=\"script-rendered pages stay UNAVAILABLE; install "
+               "chromium or set --browser-path\"",
+               o.browser_path, oa_strerror(errno, eb, sizeof eb));
+        o.browsers = 0;
+    }
+    browser_pool_opts bo = {
+        .n = o.browsers, .path = o.browser_path, .allow_private = o.allow_private};
+    browsers = browser_pool_new(&bo);
     jobs_config jc = {.workers = o.workers,
                       .lease_ms = o.job_lease_ms,
                       .fetch_timeout_ms = o.fetch_timeout_ms,
-                      .allow_private = o.allow_private};
+                      .allow_private = o.allow_private,
+                      .browsers = browsers,
+                      .browser_page_ms = o.browser_timeout_ms};
     memcpy(jc.apply_retry, o.apply_retry, sizeof o.apply_retry);
     jc.n_apply_retry = o.n_apply_retry;
     /* Background threads first (they register their wake-up hooks), then the API. */
@@ -576,9 +654,9 @@ static int serve(int argc, char **argv)
         printf("API key for tenant \"default\" (shown once, keep it): %s\n", generated);
     fflush(stdout);
     char nq[OA_LOGQ_SIZE];
-    oa_log(OA_LOG_INFO, "engine.started", "address=%s store=%s node=%s workers=%d http_threads=%d",
-           http_address(hs), store_backend(st), oa_logq(nq, sizeof nq, node), o.workers,
-           o.http_threads);
+    oa_log(OA_LOG_INFO, "engine.started",
+           "address=%s store=%s node=%s workers=%d http_threads=%d browsers=%d", http_address(hs),
+           store_backend(st), oa_logq(nq, sizeof nq, node), o.workers, o.http_threads, o.browsers);
 
     int sig = 0;
     sigwait(&sigs, &sig);
@@ -590,6 +668,7 @@ out:
     if (st)
         store_on_remote_write(st, NULL, NULL);
     jobs_stop(jb, 10000);
+    browser_pool_free(browsers);
     wh_stop(wh, 5000);
     if (api_ready)
         api_free(&api);

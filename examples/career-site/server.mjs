@@ -24,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMPANY, JOBS, defaultSettings, jobForSubmission } from './jobs.mjs';
 import { resetAts, routeAts, serveAtsAdmin } from './ats/index.mjs';
+import { routeScripted, closeScripted } from './scripted/scripted.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MAX_SUBMISSION_BYTES = 25 * 1024 * 1024; // bigger bodies get 413
@@ -579,6 +580,7 @@ async function route(req, res, ctx) {
 
   if (p === '/__admin' || p.startsWith('/__admin/')) return serveAdmin(req, res, url);
   if (await routeAts(req, res, url, { ...ATS_CTX, origin: originOf(req, ctx.hostPort) })) return undefined;
+  if (routeScripted(req, res, url)) return undefined;
 
   const jobPage = /^\/jobs\/([a-z0-9-]+)\/?$/.exec(p);
   const thanks = /^\/jobs\/([a-z0-9-]+)\/thanks$/.exec(p);
@@ -651,6 +653,7 @@ function main() {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`career-site: ${signal}, shutting down\n`);
+    closeScripted();
     server.close(() => process.exit(0));
     for (const res of hanging) res.destroy();
     server.closeAllConnections();

@@ -383,6 +383,8 @@ json_t *oa_form_to_json(const oa_form *f, oa_form_shape shape)
     json_object_set_new(o, "action", str_or_null(f->action));
     json_object_set_new(o, "method", str_or_null(f->method));
     json_object_set_new(o, "enctype", str_or_null(f->enctype));
+    if (f->rendered)
+        json_object_set_new(o, "rendered", json_true());
     json_t *h = json_array();
     for (size_t i = 0; i < f->n_hidden; i++) {
         json_t *jh = json_object();
@@ -499,6 +501,7 @@ oa_status oa_form_from_json(const json_t *j, oa_form *out)
     out->action = dup_str(j, "action");
     out->method = dup_str(j, "method");
     out->enctype = dup_str(j, "enctype");
+    out->rendered = json_is_true(json_object_get(j, "rendered"));
     size_t i;
     const json_t *v;
     json_array_foreach(json_object_get(j, "hidden"), i, v)

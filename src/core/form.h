@@ -113,6 +113,7 @@ typedef struct {
     size_t n_hidden;
     oa_block *blocks; /* owned array: top-level blocks in page order */
     size_t n_blocks;
+    bool rendered; /* read from the page as a browser rendered it (its scripts built it) */
 } oa_form;
 
 typedef enum {

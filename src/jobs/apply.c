@@ -179,6 +179,15 @@ static void attempt(const jobs_env *env, const store_job *j, svc_apply_work *w, 
     opened = true;
     const drv_driver *d = jd.target.driver;
     o->driver = d->name;
+    if (w->form.rendered) {
+        /* Parsed from the page as the browser rendered it: a plain POST would miss what its
+         * scripts do. Nothing is sent; a human applies. */
+        set(o, SVC_APPLY_REVIEW,
+            xstrdup("this application form is built by the page's scripts; the engine reads "
+                    "such forms through its browser but does not submit them yet, so nothing "
+                    "was sent: apply on the career site by hand"));
+        goto out;
+    }
     oa_status rc = d->form_request(&jd.ctx, &read, &why);
     if (rc != OA_OK) {
         set(o, SVC_APPLY_REVIEW,

@@ -12,6 +12,7 @@
 
 #include <stdatomic.h>
 
+#include "browser/browser.h"
 #include "drivers/driver.h"
 #include "drivers/fetch.h"
 #include "svc/svc.h"
@@ -29,6 +30,9 @@ typedef struct {
      * application goes to the review queue. */
     int64_t apply_retry[JOBS_MAX_RETRIES];
     size_t n_apply_retry;
+    /* Renders script-built pages the static driver finds no form on; NULL: no browser. */
+    browser_pool *browsers;
+    int64_t browser_page_ms; /* one page, load to read (0: JOBS_BROWSER_PAGE_MS) */
 } jobs_config;
 
 typedef struct jobs jobs;
@@ -50,6 +54,8 @@ typedef struct {
 } jobs_stats;
 
 const jobs_stats *jobs_get_stats(const jobs *j);
+
+#define JOBS_BROWSER_PAGE_MS 15000 /* one page in the browser, load to read */
 
 /* ---- internal: the job bodies (parse.c, apply.c) ---- */
 typedef struct {
@@ -133,6 +139,14 @@ jobs_upload jobs_send_uploads(fetch_session *fs, jobs_driver *jd, const oa_form 
                               const oa_answers *ans, jobs_uploads *u, const atomic_bool *abort,
                               char **why);
 void jobs_uploads_free(jobs_uploads *u, jobs_driver *jd);
+
+/* browse.c: whether a page the static driver found no form on may build one with scripts. */
+bool jobs_page_scripted(const char *html, size_t len);
+/* Renders url in the browser (env->cfg->browsers, not NULL) and runs jd's extractor on the
+ * rendered document; a form found is marked rendered. browser_render's statuses; OA_OK with
+ * *kind DRV_PAGE_NO_FORM and *why when the rendered page has no form either. */
+oa_status jobs_browse_extract(const jobs_env *env, jobs_driver *jd, const char *url,
+                              drv_page_kind *kind, oa_form *form, char **why) OA_MUST_CHECK;
 void jobs_run_apply(const jobs_env *env, const store_job *j);
 
 #endif

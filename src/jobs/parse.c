@@ -44,6 +44,7 @@ void jobs_run_parse(const jobs_env *env, const store_job *j)
     jobs_reads reads = {0};
     char *why = NULL;
     svc_parse_kind kind = SVC_PARSE_FAILED;
+    bool browsed = false;
     char *reason = NULL;
     oa_form form = {0};
     jobs_driver jd;
@@ -79,6 +80,29 @@ void jobs_run_parse(const jobs_env *env, const store_job *j)
         char *dwhy = NULL;
         oa_status drc = d->extract(&jd.ctx, oa_buf_cstr(&res->body), res->body.len, res->final_url,
                                    &pk, &form, &dwhy);
+        if (drc == OA_OK && pk == DRV_PAGE_NO_FORM && d == &drv_html && env->cfg->browsers &&
+            jobs_page_scripted(oa_buf_cstr(&res->body), res->body.len)) {
+            /* The page may build its form with scripts: render it and look again. */
+            char *bwhy = NULL;
+            oa_form_free(&form);
+            oa_status brc = jobs_browse_extract(env, &jd, res->final_url, &pk, &form, &bwhy);
+            if (env->abort && atomic_load(env->abort)) {
+                free(bwhy);
+                free(dwhy);
+                goto out;
+            }
+            browsed = true;
+            free(dwhy);
+            dwhy = NULL;
+            if (brc != OA_OK || pk != DRV_PAGE_FORM)
+                dwhy = xasprintf("%s (also after rendering its scripts in a browser%s%s)",
+                                 brc == OA_INVALID ? "the browser's guard refused the page"
+                                                   : "no application form in the page",
+                                 bwhy ? ": " : "", bwhy ? bwhy : "");
+            if (brc != OA_OK)
+                pk = DRV_PAGE_NO_FORM;
+            free(bwhy);
+        }
         if (drc != OA_OK) {
             reason =
                 xasprintf("%s could not be parsed: %s", what, dwhy ? dwhy : oa_status_str(drc));
@@ -95,7 +119,8 @@ void jobs_run_parse(const jobs_env *env, const store_job *j)
     }
 record:
     oa_log(kind == SVC_PARSE_OK ? OA_LOG_INFO : OA_LOG_WARN, "jobs.parsed",
-           "posting_id=%s driver=%s outcome=%s%s%s", j->ref_id, d->name,
+           "posting_id=%s driver=%s%s outcome=%s%s%s", j->ref_id, d->name,
+           browsed ? "+browser" : "",
            kind == SVC_PARSE_OK        ? "form"
            : kind == SVC_PARSE_OFFLINE ? "offline"
                                        : "failed",

@@ -1,10 +1,12 @@
 /* net.c - URL validation and public/private address classification. */
 #include "util/net.h"
+#include "util/text.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -73,11 +75,135 @@ bool oa_addr_is_public(const struct sockaddr *sa)
     return true;
 }
 
+/* ---- --allow-private: one entry per HOST[:PORT], its addresses resolved when added ---- */
+
+#define ALLOW_ADDRS 8
+static struct {
+    char host[256];
+    int port; /* 0: any */
+    struct sockaddr_storage addrs[ALLOW_ADDRS];
+    int n_addrs;
+} g_allow[OA_PRIVATE_ALLOW_MAX];
+static int g_n_allow;
+
+static int sa_port(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+    if (sa->sa_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+    return 0;
+}
+
+static bool same_addr(const struct sockaddr *a, const struct sockaddr *b)
+{
+    if (a->sa_family != b->sa_family)
+        return false;
+    if (a->sa_family == AF_INET)
+        return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+               ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+    if (a->sa_family == AF_INET6)
+        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+                      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+    return false;
+}
+
+oa_status oa_private_allow_add(const char *spec, char **why)
+{
+    *why = NULL;
+    if (g_n_allow >= OA_PRIVATE_ALLOW_MAX) {
+        *why = xasprintf("at most %d --allow-private targets", OA_PRIVATE_ALLOW_MAX);
+        return OA_TOO_LARGE;
+    }
+    char host[256];
+    int port = 0;
+    const char *colon = strrchr(spec, ':');
+    const char *end = spec + strlen(spec);
+    if (spec[0] == '[') { /* [v6]:port */
+        const char *rb = strchr(spec, ']');
+        if (!rb || (rb[1] && rb[1] != ':')) {
+            *why = xasprintf("--allow-private %s: expected HOST, HOST:PORT or [IPV6]:PORT", spec);
+            return OA_INVALID;
+        }
+        colon = rb[1] == ':' ? rb + 1 : NULL;
+        end = rb;
+        spec++;
+    } else if (colon && strchr(spec, ':') != colon) {
+        colon = NULL; /* a bare IPv6 address */
+    } else if (colon) {
+        end = colon;
+    }
+    if (colon) {
+        int64_t v = 0;
+        if (oa_parse_int(colon + 1, 1, 65535, &v) != OA_OK) {
+            *why = xasprintf("--allow-private: bad port in %s", spec);
+            return OA_INVALID;
+        }
+        port = (int)v;
+    }
+    size_t n = (size_t)(end - spec);
+    if (n == 0 || n >= sizeof host) {
+        *why = xasprintf("--allow-private %s: expected HOST, HOST:PORT or [IPV6]:PORT", spec);
+        return OA_INVALID;
+    }
+    memcpy(host, spec, n);
+    host[n] = '\0';
+    struct addrinfo hints = {0}, *ai = NULL;
+    hints.ai_socktype = SOCK_STREAM;
+    int gai = getaddrinfo(host, NULL, &hints, &ai);
+    if (gai != 0) {
+        *why =
+            xasprintf("--allow-private %s: cannot resolve %s: %s", spec, host, gai_strerror(gai));
+        return OA_INVALID;
+    }
+    int k = g_n_allow;
+    memset(&g_allow[k], 0, sizeof g_allow[k]);
+    snprintf(g_allow[k].host, sizeof g_allow[k].host, "%s", host);
+    g_allow[k].port = port;
+    for (struct addrinfo *p = ai; p && g_allow[k].n_addrs < ALLOW_ADDRS; p = p->ai_next) {
+        if (p->ai_addrlen > sizeof(struct sockaddr_storage))
+            continue;
+        memcpy(&g_allow[k].addrs[g_allow[k].n_addrs++], p->ai_addr, p->ai_addrlen);
+    }
+    freeaddrinfo(ai);
+    g_n_allow++;
+    return OA_OK;
+}
+
+void oa_private_allow_clear(void)
+{
+    g_n_allow = 0;
+}
+
+bool oa_addr_allowed(const struct sockaddr *sa)
+{
+    if (oa_addr_is_public(sa))
+        return true;
+    int port = sa_port(sa);
+    for (int i = 0; i < g_n_allow; i++) {
+        if (g_allow[i].port && g_allow[i].port != port)
+            continue;
+        for (int k = 0; k < g_allow[i].n_addrs; k++)
+            if (same_addr(sa, (const struct sockaddr *)&g_allow[i].addrs[k]))
+                return true;
+    }
+    return false;
+}
+
+/* True when host:port names an --allow-private entry by its name. */
+static bool name_allowed(const char *host, int port)
+{
+    for (int i = 0; i < g_n_allow; i++)
+        if (strcasecmp(g_allow[i].host, host) == 0 && (!g_allow[i].port || g_allow[i].port == port))
+            return true;
+    return false;
+}
+
 curl_socket_t oa_curl_open_socket(void *guard, curlsocktype purpose, struct curl_sockaddr *addr)
 {
     oa_net_guard *g = guard;
     (void)purpose;
-    if (!g->allow_private && !oa_addr_is_public(&addr->addr)) {
+    if (!g->allow_private && !oa_addr_allowed(&addr->addr)) {
         g->refused = true;
         return CURL_SOCKET_BAD;
     }
@@ -98,8 +224,9 @@ static bool name_is_local(const char *host)
     return false;
 }
 
-/* Returns the URL's host (malloc'd, IPv6 without brackets) or NULL with *why. */
-static char *url_host(const char *url, char **why)
+/* Returns the URL's host (malloc'd, IPv6 without brackets) or NULL with *why; *port gets
+ * its port (the scheme's default when none is given). */
+static char *url_host(const char *url, int *port, char **why)
 {
     if (strlen(url) > OA_MAX_URL) {
         *why = xasprintf("URL is longer than %d characters", OA_MAX_URL);
@@ -126,6 +253,14 @@ static char *url_host(const char *url, char **why)
         *why = xstrdup("URL must not contain credentials (user:password@)");
         goto out;
     }
+    char *pstr = NULL;
+    *port = 0;
+    if (curl_url_get(u, CURLUPART_PORT, &pstr, CURLU_DEFAULT_PORT) == CURLUE_OK && pstr) {
+        int64_t v = 0;
+        if (oa_parse_int(pstr, 0, 65535, &v) == OA_OK)
+            *port = (int)v;
+    }
+    curl_free(pstr);
     size_t n = strlen(host);
     if (host[0] == '[' && n >= 2 && host[n - 1] == ']')
         res = xstrndup(host + 1, n - 2);
@@ -140,6 +275,14 @@ out:
     curl_free(user);
     curl_url_cleanup(u);
     return res;
+}
+
+static void set_port(struct sockaddr *sa, int port)
+{
+    if (sa->sa_family == AF_INET)
+        ((struct sockaddr_in *)sa)->sin_port = htons((uint16_t)port);
+    else if (sa->sa_family == AF_INET6)
+        ((struct sockaddr_in6 *)sa)->sin6_port = htons((uint16_t)port);
 }
 
 static bool literal_addr(const char *host, struct sockaddr_storage *ss)
@@ -170,22 +313,25 @@ static bool literal_addr(const char *host, struct sockaddr_storage *ss)
 oa_status oa_url_check(const char *url, bool allow_private, char **why)
 {
     *why = NULL;
-    char *host = url_host(url, why);
+    int port = 0;
+    char *host = url_host(url, &port, why);
     if (!host)
         return OA_INVALID;
     oa_status rc = OA_OK;
     struct sockaddr_storage ss;
     if (!allow_private) {
         if (literal_addr(host, &ss)) {
-            if (!oa_addr_is_public((struct sockaddr *)&ss)) {
-                *why = xasprintf("URL host %s is a loopback, private, link-local or reserved "
-                                 "address (allowed only with --allow-private-networks)",
-                                 host);
+            set_port((struct sockaddr *)&ss, port);
+            if (!oa_addr_allowed((struct sockaddr *)&ss)) {
+                *why = xasprintf(
+                    "URL host %s is a loopback, private, link-local or reserved "
+                    "address (allowed only with --allow-private-networks or --allow-private)",
+                    host);
                 rc = OA_INVALID;
             }
-        } else if (name_is_local(host)) {
+        } else if (name_is_local(host) && !name_allowed(host, port)) {
             *why = xasprintf("URL host %s names the local network (allowed only with "
-                             "--allow-private-networks)",
+                             "--allow-private-networks or --allow-private)",
                              host);
             rc = OA_INVALID;
         }
@@ -199,7 +345,8 @@ oa_status oa_url_check_resolved(const char *url, bool allow_private, char **why)
     oa_status rc = oa_url_check(url, allow_private, why);
     if (rc != OA_OK || allow_private)
         return rc;
-    char *host = url_host(url, why);
+    int port = 0;
+    char *host = url_host(url, &port, why);
     if (!host)
         return OA_INVALID;
     struct addrinfo hints = {0}, *ai = NULL;
@@ -211,9 +358,10 @@ oa_status oa_url_check_resolved(const char *url, bool allow_private, char **why)
         return OA_AGAIN;
     }
     for (struct addrinfo *p = ai; p; p = p->ai_next) {
-        if (!oa_addr_is_public(p->ai_addr)) {
+        set_port(p->ai_addr, port);
+        if (!oa_addr_allowed(p->ai_addr)) {
             *why = xasprintf("URL host %s resolves to a private or reserved address (allowed "
-                             "only with --allow-private-networks)",
+                             "only with --allow-private-networks or --allow-private)",
                              host);
             rc = OA_INVALID;
             break;

@@ -40,4 +40,14 @@ oa_status oa_url_check(const char *url, bool allow_private, char **why) OA_MUST_
  * allow_private). Resolution failures are OA_AGAIN (DNS may come back). */
 oa_status oa_url_check_resolved(const char *url, bool allow_private, char **why) OA_MUST_CHECK;
 
+/* --allow-private HOST[:PORT] (repeatable): private targets allowed one by one while private
+ * networks as a whole stay refused. The host's addresses are resolved when it is added (at
+ * start, before any request); a target is allowed when its address and port match an entry
+ * (no port: any port). At most OA_PRIVATE_ALLOW_MAX entries. */
+#define OA_PRIVATE_ALLOW_MAX 16
+oa_status oa_private_allow_add(const char *spec, char **why) OA_MUST_CHECK;
+void oa_private_allow_clear(void);
+/* True when sa (its address and port) is public or an allowed private target. */
+bool oa_addr_allowed(const struct sockaddr *sa);
+
 #endif
