@@ -10,6 +10,7 @@
 -- `keys revoke`, the auth.rejected log line): enough to tell keys apart, too short to help
 -- anyone find the key. Not unique by constraint (48 bits; `keys revoke` refuses an ambiguous
 -- prefix). label: an optional note given at `keys create`. Times are epoch ms, NULL for never.
+-- source gains a third value, 'cli' (`openapply keys create`), beside 'flag' and 'generated'.
 ALTER TABLE api_keys ADD COLUMN key_id TEXT;
 ALTER TABLE api_keys ADD COLUMN label TEXT;
 ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
