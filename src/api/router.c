@@ -10,7 +10,6 @@
 
 #include "api/api.h"
 #include "util/clock.h"
-#include "util/crypto.h"
 #include "util/log.h"
 
 typedef struct {
