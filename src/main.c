@@ -1,6 +1,6 @@
 /*
- * main.c - the openapply command line: serve, verify, listen, version (verify and listen live
- * in cli/, on libopenapply).
+ * main.c - the openapply command line: serve, verify, listen, keys, version (verify, listen
+ * and keys live in cli/; verify and listen on libopenapply).
  *
  * Every serve flag can also come from an OPENAPPLY_* environment variable; flags win.
  */
@@ -67,6 +67,7 @@ static void usage(FILE *f)
         "  verify    check a received webhook's signature (openapply verify --help)\n"
         "  listen    receive, verify, print and forward webhooks locally (openapply listen "
         "--help)\n"
+        "  keys      list, create and revoke API keys (openapply keys --help)\n"
         "  version   print the version\n"
         "\n"
         "openapply serve options (each also read from the OPENAPPLY_* variable shown):\n"
@@ -160,18 +161,6 @@ static bool parse_schedule(const char *s, int64_t *out, size_t *n)
     return ok;
 }
 
-static bool valid_tenant(const char *t)
-{
-    size_t n = strlen(t);
-    if (n == 0 || n > 64)
-        return false;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_' || *p == '.'))
-            return false;
-    return true;
-}
-
 static int add_key(serve_opts *o, const char *spec)
 {
     if (o->n_keys >= MAX_KEYS)
@@ -180,7 +169,7 @@ static int add_key(serve_opts *o, const char *spec)
     char *tenant = colon ? xstrndup(spec, (size_t)(colon - spec)) : xstrdup("default");
     const char *key = colon ? colon + 1 : spec;
     int rc = 0;
-    if (!valid_tenant(tenant))
+    if (!oa_tenant_valid(tenant))
         rc = die_usage("--api-key: tenant \"%s\" must be 1-64 letters, digits, '-', '_' or '.'",
                        tenant);
     else if (!*key || strpbrk(key, " \t\r\n,") || strlen(key) > 512)
@@ -591,11 +580,22 @@ static int serve(int argc, char **argv)
     for (size_t i = 0; i < o.n_keys; i++) {
         char *colon = strchr(o.keys[i], ':');
         *colon = '\0';
-        if (svc_key_add(&s, o.keys[i], colon + 1) != OA_OK) {
+        oa_apikey row = {0};
+        if (svc_key_add(&s, o.keys[i], colon + 1, &row) != OA_OK) {
             fprintf(stderr, "openapply: cannot store an API key\n");
             goto out;
         }
-        oa_log(OA_LOG_INFO, "auth.key_configured", "tenant=%s", o.keys[i]);
+        /* A flag key revoked (or expired) earlier stays so: say it, by its id, every start. */
+        svc_key_state ks = svc_key_state_of(&row, oa_now_ms());
+        if (ks != SVC_KEY_VALID)
+            oa_log(OA_LOG_WARN, "auth.key_unusable",
+                   "tenant=%s key_id=%s reason=%s msg=\"this --api-key is %s and refused; remove "
+                   "it from --api-key/OPENAPPLY_API_KEY\"",
+                   o.keys[i], row.key_id, svc_key_state_str(ks), svc_key_state_str(ks));
+        else
+            oa_log(OA_LOG_INFO, "auth.key_configured", "tenant=%s key_id=%s", o.keys[i],
+                   row.key_id);
+        oa_apikey_clear(&row);
     }
     if (svc_key_bootstrap(&s, &generated) != OA_OK) {
         fprintf(stderr, "openapply: cannot create the first API key\n");
@@ -697,6 +697,8 @@ int main(int argc, char **argv)
         return cli_verify(argc - 1, argv + 1);
     if (strcmp(cmd, "listen") == 0)
         return cli_listen(argc - 1, argv + 1);
+    if (strcmp(cmd, "keys") == 0)
+        return cli_keys(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("openapply %s\n", OA_VERSION);
         return 0;

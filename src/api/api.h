@@ -19,13 +19,6 @@ typedef struct api_ctx {
     svc *svc;
     int64_t started_at;
     const char *version;
-    /* Small cache of recently verified API keys: sha256 -> tenant. */
-    pthread_mutex_t key_mu;
-    struct {
-        char hash[65];
-        char tenant[128];
-        int64_t expires;
-    } keys[32];
     /* Queue/engine figures for /metrics and /healthz (set by main). */
     int (*inflight)(void *arg);
     void *inflight_arg;

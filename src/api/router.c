@@ -10,7 +10,6 @@
 
 #include "api/api.h"
 #include "util/clock.h"
-#include "util/crypto.h"
 #include "util/log.h"
 
 typedef struct {
@@ -113,14 +112,12 @@ void api_init(api_ctx *a, svc *s, const rl_config *rl)
     a->svc = s;
     a->started_at = oa_now_ms();
     a->version = OA_VERSION;
-    pthread_mutex_init(&a->key_mu, NULL);
     rl_config off = {0};
     rl_init(&a->limiter, rl ? rl : &off);
 }
 
 void api_free(api_ctx *a)
 {
-    pthread_mutex_destroy(&a->key_mu);
     rl_free(&a->limiter);
 }
 
@@ -146,36 +143,6 @@ static bool rate_limited_ok(api_ctx *a, http_req *r, http_resp *resp)
     return false;
 }
 
-/* Resolves the bearer key to a tenant, through a small cache (keys are only ever added). */
-static oa_status auth_tenant(api_ctx *a, const char *key, char **tenant)
-{
-    char hash[65];
-    oa_sha256_hex(key, strlen(key), hash);
-    int64_t now = oa_mono_ms();
-    pthread_mutex_lock(&a->key_mu);
-    for (size_t i = 0; i < OA_ARRAY_LEN(a->keys); i++) {
-        if (a->keys[i].expires > now && strcmp(a->keys[i].hash, hash) == 0) {
-            *tenant = xstrdup(a->keys[i].tenant);
-            pthread_mutex_unlock(&a->key_mu);
-            return OA_OK;
-        }
-    }
-    pthread_mutex_unlock(&a->key_mu);
-    oa_status rc = svc_key_tenant(a->svc, key, tenant);
-    if (rc == OA_OK && strlen(*tenant) < sizeof a->keys[0].tenant) {
-        pthread_mutex_lock(&a->key_mu);
-        size_t slot = 0;
-        for (size_t i = 1; i < OA_ARRAY_LEN(a->keys); i++)
-            if (a->keys[i].expires < a->keys[slot].expires)
-                slot = i;
-        memcpy(a->keys[slot].hash, hash, sizeof hash);
-        memcpy(a->keys[slot].tenant, *tenant, strlen(*tenant) + 1);
-        a->keys[slot].expires = now + 60 * 1000;
-        pthread_mutex_unlock(&a->key_mu);
-    }
-    return rc;
-}
-
 static bool authenticate(api_ctx *a, http_req *r, http_resp *resp)
 {
     const char *h = http_header(r, "Authorization");
@@ -197,8 +164,19 @@ static bool authenticate(api_ctx *a, http_req *r, http_resp *resp)
                   "The API key is missing or malformed.");
         return false;
     }
-    oa_status rc = auth_tenant(a, key, &r->tenant);
+    /* Looked up on every request, not cached: a key revoked by `openapply keys revoke` (in
+     * another process, on another node) is refused from the next request on. */
+    svc_key_state why = SVC_KEY_UNKNOWN;
+    char key_id[OA_KEY_ID_SIZE] = "";
+    oa_status rc = svc_key_tenant(a->svc, key, &r->tenant, &why, key_id);
     if (rc == OA_NOT_FOUND) {
+        /* The client learns nothing more than for a made-up key; the log says why (the key's
+         * id for a stored key, never the key or its hash). */
+        if (why == SVC_KEY_UNKNOWN)
+            oa_log(OA_LOG_INFO, "auth.rejected", "req_id=%s reason=unknown", r->req_id);
+        else
+            oa_log(OA_LOG_WARN, "auth.rejected", "req_id=%s reason=%s key_id=%s", r->req_id,
+                   svc_key_state_str(why), key_id);
         api_error(resp, 401, "PLATFORM.AUTHENTICATION_INVALID", "Authentication failed",
                   "The API key is not valid.");
         return false;

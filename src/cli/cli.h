@@ -1,7 +1,8 @@
 /*
- * cli.h - the consumer commands of the openapply binary: `openapply verify` and
- * `openapply listen` (the local development loop, like `stripe listen`). Both are built on
- * libopenapply (include/openapply/) and documented in docs/consumers.md.
+ * cli.h - the commands of the openapply binary beside serve: the consumer commands
+ * `openapply verify` and `openapply listen` (the local development loop, like `stripe listen`),
+ * both built on libopenapply (include/openapply/) and documented in docs/consumers.md; and the
+ * operator's `openapply keys` (API keys, on the engine's store).
  */
 #ifndef OA_CLI_CLI_H
 #define OA_CLI_CLI_H
@@ -16,7 +17,12 @@ int cli_verify(int argc, char **argv);
  * stop, 1 when the server cannot start, 2 for usage errors). */
 int cli_listen(int argc, char **argv);
 
-/* Shared by both commands: the secret from --secret or $OPENAPPLY_WEBHOOK_SECRET. */
+/* `openapply keys list|create|revoke [--db URL] ...`: the API keys of an engine's database
+ * (built on the engine's store layer, not on libopenapply). argv[0] is "keys". Returns the
+ * exit status: 0 done, 1 failed, 2 usage error. */
+int cli_keys(int argc, char **argv);
+
+/* Shared by verify and listen: the secret from --secret or $OPENAPPLY_WEBHOOK_SECRET. */
 #define CLI_SECRET_ENV "OPENAPPLY_WEBHOOK_SECRET"
 
 #endif

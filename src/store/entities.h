@@ -17,10 +17,41 @@ oa_status store_meta_get(oa_tx *tx, const char *key, char **value) OA_MUST_CHECK
 /* Inserts unless present; either way *value (malloc'd) is what is stored now. */
 oa_status store_meta_get_or_put(oa_tx *tx, const char *key, const char *value,
                                 char **stored) OA_MUST_CHECK;
+/* An API key's row: never the key itself, which is shown once and not kept. key_id is the
+ * first 12 hex characters of key_hash, what operators see and type. */
+#define OA_KEY_ID_SIZE 13
+typedef struct {
+    char key_hash[65];
+    char key_id[OA_KEY_ID_SIZE];
+    char *tenant, *source, *label; /* source: "flag" (--api-key), "generated", "cli"; label NULL */
+    int64_t created_at;
+    int64_t expires_at; /* 0: never */
+    int64_t revoked_at; /* 0: not revoked */
+} oa_apikey;
+void oa_apikey_clear(oa_apikey *k);
+void oa_apikey_list_free(oa_apikey *l, size_t n);
+/* Stores a key given again and again (--api-key at every start): inserted when new, otherwise
+ * only its tenant follows; revoked_at and expires_at are kept (a revoked key stays revoked). */
 oa_status store_apikey_put(oa_tx *tx, const char *key_hash, const char *tenant, const char *source,
                            int64_t now) OA_MUST_CHECK;
-oa_status store_apikey_find(oa_tx *tx, const char *key_hash, char **tenant) OA_MUST_CHECK;
-oa_status store_apikey_count(oa_tx *tx, int64_t *n) OA_MUST_CHECK;
+/* Inserts a new key (label may be NULL, expires_at 0 for never); OA_CONFLICT when present. */
+oa_status store_apikey_insert(oa_tx *tx, const char *key_hash, const char *tenant,
+                              const char *source, const char *label, int64_t expires_at,
+                              int64_t now) OA_MUST_CHECK;
+/* The row of key_hash, whatever its state; OA_NOT_FOUND when unknown. */
+oa_status store_apikey_find(oa_tx *tx, const char *key_hash, oa_apikey *out) OA_MUST_CHECK;
+/* Keys usable at now: neither revoked nor expired. */
+oa_status store_apikey_count(oa_tx *tx, int64_t now, int64_t *n) OA_MUST_CHECK;
+/* Every key (of tenant, or of all tenants when NULL), oldest first. */
+oa_status store_apikey_list(oa_tx *tx, const char *tenant, oa_apikey **out,
+                            size_t *n) OA_MUST_CHECK;
+/* The keys whose key_id starts with prefix (lowercase hex, shorter than OA_KEY_ID_SIZE), at
+ * most 2 (2 means ambiguous); OA_INVALID for another prefix. */
+oa_status store_apikey_match(oa_tx *tx, const char *prefix, oa_apikey **out,
+                             size_t *n) OA_MUST_CHECK;
+/* Sets revoked_at unless already set (*changed false then). */
+oa_status store_apikey_revoke(oa_tx *tx, const char *key_hash, int64_t now,
+                              bool *changed) OA_MUST_CHECK;
 
 /* ---- lists ---- */
 /* A page request: rows of tenant with seq > after, at most limit, optionally restricted to

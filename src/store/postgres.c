@@ -337,8 +337,9 @@ static char *connect_why(PGconn *c)
     return why;
 }
 
-static oa_status pg_open(const char *target, void **db, char **why)
+static oa_status pg_open(const char *target, bool beside, void **db, char **why)
 {
+    (void)beside; /* a shared database: every node and command opens it alike */
     char *err = NULL;
     PQconninfoOption *opts = PQconninfoParse(target, &err);
     if (!opts) {

@@ -6,6 +6,7 @@
  * transactions taken with BEGIN IMMEDIATE so two writers never deadlock on lock upgrade, and a
  * busy timeout so writers queue instead of failing. An advisory lock on PATH.lock keeps a
  * second engine process off the same file: the queues' leases assume one process per file.
+ * `openapply keys` (store_options.beside_engine) may write API keys while the engine runs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -133,7 +134,7 @@ static oa_status map_rc(int rc)
     }
 }
 
-static oa_status sq_open(const char *target, void **db, char **why)
+static oa_status sq_open(const char *target, bool beside, void **db, char **why)
 {
     if (sqlite3_threadsafe() == 0) {
         *why = xstrdup("this SQLite library was built without thread support");
@@ -169,7 +170,12 @@ static oa_status sq_open(const char *target, void **db, char **why)
         free(lock_path);
         return OA_ERR;
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    bool held = flock(fd, LOCK_EX | LOCK_NB) != 0;
+    if (held && beside && errno == EWOULDBLOCK) {
+        /* An engine has the file (and migrated it): a command beside it goes on unlocked. */
+        close(fd);
+        fd = -1;
+    } else if (held) {
         *why = xasprintf("%s is in use by another openapply process (lock %s held); one engine "
                          "process per SQLite file",
                          target, lock_path);
@@ -201,7 +207,8 @@ static void sq_close(void *db)
     }
     pthread_mutex_destroy(&d->ck_mu);
     pthread_cond_destroy(&d->ck_cv);
-    close(d->lock_fd); /* releases the flock */
+    if (d->lock_fd >= 0)
+        close(d->lock_fd); /* releases the flock */
     free(d->path);
     free(d);
 }

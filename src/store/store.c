@@ -317,7 +317,7 @@ oa_status store_open(const char *url, const store_options *opt, oa_store **out, 
     pthread_cond_init(&st->write_cv, NULL);
     pthread_mutex_init(&st->group_mu, NULL);
     pthread_cond_init(&st->group_cv, NULL);
-    oa_status rc = ops->open(target, &st->db, why);
+    oa_status rc = ops->open(target, opt && opt->beside_engine, &st->db, why);
     if (rc != OA_OK) {
         pthread_mutex_destroy(&st->mu);
         pthread_cond_destroy(&st->cv);

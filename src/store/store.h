@@ -33,7 +33,8 @@ enum { STORE_ISO_READ = 0, STORE_ISO_SERIAL = 1, STORE_ISO_LOCKED = 2 };
  * `stmt` for one prepared statement. */
 typedef struct store_ops {
     const char *name; /* "sqlite" */
-    oa_status (*open)(const char *target, void **db, char **why);
+    /* beside: a short command next to a running engine (store_options.beside_engine). */
+    oa_status (*open)(const char *target, bool beside, void **db, char **why);
     void (*close)(void *db);
     oa_status (*conn_open)(void *db, void **conn, char **why);
     void (*conn_close)(void *conn);
@@ -95,6 +96,12 @@ extern const store_ops store_postgres_ops;
 typedef struct {
     int pool_size;       /* maximum connections (default 16) */
     const char *node_id; /* this process's name in the leases it takes (default "local") */
+    /* A short administrative command (`openapply keys`) that may run while an engine has the
+     * database open: on SQLite it does not insist on the one-process lock (PATH.lock). It takes
+     * the lock when free (no engine can start while it migrates) and goes on without it when
+     * an engine holds it (that engine migrated the file). It must only write rows the engine
+     * reads from the database when it needs them (API keys), and take no leases. */
+    bool beside_engine;
 } store_options;
 
 /* Opens the database named by url ("sqlite:PATH", or "postgres://USER:PASSWORD@HOST:PORT/DB"

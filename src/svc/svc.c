@@ -4,6 +4,7 @@
  */
 #include "svc/svc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,36 +87,57 @@ struct key_ctx {
     const char *tenant;
     char hash[65];
     const char *source;
+    const char *label;
+    int64_t expires_at;
     char *generated;
-    char *found_tenant;
+    oa_apikey row;
+    const char *prefix;
+    size_t matches;
+    bool changed;
 };
 
-static oa_status key_add_tx(oa_tx *tx, void *arg)
+/* A new key: "oa_" and 48 characters of base58 from a cryptographic source. */
+static void key_generate(struct key_ctx *k)
 {
-    struct key_ctx *k = arg;
-    return store_apikey_put(tx, k->hash, k->tenant, k->source, oa_now_ms());
-}
-
-oa_status svc_key_add(svc *s, const char *tenant, const char *key)
-{
-    struct key_ctx k = {.tenant = tenant, .source = "flag"};
-    oa_sha256_hex(key, strlen(key), k.hash);
-    return store_transact(s->store, STORE_WRITE, key_add_tx, &k);
-}
-
-static oa_status bootstrap_tx(oa_tx *tx, void *arg)
-{
-    struct key_ctx *k = arg;
-    int64_t n = 0;
-    oa_status rc = store_apikey_count(tx, &n);
-    if (rc != OA_OK || n > 0)
-        return rc;
     char id1[OA_ID_SIZE], id2[OA_ID_SIZE];
     oa_id_random(id1);
     oa_id_random(id2);
     free(k->generated);
     k->generated = xasprintf("oa_%s%s", id1, id2);
     oa_sha256_hex(k->generated, strlen(k->generated), k->hash);
+}
+
+static oa_status key_add_tx(oa_tx *tx, void *arg)
+{
+    struct key_ctx *k = arg;
+    oa_status rc = store_apikey_put(tx, k->hash, k->tenant, k->source, oa_now_ms());
+    oa_apikey_clear(&k->row);
+    return rc == OA_OK ? store_apikey_find(tx, k->hash, &k->row) : rc;
+}
+
+oa_status svc_key_add(svc *s, const char *tenant, const char *key, oa_apikey *row)
+{
+    struct key_ctx k = {.tenant = tenant, .source = "flag"};
+    oa_sha256_hex(key, strlen(key), k.hash);
+    oa_status rc = store_transact(s->store, STORE_WRITE, key_add_tx, &k);
+    if (row && rc == OA_OK)
+        *row = k.row;
+    else
+        oa_apikey_clear(&k.row);
+    return rc;
+}
+
+static oa_status bootstrap_tx(oa_tx *tx, void *arg)
+{
+    struct key_ctx *k = arg;
+    int64_t n = 0;
+    oa_status rc = store_apikey_count(tx, oa_now_ms(), &n);
+    if (rc != OA_OK || n > 0) {
+        free(k->generated); /* a retried transaction that now finds a key */
+        k->generated = NULL;
+        return rc;
+    }
+    key_generate(k);
     return store_apikey_put(tx, k->hash, "default", "generated", oa_now_ms());
 }
 
@@ -131,18 +153,152 @@ oa_status svc_key_bootstrap(svc *s, char **generated)
     return rc;
 }
 
+static oa_status key_create_tx(oa_tx *tx, void *arg)
+{
+    struct key_ctx *k = arg;
+    key_generate(k);
+    oa_status rc =
+        store_apikey_insert(tx, k->hash, k->tenant, "cli", k->label, k->expires_at, oa_now_ms());
+    oa_apikey_clear(&k->row);
+    return rc == OA_OK ? store_apikey_find(tx, k->hash, &k->row) : rc;
+}
+
+oa_status svc_key_create(svc *s, const char *tenant, const char *label, int64_t expires_at,
+                         char **key, oa_apikey *row)
+{
+    struct key_ctx k = {.tenant = tenant, .label = label, .expires_at = expires_at};
+    oa_status rc = store_transact(s->store, STORE_WRITE, key_create_tx, &k);
+    if (rc != OA_OK) {
+        free(k.generated);
+        k.generated = NULL;
+        oa_apikey_clear(&k.row);
+    }
+    *key = k.generated;
+    *row = k.row;
+    if (rc == OA_OK)
+        oa_log(OA_LOG_INFO, "auth.key_created", "tenant=%s key_id=%s expires_at=%lld", tenant,
+               k.row.key_id, (long long)expires_at);
+    return rc;
+}
+
 static oa_status key_find_tx(oa_tx *tx, void *arg)
 {
     struct key_ctx *k = arg;
-    return store_apikey_find(tx, k->hash, &k->found_tenant);
+    oa_apikey_clear(&k->row);
+    return store_apikey_find(tx, k->hash, &k->row);
 }
 
-oa_status svc_key_tenant(svc *s, const char *key, char **tenant)
+svc_key_state svc_key_state_of(const oa_apikey *row, int64_t now)
+{
+    if (row->revoked_at)
+        return SVC_KEY_REVOKED;
+    if (row->expires_at && row->expires_at <= now)
+        return SVC_KEY_EXPIRED;
+    return SVC_KEY_VALID;
+}
+
+const char *svc_key_state_str(svc_key_state st)
+{
+    switch (st) {
+    case SVC_KEY_VALID:
+        return "valid";
+    case SVC_KEY_REVOKED:
+        return "revoked";
+    case SVC_KEY_EXPIRED:
+        return "expired";
+    case SVC_KEY_UNKNOWN:
+        break;
+    }
+    return "unknown";
+}
+
+oa_status svc_key_tenant(svc *s, const char *key, char **tenant, svc_key_state *state,
+                         char key_id[OA_KEY_ID_SIZE])
 {
     struct key_ctx k = {0};
+    *tenant = NULL;
     oa_sha256_hex(key, strlen(key), k.hash);
     oa_status rc = store_transact(s->store, STORE_READ, key_find_tx, &k);
-    *tenant = k.found_tenant;
+    svc_key_state st = rc == OA_OK ? svc_key_state_of(&k.row, oa_now_ms()) : SVC_KEY_UNKNOWN;
+    if (state)
+        *state = st;
+    if (key_id)
+        snprintf(key_id, OA_KEY_ID_SIZE, "%s", rc == OA_OK ? k.row.key_id : "");
+    if (rc == OA_OK && st == SVC_KEY_VALID) {
+        *tenant = k.row.tenant;
+        k.row.tenant = NULL;
+    } else if (rc == OA_OK) {
+        rc = OA_NOT_FOUND; /* revoked or expired: rejected like an unknown key */
+    }
+    oa_apikey_clear(&k.row);
+    return rc;
+}
+
+struct key_list_ctx {
+    const char *tenant;
+    oa_apikey *l;
+    size_t n;
+};
+
+static oa_status key_list_tx(oa_tx *tx, void *arg)
+{
+    struct key_list_ctx *c = arg;
+    oa_apikey_list_free(c->l, c->n);
+    c->l = NULL;
+    c->n = 0;
+    return store_apikey_list(tx, c->tenant, &c->l, &c->n);
+}
+
+oa_status svc_key_list(svc *s, const char *tenant, oa_apikey **out, size_t *n)
+{
+    struct key_list_ctx c = {.tenant = tenant};
+    oa_status rc = store_transact(s->store, STORE_READ, key_list_tx, &c);
+    if (rc != OA_OK) {
+        oa_apikey_list_free(c.l, c.n);
+        c.l = NULL;
+        c.n = 0;
+    }
+    *out = c.l;
+    *n = c.n;
+    return rc;
+}
+
+static oa_status key_revoke_tx(oa_tx *tx, void *arg)
+{
+    struct key_ctx *k = arg;
+    oa_apikey *m = NULL;
+    size_t n = 0;
+    oa_apikey_clear(&k->row);
+    k->changed = false;
+    oa_status rc = store_apikey_match(tx, k->prefix, &m, &n);
+    k->matches = n;
+    if (rc == OA_OK && n == 0)
+        rc = OA_NOT_FOUND;
+    else if (rc == OA_OK && n > 1)
+        rc = OA_CONFLICT;
+    if (rc == OA_OK) {
+        int64_t now = oa_now_ms();
+        rc = store_apikey_revoke(tx, m[0].key_hash, now, &k->changed);
+        if (rc == OA_OK && k->changed)
+            m[0].revoked_at = now;
+        k->row = m[0];
+        memset(&m[0], 0, sizeof m[0]);
+    }
+    oa_apikey_list_free(m, n);
+    return rc;
+}
+
+oa_status svc_key_revoke(svc *s, const char *prefix, oa_apikey *row, bool *already)
+{
+    struct key_ctx k = {.prefix = prefix};
+    oa_status rc = store_transact(s->store, STORE_WRITE, key_revoke_tx, &k);
+    *already = rc == OA_OK && !k.changed;
+    if (rc == OA_OK)
+        *row = k.row;
+    else
+        oa_apikey_clear(&k.row);
+    if (rc == OA_OK && k.changed)
+        oa_log(OA_LOG_INFO, "auth.key_revoked", "tenant=%s key_id=%s", row->tenant, row->key_id);
     return rc;
 }
 

@@ -55,13 +55,33 @@ oa_status svc_init(svc *s) OA_MUST_CHECK;
 oa_status svc_refresh_cap(svc *s, int64_t *moved) OA_MUST_CHECK;
 
 /* ---- API keys ---- */
-/* Stores a key given on the command line for tenant. */
-oa_status svc_key_add(svc *s, const char *tenant, const char *key) OA_MUST_CHECK;
-/* When no key is stored at all, generates one for tenant "default" into *generated
- * (malloc'd, to be shown once); otherwise *generated = NULL. */
+/* Keys are read from the store on every request (no cache): a revocation, or a key created by
+ * `openapply keys` in another process or on another node, counts from the next request. */
+typedef enum { SVC_KEY_VALID, SVC_KEY_UNKNOWN, SVC_KEY_REVOKED, SVC_KEY_EXPIRED } svc_key_state;
+/* A stored key's state at now (valid, revoked or expired), and its name for logs. */
+svc_key_state svc_key_state_of(const oa_apikey *row, int64_t now);
+const char *svc_key_state_str(svc_key_state st);
+/* Stores a key given on the command line for tenant; *row (NULL: not wanted; clear it) gets
+ * its stored row, which says when an earlier `keys revoke` revoked it: it stays revoked. */
+oa_status svc_key_add(svc *s, const char *tenant, const char *key, oa_apikey *row) OA_MUST_CHECK;
+/* When no usable key (neither revoked nor expired) is stored, generates one for tenant
+ * "default" into *generated (malloc'd, to be shown once); otherwise *generated = NULL. */
 oa_status svc_key_bootstrap(svc *s, char **generated) OA_MUST_CHECK;
-/* The tenant of a bearer key; OA_NOT_FOUND when unknown. */
-oa_status svc_key_tenant(svc *s, const char *key, char **tenant) OA_MUST_CHECK;
+/* A new key for tenant (`openapply keys create`; source "cli"): *key (malloc'd, shown once)
+ * and its row (clear it). label may be NULL; expires_at is epoch ms, 0 for never. */
+oa_status svc_key_create(svc *s, const char *tenant, const char *label, int64_t expires_at,
+                         char **key, oa_apikey *row) OA_MUST_CHECK;
+/* The tenant of a bearer key; OA_NOT_FOUND when the key is unknown, revoked or expired (all
+ * alike to the caller's client). *state and key_id (each may be NULL) say which, and name the
+ * stored key ("" when unknown), for the log line. */
+oa_status svc_key_tenant(svc *s, const char *key, char **tenant, svc_key_state *state,
+                         char key_id[OA_KEY_ID_SIZE]) OA_MUST_CHECK;
+/* Every key of tenant (all tenants when NULL); free with oa_apikey_list_free. */
+oa_status svc_key_list(svc *s, const char *tenant, oa_apikey **out, size_t *n) OA_MUST_CHECK;
+/* Revokes the key whose key_id starts with prefix (lowercase hex): OA_OK with *row (clear it)
+ * and *already true when it was revoked before; OA_NOT_FOUND when no key matches,
+ * OA_CONFLICT when several do, OA_INVALID when prefix is not hex of at most 12 characters. */
+oa_status svc_key_revoke(svc *s, const char *prefix, oa_apikey *row, bool *already) OA_MUST_CHECK;
 
 /* ---- career sites, feeds ---- */
 /* connectors: {"greenhouse": {"api_key": ...}, ...} (validated by the caller) or NULL; kept

@@ -7,6 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool oa_tenant_valid(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || n > 64)
+        return false;
+    for (const char *p = t; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_' || *p == '.'))
+            return false;
+    return true;
+}
+
 oa_status oa_duration_parse(const char *s, int64_t *ms)
 {
     if (!s || !*s)

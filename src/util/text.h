@@ -7,6 +7,8 @@
 
 #include "util/oa.h"
 
+/* A tenant name: 1-64 letters, digits, '-', '_' or '.' (--api-key, `openapply keys`). */
+bool oa_tenant_valid(const char *t);
 /* Parses "500ms", "5s", "5m", "2h", "1d" or "0" into milliseconds. */
 oa_status oa_duration_parse(const char *s, int64_t *ms) OA_MUST_CHECK;
 /* Formats ms the way oa_duration_parse reads it, using the largest exact unit. */

@@ -224,15 +224,15 @@ static void test_keys(void **state)
     assert_int_equal(strncmp(k, "oa_", 3), 0);
     assert_int_equal(svc_key_bootstrap(&f->s, &again), OA_OK);
     assert_null(again); /* shown once only */
-    assert_int_equal(svc_key_tenant(&f->s, k, &tenant), OA_OK);
+    assert_int_equal(svc_key_tenant(&f->s, k, &tenant, NULL, NULL), OA_OK);
     assert_string_equal(tenant, "default");
     free(tenant);
-    assert_int_equal(svc_key_add(&f->s, "acme", "secret-acme"), OA_OK);
-    assert_int_equal(svc_key_tenant(&f->s, "secret-acme", &tenant), OA_OK);
+    assert_int_equal(svc_key_add(&f->s, "acme", "secret-acme", NULL), OA_OK);
+    assert_int_equal(svc_key_tenant(&f->s, "secret-acme", &tenant, NULL, NULL), OA_OK);
     assert_string_equal(tenant, "acme");
     free(tenant);
     tenant = NULL;
-    assert_int_equal(svc_key_tenant(&f->s, "nope", &tenant), OA_NOT_FOUND);
+    assert_int_equal(svc_key_tenant(&f->s, "nope", &tenant, NULL, NULL), OA_NOT_FOUND);
     /* Keys are stored hashed: the key text is nowhere in the database. */
     assert_int_equal(count(f, "SELECT COUNT(*) FROM api_keys WHERE key_hash = ?", k), 0);
     free(k);
