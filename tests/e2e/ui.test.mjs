@@ -10,6 +10,7 @@ import { startEngine, startSite, startReceiver, client, waitFor, dbExec, dbCliMi
 import { resources } from './lib/helpers.mjs';
 import { findQuestion, answerAll } from './lib/forms.mjs';
 import { browserMissing, launch, openTab, aria, until } from './lib/dashboard.mjs';
+import { runCli } from './lib/consumer.mjs';
 
 const KEY = 'ui-key-default';
 const OTHER = 'ui-key-other';
@@ -658,5 +659,29 @@ test('a key the engine no longer accepts returns to sign-in, saying why', { skip
     await tab.close();
     if (e2) assert.equal(await e2.stop(), 0);
     e1.cleanup();
+  }
+});
+
+test('a key revoked with `openapply keys revoke` while signed in returns to sign-in at the next refresh', { skip }, async () => {
+  const made = await runCli(['keys', 'create', '--tenant', 'revokee', '--db', engine.dbUrl]);
+  assert.equal(made.code, 0, made.stderr);
+  const key = made.stdout.trim();
+  const id = made.stderr.match(/created key ([0-9a-f]{12})/)[1];
+  const tab = await openTab(browser, engine, { allow: [/\/v1\//] });
+  try {
+    await tab.signIn(key);
+    await until(tab, () => document.querySelector('h1')?.textContent === 'Overview');
+    await tab.go('#/postings');
+    await tab.waitText('No postings match.');
+    const r = await runCli(['keys', 'revoke', id, '--db', engine.dbUrl]);
+    assert.equal(r.code, 0, r.stderr);
+    // The list refreshes within a few seconds, gets 401, and the dashboard signs out.
+    await until(tab, () => document.querySelector('h1')?.textContent === 'Sign in', undefined, 20000);
+    await tab.waitText('Your API key is no longer accepted');
+    assert.equal(await tab.page.evaluate(() => sessionStorage.length), 0, 'the key is forgotten');
+    const left = tab.problems().filter((p) => !/status of 401/.test(p));
+    assert.deepEqual(left, []);
+  } finally {
+    await tab.close();
   }
 });

@@ -6,7 +6,7 @@
 //   /scripted/busy      builds the form, then keeps a request open for minutes (never idle)
 //   /scripted/probe     builds the form and tries to reach ?canary=URL every way a page can:
 //                       fetch(), an image, a stylesheet, an iframe, a redirecting iframe,
-//                       sendBeacon, a WebSocket, a popup and a download
+//                       sendBeacon, a WebSocket, a popup, a worker, and starts a download
 //   /scripted/hog       allocates memory until the renderer dies
 //   /scripted/reload    reloads itself every 100 ms; never shows a form
 //   /scripted/captcha   "complete the CAPTCHA" and no form, ever
@@ -103,7 +103,7 @@ const EXTRA_JS = {
       try { navigator.sendBeacon(canary + '/beacon', 'x'); } catch (e) {}
       try { new WebSocket(canary.replace(/^http/, 'ws') + '/ws'); } catch (e) {}
       try { window.open(canary + '/popup'); } catch (e) {}
-      const a = document.createElement('a'); a.href = canary + '/download'; a.download = 'x.bin'; document.body.append(a); a.click();
+      const a = document.createElement('a'); a.href = '/scripted/download'; a.download = 'x.bin'; document.body.append(a); a.click();
       const w = new Worker(URL.createObjectURL(new Blob(["fetch('" + canary + "/worker').catch(() => {})"])));
     }`,
 };
@@ -157,6 +157,7 @@ export function routeScripted(req, res, url) {
     req.resume();
     return send(303, 'text/plain', 'see other', { Location: '/scripted/thanks' }), true;
   }
+  if (name === 'download') return send(200, 'application/octet-stream', 'binary', { 'Content-Disposition': 'attachment; filename="x.bin"' }), true;
   if (name === 'thanks') return send(200, 'text/html', '<!doctype html><p>Thank you for applying.</p>'), true;
   if (Object.hasOwn(PAGES, name)) return send(200, 'text/html; charset=utf-8', PAGES[name]()), true;
   send(404, 'text/plain', 'not found');
