@@ -124,6 +124,9 @@ export async function startEngine(opts = {}) {
     // Tests and benchmarks write in bursts; the rate limit has its own test (opts.args can
     // set it: the last --rate-limit wins).
     '--rate-limit', 'off',
+    // No browser unless a test asks for one (browser.test.mjs: --browsers N, the last wins):
+    // pages without a form would otherwise be rendered too, slower and beside the point.
+    '--browsers', '0',
     ...(opts.keys ?? ['default:test-key-default']).flatMap((k) => ['--api-key', k]),
     ...nodeArgs, ...(opts.args ?? [])];
   const env = { ...process.env, ...(opts.env ?? {}) };
