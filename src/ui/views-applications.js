@@ -146,17 +146,15 @@ export function renderApplications(view) {
     empty: 'No applications match.',
     key: (a) => a.id,
     row: appRow,
-    filter: (items) => items.filter((a) => !statusFilter.value || a.status === statusFilter.value),
-    fetch: (cursor, signal) => api('GET', '/v1/ai-apply/applications', { query: { cursor, page_size: pageSize(view, PAGE_SIZE) }, signal }),
+    fetch: (cursor, signal) => api('GET', '/v1/ai-apply/applications', { query: { cursor, page_size: pageSize(view, PAGE_SIZE), statuses: statusFilter.value }, signal }),
   });
-  statusFilter.addEventListener('change', () => all.refresh());
+  statusFilter.addEventListener('change', () => all.restart());
   append(view.root,
     pageTitle('Applications'),
     reviewQueue(view, () => all.refresh()),
     h('section', { 'aria-labelledby': 'all-title' },
       h('h2', { id: 'all-title' }, 'All applications'),
       h('div', { class: 'filters' },
-        h('div', { class: 'field' }, h('label', { for: 'f-status' }, 'Status'), statusFilter),
-        h('p', { class: 'hint' }, 'The status filter applies to the page shown (the API filters by ids and postings only).')),
+        h('div', { class: 'field' }, h('label', { for: 'f-status' }, 'Status'), statusFilter)),
       all.el));
 }

@@ -29,14 +29,7 @@ export function renderPostings(view) {
     h('div', { class: 'field' }, h('label', { for: 'f-availability' }, 'Availability'), availability),
     h('div', { class: 'field grow' }, h('label', { for: 'f-search' }, 'Search by URL or job code'), search),
     h('button', { type: 'submit', class: 'btn' }, 'Apply filters'),
-    h('p', { class: 'hint' }, 'Availability and URL match the postings of the page shown; a job code is also looked up across all postings.'));
-
-  const matches = (p) => {
-    const a = availability.value;
-    const term = search.value.trim().toLowerCase();
-    return (!a || p.availability === a)
-      && (!term || p.url.toLowerCase().includes(term) || (p.job_code || '').toLowerCase().includes(term));
-  };
+    h('p', { class: 'hint' }, 'The engine filters: a URL that contains the text (any case) or a job code that equals it.'));
 
   const list = liveTable(view, {
     caption: 'Postings',
@@ -44,17 +37,11 @@ export function renderPostings(view) {
     empty: 'No postings match.',
     key: (p) => p.id,
     row: postingRow,
-    filter: (items) => items.filter(matches),
-    async fetch(cursor, signal) {
-      const page = await api('GET', '/v1/ai-apply/postings', { query: { cursor, page_size: size }, signal });
-      const term = search.value.trim();
-      // The API filters by exact job codes: the term as a code finds postings on any page.
-      if (term && !/[\s,]/.test(term) && term.length <= 200) {
-        const byCode = await api('GET', '/v1/ai-apply/postings', { query: { job_codes: term, page_size: size }, signal });
-        const seen = new Set(page.results.map((p) => p.id));
-        page.results = [...byCode.results.filter((p) => !seen.has(p.id)), ...page.results];
-      }
-      return page;
+    fetch(cursor, signal) {
+      const term = search.value.trim().slice(0, 200);
+      return api('GET', '/v1/ai-apply/postings', {
+        query: { cursor, page_size: size, availabilities: availability.value, search: term }, signal,
+      });
     },
   });
   filters.addEventListener('submit', (e) => { e.preventDefault(); list.restart(); });
