@@ -65,7 +65,7 @@ oa_status store_event_get(oa_tx *tx, const char *tenant, const char *id, oa_even
  * each) are sorted. */
 #define EV_RESOURCE(cmp, dir)                                                                      \
     "SELECT " EV_COLS " FROM events WHERE resource_id IN (SELECT value FROM json_each(?4)) "       \
-    "AND +tenant = ?1 AND seq " cmp " ?2 AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) "            \
+    "AND +tenant = ?1 AND seq " cmp " ?2 AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) "             \
     "ORDER BY seq " dir " LIMIT ?5"
 #define EV_TYPE(cmp, dir)                                                                          \
     "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND type = ?3 AND seq " cmp " ?2 "           \
