@@ -64,8 +64,9 @@ json_t *api_body_object(http_req *r, http_resp *resp, bool allow_empty);
 bool api_field_string(http_resp *resp, const json_t *obj, const char *name, bool required,
                       bool allow_null, size_t max, const char **out);
 
-/* Pagination: page_size (1..250, default 100) and cursor. Answers 400 and returns false on
- * bad values. */
+/* Pagination: page_size (1..250, default 100), cursor and, on the lists whose api_only_query
+ * lets it through, order (asc, the default, or desc: pg->desc). A cursor carries the order it
+ * was issued in and is refused with the other. Answers 400 and returns false on bad values. */
 bool api_page_args(http_req *r, http_resp *resp, store_page *pg);
 /* api_page_args asks the store for one row more than the page size: api_page_count says how
  * many of the n rows fetched to show, api_next gives the `next` cursor (after the last row
@@ -79,6 +80,11 @@ json_t *api_list_page(const void *rows, size_t row_size, size_t n, const store_p
 /* Reads a comma-separated id filter into a JSON array text (malloc'd, NULL when absent).
  * Answers 400 and returns false when malformed or too long. */
 bool api_list_filter(http_req *r, http_resp *resp, const char *name, char **json_out);
+/* Reads a comma-separated list of names of an enum (names[0..n), n <= STORE_ENUM_MAX) into
+ * out: the distinct names listed, in names order, then NULLs (all NULL when absent). Answers 400
+ * naming the parameter and the allowed names on an unknown name or an empty item. */
+bool api_enum_filter(http_req *r, http_resp *resp, const char *name, const char *const *names,
+                     size_t n, const char *out[STORE_ENUM_MAX]);
 /* Refuses query arguments not in the allowed list (NULL-terminated): 400 naming it. */
 bool api_only_query(http_req *r, http_resp *resp, const char *const *allowed);
 

@@ -7,7 +7,11 @@
 #include "util/crypto.h"
 #include "util/text.h"
 
-static const char *const LIST_ARGS[] = {"cursor", "page_size", "ids", "job_posting_ids", NULL};
+/* statuses is openapply's addition to Kombo's list. */
+static const char *const LIST_ARGS[] = {"cursor",          "page_size", "ids",
+                                        "job_posting_ids", "statuses",  NULL};
+
+_Static_assert(OA_AS_DUPLICATE + 1 <= STORE_ENUM_MAX, "every status fits a store_page");
 static const char *const REVIEW_ARGS[] = {"cursor", "page_size", "job_posting_ids", NULL};
 
 /* A plausible email address: one @, something before, a dotted domain after, no spaces. */
@@ -146,9 +150,13 @@ void api_applications_get(api_ctx *a, http_req *r, http_resp *resp)
 {
     struct app_list_ctx c = {0};
     char *ids = NULL, *postings = NULL;
+    const char *st[OA_AS_DUPLICATE + 1];
+    for (int i = OA_AS_PENDING; i <= OA_AS_DUPLICATE; i++)
+        st[i] = oa_app_status_name((oa_app_status)i);
     if (!api_only_query(r, resp, LIST_ARGS) || !api_page_args(r, resp, &c.pg) ||
         !api_list_filter(r, resp, "ids", &ids) ||
-        !api_list_filter(r, resp, "job_posting_ids", &postings))
+        !api_list_filter(r, resp, "job_posting_ids", &postings) ||
+        !api_enum_filter(r, resp, "statuses", st, OA_ARRAY_LEN(st), c.pg.states))
         goto out;
     c.pg.ids_json = ids;
     c.pg.parent_json = postings;

@@ -192,24 +192,39 @@ bool api_field_string(http_resp *resp, const json_t *obj, const char *name, bool
     return true;
 }
 
-/* Cursor: base64url of "c1:<seq>", opaque to clients. */
-static char *cursor_encode(int64_t seq)
+/* Cursor: base64url of "c1:<seq>" (oldest first) or "d1:<seq>" (newest first, order=desc),
+ * opaque to clients. */
+static char *cursor_encode(int64_t seq, bool desc)
 {
     char raw[40];
-    snprintf(raw, sizeof raw, "c1:%lld", (long long)seq);
+    snprintf(raw, sizeof raw, "%s:%lld", desc ? "d1" : "c1", (long long)seq);
     return oa_b64url_encode(raw, strlen(raw));
 }
 
-static bool cursor_decode(const char *c, int64_t *seq)
+static bool cursor_decode(const char *c, int64_t *seq, bool *desc)
 {
     uint8_t *raw = NULL;
     size_t n = 0;
     if (strlen(c) > 64 || oa_b64url_decode(c, strlen(c), &raw, &n) != OA_OK)
         return false;
-    bool ok = n > 3 && memcmp(raw, "c1:", 3) == 0 &&
+    bool ok = n > 3 && (memcmp(raw, "c1:", 3) == 0 || memcmp(raw, "d1:", 3) == 0) &&
               oa_parse_int((const char *)raw + 3, 0, INT64_MAX, seq) == OA_OK;
+    *desc = ok && raw[0] == 'd';
     free(raw);
     return ok;
+}
+
+/* The one value of query parameter name (NULL when absent); false after answering 400 when it
+ * is given more than once. */
+static bool query_once(http_req *r, http_resp *resp, const char *name, const char **out)
+{
+    size_t cnt = 0;
+    *out = http_query(r, name, &cnt);
+    if (cnt > 1) {
+        api_bad_request(resp, "Query parameter \"%s\" is given more than once.", name);
+        return false;
+    }
+    return true;
 }
 
 bool api_page_args(http_req *r, http_resp *resp, store_page *pg)
@@ -217,12 +232,10 @@ bool api_page_args(http_req *r, http_resp *resp, store_page *pg)
     memset(pg, 0, sizeof *pg);
     pg->tenant = r->tenant;
     pg->limit = 100;
-    size_t cnt = 0;
-    const char *ps = http_query(r, "page_size", &cnt);
-    if (cnt > 1) {
-        api_bad_request(resp, "Query parameter \"page_size\" is given more than once.");
+    const char *ps, *cur, *order;
+    if (!query_once(r, resp, "page_size", &ps) || !query_once(r, resp, "cursor", &cur) ||
+        !query_once(r, resp, "order", &order))
         return false;
-    }
     if (ps) {
         int64_t v;
         if (oa_parse_int(ps, 1, 250, &v) != OA_OK) {
@@ -235,16 +248,69 @@ bool api_page_args(http_req *r, http_resp *resp, store_page *pg)
         pg->limit = (int)v;
     }
     pg->limit++; /* one more row than shown tells whether there is a next page */
-    const char *cur = http_query(r, "cursor", &cnt);
-    if (cnt > 1) {
-        api_bad_request(resp, "Query parameter \"cursor\" is given more than once.");
+    /* Only lists that take `order` let it through api_only_query. */
+    if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
+        api_bad_request(
+            resp, "Query parameter \"order\" must be \"asc\" or \"desc\", got \"%.40s\".", order);
         return false;
     }
-    if (cur && *cur && !cursor_decode(cur, &pg->after)) {
+    pg->desc = order && strcmp(order, "desc") == 0;
+    bool cur_desc = false;
+    if (cur && *cur && !cursor_decode(cur, &pg->after, &cur_desc)) {
         api_bad_request(resp, "Query parameter \"cursor\" is not a valid cursor; use the \"next\" "
                               "value of a previous page.");
         return false;
     }
+    if (cur && *cur && cur_desc != pg->desc) {
+        api_bad_request(resp,
+                        "Query parameter \"cursor\" continues a list in order=%s; give it with "
+                        "the same order.",
+                        cur_desc ? "desc" : "asc");
+        return false;
+    }
+    if (!(cur && *cur) && pg->desc)
+        pg->after = INT64_MAX; /* newest first from the newest */
+    return true;
+}
+
+bool api_enum_filter(http_req *r, http_resp *resp, const char *name, const char *const *names,
+                     size_t n, const char *out[STORE_ENUM_MAX])
+{
+    for (size_t i = 0; i < STORE_ENUM_MAX; i++)
+        out[i] = NULL;
+    const char *v;
+    if (!query_once(r, resp, name, &v))
+        return false;
+    if (!v)
+        return true;
+    if (n > STORE_ENUM_MAX)
+        n = STORE_ENUM_MAX; /* a store_page holds no more (callers assert their enum fits) */
+    uint32_t mask;
+    char *bad = NULL;
+    if (oa_enum_list_parse(v, names, n, &mask, &bad) != OA_OK) {
+        char all[256] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < n && len < sizeof all; i++) {
+            int w = snprintf(all + len, sizeof all - len, "%s%s", i ? ", " : "", names[i]);
+            len += w > 0 ? (size_t)w : 0;
+        }
+        if (*bad)
+            api_bad_request(resp,
+                            "Query parameter \"%s\" has an unknown value \"%.40s\"; use a "
+                            "comma-separated list of %s.",
+                            name, bad, all);
+        else
+            api_bad_request(resp,
+                            "Query parameter \"%s\" has an empty item; use a comma-separated list "
+                            "of %s.",
+                            name, all);
+        free(bad);
+        return false;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (mask & ((uint32_t)1 << i))
+            out[k++] = names[i];
     return true;
 }
 
@@ -257,7 +323,7 @@ json_t *api_next(int64_t last_seq_shown, size_t n, const store_page *pg)
 {
     if (n < (size_t)pg->limit)
         return json_null();
-    char *c = cursor_encode(last_seq_shown);
+    char *c = cursor_encode(last_seq_shown, pg->desc);
     json_t *j = json_string(c);
     free(c);
     return j;

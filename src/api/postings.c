@@ -6,11 +6,16 @@
 #include "core/countries.h"
 #include "util/crypto.h"
 #include "util/net.h"
+#include "util/text.h"
 
 #define JOB_CODE_MAX 500
+#define SEARCH_MAX   200 /* characters */
 
-static const char *const LIST_ARGS[] = {"cursor",          "page_size", "ids",
-                                        "career_site_ids", "job_codes", NULL};
+/* availabilities and search are openapply's additions to Kombo's list. */
+static const char *const LIST_ARGS[] = {"cursor",    "page_size",      "ids",    "career_site_ids",
+                                        "job_codes", "availabilities", "search", NULL};
+
+_Static_assert(OA_AV_ARCHIVED + 1 <= STORE_ENUM_MAX, "every availability fits a store_page");
 
 void api_postings_post(api_ctx *a, http_req *r, http_resp *resp)
 {
@@ -86,18 +91,60 @@ static oa_status posting_list_tx(oa_tx *tx, void *arg)
     return store_posting_list(tx, &c->pg, &c->l, &c->n);
 }
 
+/* search: the text, trimmed of ASCII whitespace, 1 to SEARCH_MAX characters of UTF-8. *out
+ * (malloc'd) is NULL when absent. */
+static bool search_arg(http_req *r, http_resp *resp, char **out)
+{
+    *out = NULL;
+    size_t cnt = 0;
+    const char *v = http_query(r, "search", &cnt);
+    if (!v)
+        return true;
+    if (cnt > 1) {
+        api_bad_request(resp, "Query parameter \"search\" is given more than once.");
+        return false;
+    }
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    char *t = xstrndup(v, n);
+    if (!*t || !oa_utf8_valid(t, strlen(t)) || oa_utf8_chars(t) > SEARCH_MAX) {
+        api_bad_request(resp,
+                        "Query parameter \"search\" must be text of 1 to %d characters (a part "
+                        "of the posting's URL or its whole job code); omit it to list every "
+                        "posting.",
+                        SEARCH_MAX);
+        free(t);
+        return false;
+    }
+    *out = t;
+    return true;
+}
+
 void api_postings_get(api_ctx *a, http_req *r, http_resp *resp)
 {
     struct posting_list_ctx c = {0};
-    char *ids = NULL, *sites = NULL, *codes = NULL;
+    char *ids = NULL, *sites = NULL, *codes = NULL, *search = NULL, *like = NULL;
+    const char *av[OA_AV_ARCHIVED + 1];
+    for (int i = OA_AV_PENDING; i <= OA_AV_ARCHIVED; i++)
+        av[i] = oa_availability_name((oa_availability)i);
     if (!api_only_query(r, resp, LIST_ARGS) || !api_page_args(r, resp, &c.pg) ||
         !api_list_filter(r, resp, "ids", &ids) ||
         !api_list_filter(r, resp, "career_site_ids", &sites) ||
-        !api_list_filter(r, resp, "job_codes", &codes))
+        !api_list_filter(r, resp, "job_codes", &codes) ||
+        !api_enum_filter(r, resp, "availabilities", av, OA_ARRAY_LEN(av), c.pg.states) ||
+        !search_arg(r, resp, &search))
         goto out;
     c.pg.ids_json = ids;
     c.pg.parent_json = sites;
     c.pg.job_codes_json = codes;
+    if (search) {
+        like = oa_like_contains(search);
+        c.pg.search = search;
+        c.pg.search_like = like;
+    }
     oa_status rc = store_transact(a->svc->store, STORE_READ, posting_list_tx, &c);
     if (rc == OA_OK)
         api_ok(resp, api_list_page(c.l, sizeof *c.l, c.n, &c.pg, render_posting));
@@ -108,6 +155,8 @@ out:
     free(ids);
     free(sites);
     free(codes);
+    free(search);
+    free(like);
 }
 
 void api_postings_inquire(api_ctx *a, http_req *r, http_resp *resp)

@@ -12,7 +12,8 @@
 #include "util/text.h"
 
 static const char *const LIST_ARGS[] = {"cursor", "page_size", NULL};
-static const char *const EVENT_ARGS[] = {"cursor", "page_size", "type", "resource_id", NULL};
+static const char *const EVENT_ARGS[] = {"cursor",       "page_size", "type", "resource_id",
+                                         "resource_ids", "order",     NULL};
 
 static json_t *time_or_null(int64_t ms)
 {
@@ -355,7 +356,7 @@ static json_t *render_event(const void *row)
 struct ev_list_ctx {
     store_page pg;
     const char *type;
-    const char *resource_id;
+    const char *resource_ids; /* a JSON array */
     oa_event *l;
     size_t n;
     int64_t oldest;
@@ -369,23 +370,72 @@ static oa_status ev_list_tx(oa_tx *tx, void *arg)
         c->oldest = 0;
         rc = OA_OK;
     }
-    return rc == OA_OK ? store_event_list(tx, &c->pg, c->type, c->resource_id, &c->l, &c->n) : rc;
+    return rc == OA_OK ? store_event_list(tx, &c->pg, c->type, c->resource_ids, &c->l, &c->n) : rc;
+}
+
+/* True when the comma-separated list v has an item that is empty or only whitespace. */
+static bool has_empty_item(const char *v)
+{
+    for (const char *p = v;; p++) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == ',' || !*p)
+            return true;
+        p = strchr(p, ',');
+        if (!p)
+            return false;
+    }
 }
 
 void api_events_list(api_ctx *a, http_req *r, http_resp *resp)
 {
     struct ev_list_ctx c = {0};
+    char *ids = NULL;
+    size_t n_type = 0, n_rid = 0;
     if (!api_only_query(r, resp, EVENT_ARGS) || !api_page_args(r, resp, &c.pg))
         return;
-    c.type = http_query(r, "type", NULL);
-    c.resource_id = http_query(r, "resource_id", NULL);
-    if (c.type && !svc_event_type_known(c.type)) {
-        api_bad_request(resp, "Query parameter \"type\" is not a known event type.");
+    c.type = http_query(r, "type", &n_type);
+    const char *rid = http_query(r, "resource_id", &n_rid);
+    const char *rids = http_query(r, "resource_ids", NULL);
+    if (n_type > 1 || n_rid > 1) {
+        api_bad_request(resp, "Query parameter \"%s\" is given more than once.",
+                        n_type > 1 ? "type" : "resource_id");
         return;
     }
+    if (c.type && !svc_event_type_known(c.type)) {
+        api_bad_request(resp,
+                        "Query parameter \"type\" is not a known event type; use %s, %s, %s or "
+                        "%s.",
+                        OA_EVENT_POSTING, OA_EVENT_APPLICATION, SVC_EVENT_ENDPOINT_DISABLED,
+                        SVC_EVENT_DELIVERY_EXHAUSTED);
+        return;
+    }
+    if (rid && rids) {
+        api_bad_request(resp, "Query parameters \"resource_id\" and \"resource_ids\" cannot be "
+                              "used together; list every id in \"resource_ids\".");
+        return;
+    }
+    if (rids && has_empty_item(rids)) {
+        api_bad_request(resp, "Query parameter \"resource_ids\" has an empty item; use a "
+                              "comma-separated list of ids.");
+        return;
+    }
+    if (rids && !api_list_filter(r, resp, "resource_ids", &ids))
+        return;
+    if (rid) {
+        json_t *one = json_pack("[s]", rid);
+        ids = one ? json_dumps(one, JSON_COMPACT) : NULL;
+        json_decref(one);
+        if (!ids) {
+            api_bad_request(resp, "Query parameter \"resource_id\" has an invalid value.");
+            return;
+        }
+    }
+    c.resource_ids = ids;
     oa_status rc = store_transact(a->svc->store, STORE_READ, ev_list_tx, &c);
     if (rc != OA_OK) {
         api_internal(resp, r, rc);
+        free(ids);
         return;
     }
     json_t *page = api_list_page(c.l, sizeof *c.l, c.n, &c.pg, render_event);
@@ -397,6 +447,7 @@ void api_events_list(api_ctx *a, http_req *r, http_resp *resp)
     json_object_set_new(page, "retention", ret);
     api_ok(resp, page);
     oa_event_list_free(c.l, c.n);
+    free(ids);
 }
 
 struct ev_get_ctx {

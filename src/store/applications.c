@@ -81,18 +81,34 @@ static void clear_app(void *row)
     oa_application_clear(row);
 }
 
-#define AL_IDS   "(CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3)))"
-#define AL_POSTS "(CAST(?4 AS TEXT) IS NULL OR posting_id IN (SELECT value FROM json_each(?4)))"
+/* Parameters: ?1 tenant, ?2 after, ?3 ids, ?4 postings, ?5 limit, ?6 to ?9 statuses
+ * (store_page.states). */
+#define AL_IDS    "(CAST(?3 AS TEXT) IS NULL OR id IN (SELECT value FROM json_each(?3)))"
+#define AL_POSTS  "(CAST(?4 AS TEXT) IS NULL OR posting_id IN (SELECT value FROM json_each(?4)))"
+#define AL_STATUS "(CAST(?6 AS TEXT) IS NULL OR status IN (?6, ?7, ?8, ?9))"
 const char store_app_list_ids[] = "SELECT " APP_COLS " FROM applications WHERE id IN (SELECT "
                                   "value FROM json_each(?3)) AND +tenant = ?1 AND +seq > ?2 "
-                                  "AND " AL_POSTS " ORDER BY seq LIMIT ?5";
+                                  "AND " AL_POSTS " AND " AL_STATUS " ORDER BY seq LIMIT ?5";
 const char store_app_list_postings[] =
     "SELECT " APP_COLS " FROM applications WHERE posting_id IN (SELECT value FROM json_each(?4)) "
-    "AND +tenant = ?1 AND +seq > ?2 AND " AL_IDS " ORDER BY seq LIMIT ?5";
-const char store_app_list_all[] = "SELECT " APP_COLS " FROM applications WHERE tenant = ?1 AND "
-                                  "seq > ?2 AND " AL_IDS " AND " AL_POSTS " ORDER BY seq LIMIT ?5";
+    "AND +tenant = ?1 AND +seq > ?2 AND " AL_IDS " AND " AL_STATUS " ORDER BY seq LIMIT ?5";
+/* By status: one range of applications_status (tenant, status, seq) per value listed, each
+ * read in seq order up to a page, merged by seq (as postings by availability). */
+#define AL_PICK(n)                                                                                 \
+    "SELECT seq FROM (SELECT q.seq FROM applications q WHERE q.tenant = ?1 AND q.status = ?" n     \
+    " AND q.seq > ?2 ORDER BY q.seq LIMIT ?5) AS pick" n
+#define AL_PICKS                                                                                   \
+    AL_PICK("6") " UNION ALL " AL_PICK("7") " UNION ALL " AL_PICK("8") " UNION ALL " AL_PICK("9")
+const char store_app_list_status[] = "SELECT " APP_COLS " FROM applications WHERE seq IN (" AL_PICKS
+                                     ") AND +tenant = ?1 AND CAST(?3 AS TEXT) IS NULL AND "
+                                     "CAST(?4 AS TEXT) IS NULL ORDER BY seq LIMIT ?5";
+const char store_app_list_all[] =
+    "SELECT " APP_COLS " FROM applications WHERE tenant = ?1 AND "
+    "seq > ?2 AND " AL_IDS " AND " AL_POSTS " AND " AL_STATUS " ORDER BY seq LIMIT ?5";
+/* The unary + keeps SQLite on applications_review: applications_status (tenant, status, seq)
+ * would read every PENDING application, most of them not in review. */
 const char store_app_review_all[] = "SELECT " APP_COLS " FROM applications WHERE tenant = ?1 AND "
-                                    "needs_review = 1 AND status = 'PENDING' AND seq > ?2 AND "
+                                    "needs_review = 1 AND +status = 'PENDING' AND seq > ?2 AND "
                                     "CAST(?3 AS TEXT) IS NULL ORDER BY seq LIMIT ?4";
 const char store_app_review_postings[] =
     "SELECT " APP_COLS " FROM applications WHERE posting_id IN (SELECT value FROM json_each(?3)) "
@@ -105,10 +121,12 @@ oa_status store_app_list(oa_tx *tx, const store_page *pg, oa_application **out, 
     *n = 0;
     const char *sql = pg->ids_json      ? store_app_list_ids
                       : pg->parent_json ? store_app_list_postings
+                      : pg->states[0]   ? store_app_list_status
                                         : store_app_list_all;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s, sql, "titti", pg->tenant, pg->after, pg->ids_json,
-                               pg->parent_json, (int64_t)pg->limit);
+    oa_status rc =
+        store_query(tx, &s, sql, "tittitttt", pg->tenant, pg->after, pg->ids_json, pg->parent_json,
+                    (int64_t)pg->limit, pg->states[0], pg->states[1], pg->states[2], pg->states[3]);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_app, clear_app, out, n) : rc;
 }
 

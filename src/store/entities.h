@@ -54,15 +54,23 @@ oa_status store_apikey_revoke(oa_tx *tx, const char *key_hash, int64_t now,
                               bool *changed) OA_MUST_CHECK;
 
 /* ---- lists ---- */
-/* A page request: rows of tenant with seq > after, at most limit, optionally restricted to
- * JSON arrays of ids (each filter NULL when absent). */
+/* A page request: rows of tenant with seq > after (seq < after when desc), at most limit,
+ * optionally restricted to JSON arrays of ids (each filter NULL when absent). */
+#define STORE_ENUM_MAX 4 /* the values an enum filter can list: every availability or status */
 typedef struct {
     const char *tenant;
     int64_t after;
     int limit;
+    bool desc;                  /* newest first (events only): after is then an upper bound */
     const char *ids_json;       /* ids */
     const char *parent_json;    /* career_site_ids (postings) or job_posting_ids (applications) */
     const char *job_codes_json; /* postings only */
+    /* availabilities (postings) or statuses (applications): distinct names, the first
+     * unused slot and those after it NULL; all NULL for no filter */
+    const char *states[STORE_ENUM_MAX];
+    /* postings only: the search text (NULL for none) and its LIKE pattern (oa_like_contains) */
+    const char *search;
+    const char *search_like;
 } store_page;
 
 /* ---- career sites and job feeds ---- */

@@ -59,26 +59,39 @@ oa_status store_event_get(oa_tx *tx, const char *tenant, const char *id, oa_even
     return rc == OA_OK ? store_read_one(s, read_ev, out) : rc;
 }
 
-const char store_event_list_resource_sql[] =
-    "SELECT " EV_COLS " FROM events WHERE resource_id = ?4 AND +tenant = ?1 AND seq > ?2 "
-    "AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) ORDER BY seq LIMIT ?5";
-const char store_event_list_type_sql[] =
-    "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND type = ?3 AND seq > ?2 "
-    "AND CAST(?4 AS TEXT) IS NULL ORDER BY seq LIMIT ?5";
-const char store_event_list_all_sql[] =
-    "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND seq > ?2 AND CAST(?3 AS TEXT) IS NULL "
-    "AND CAST(?4 AS TEXT) IS NULL ORDER BY seq LIMIT ?5";
+/* Parameters: ?1 tenant, ?2 the cursor's seq (a lower bound oldest first, an upper bound newest
+ * first), ?3 type, ?4 resource ids (a JSON array), ?5 limit. Every index used ends in seq, so
+ * either order reads its range forwards or backwards; the events of listed resources (a few
+ * each) are sorted. */
+#define EV_RESOURCE(cmp, dir)                                                                      \
+    "SELECT " EV_COLS " FROM events WHERE resource_id IN (SELECT value FROM json_each(?4)) "       \
+    "AND +tenant = ?1 AND seq " cmp " ?2 AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) "             \
+    "ORDER BY seq " dir " LIMIT ?5"
+#define EV_TYPE(cmp, dir)                                                                          \
+    "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND type = ?3 AND seq " cmp " ?2 "           \
+    "AND CAST(?4 AS TEXT) IS NULL ORDER BY seq " dir " LIMIT ?5"
+#define EV_ALL(cmp, dir)                                                                           \
+    "SELECT " EV_COLS " FROM events WHERE tenant = ?1 AND seq " cmp " ?2 AND CAST(?3 AS TEXT) "    \
+    "IS NULL AND CAST(?4 AS TEXT) IS NULL ORDER BY seq " dir " LIMIT ?5"
+const char store_event_list_resource_sql[] = EV_RESOURCE(">", "ASC");
+const char store_event_list_type_sql[] = EV_TYPE(">", "ASC");
+const char store_event_list_all_sql[] = EV_ALL(">", "ASC");
+const char store_event_list_resource_desc_sql[] = EV_RESOURCE("<", "DESC");
+const char store_event_list_type_desc_sql[] = EV_TYPE("<", "DESC");
+const char store_event_list_all_desc_sql[] = EV_ALL("<", "DESC");
 
 oa_status store_event_list(oa_tx *tx, const store_page *pg, const char *type,
-                           const char *resource_id, oa_event **out, size_t *n)
+                           const char *resource_ids_json, oa_event **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    const char *sql = resource_id ? store_event_list_resource_sql
-                      : type      ? store_event_list_type_sql
-                                  : store_event_list_all_sql;
+    const char *sql =
+        resource_ids_json
+            ? (pg->desc ? store_event_list_resource_desc_sql : store_event_list_resource_sql)
+        : type ? (pg->desc ? store_event_list_type_desc_sql : store_event_list_type_sql)
+               : (pg->desc ? store_event_list_all_desc_sql : store_event_list_all_sql);
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s, sql, "titti", pg->tenant, pg->after, type, resource_id,
+    oa_status rc = store_query(tx, &s, sql, "titti", pg->tenant, pg->after, type, resource_ids_json,
                                (int64_t)pg->limit);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_ev, clear_ev, out, n) : rc;
 }

@@ -115,23 +115,48 @@ void oa_posting_list_free(oa_posting *l, size_t n)
     free(l);
 }
 
+/* Parameters: ?1 tenant, ?2 after, ?3 ids, ?4 career sites, ?5 job codes, ?6 limit, ?7 the
+ * search's LIKE pattern, ?8 the search text, ?9 to ?12 availabilities (store_page.states). */
 #define PL_IDS "(CAST(?3 AS TEXT) IS NULL OR p.id IN (SELECT value FROM json_each(?3)))"
 #define PL_SITES                                                                                   \
     "(CAST(?4 AS TEXT) IS NULL OR p.career_site_id IN (SELECT value FROM json_each(?4)))"
 #define PL_CODES "(CAST(?5 AS TEXT) IS NULL OR p.job_code IN (SELECT value FROM json_each(?5)))"
-#define PL_TAIL  " ORDER BY p.seq LIMIT ?6"
+#define PL_AV    "(CAST(?9 AS TEXT) IS NULL OR p.availability IN (?9, ?10, ?11, ?12))"
+/* The search: the URL contains the text (ASCII case-insensitive) or the job code is the text.
+ * No btree serves a substring: it is a residual condition on the rows the driving index
+ * yields in seq order, read until a page of matches (or the end). */
+#define PL_SEARCH_OF(t)                                                                            \
+    "(CAST(?7 AS TEXT) IS NULL OR LOWER(" t ".url) LIKE ?7 ESCAPE '\\' OR " t ".job_code = ?8)"
+#define PL_SEARCH PL_SEARCH_OF("p")
+#define PL_REST   " AND " PL_AV " AND " PL_SEARCH
+#define PL_TAIL   " ORDER BY p.seq LIMIT ?6"
 const char store_posting_list_ids[] =
     "SELECT " POSTING_COLS POSTING_FROM "WHERE p.id IN (SELECT value FROM json_each(?3)) "
-    "AND +p.tenant = ?1 AND +p.seq > ?2 AND " PL_SITES " AND " PL_CODES PL_TAIL;
+    "AND +p.tenant = ?1 AND +p.seq > ?2 AND " PL_SITES " AND " PL_CODES PL_REST PL_TAIL;
 const char store_posting_list_sites[] =
     "SELECT " POSTING_COLS POSTING_FROM "WHERE p.career_site_id IN (SELECT value FROM "
-    "json_each(?4)) AND +p.tenant = ?1 AND p.seq > ?2 AND " PL_IDS " AND " PL_CODES PL_TAIL;
+    "json_each(?4)) AND +p.tenant = ?1 AND p.seq > ?2 AND " PL_IDS " AND " PL_CODES PL_REST PL_TAIL;
 const char store_posting_list_codes[] =
     "SELECT " POSTING_COLS POSTING_FROM "WHERE (p.tenant, p.job_code) IN (SELECT ?1, value FROM "
-    "json_each(?5)) AND +p.seq > ?2 AND " PL_IDS " AND " PL_SITES PL_TAIL;
+    "json_each(?5)) AND +p.seq > ?2 AND " PL_IDS " AND " PL_SITES PL_REST PL_TAIL;
+/* By availability: one range of postings_availability (tenant, availability, seq) per value
+ * listed, each read in seq order up to a page of matches, merged by seq. A slot left NULL
+ * finds nothing. Reads at most STORE_ENUM_MAX pages of rows whatever the table holds. */
+#define PL_PICK(n)                                                                                 \
+    "SELECT seq FROM (SELECT q.seq FROM postings q WHERE q.tenant = ?1 AND q.availability = ?" n   \
+    " AND q.seq > ?2 AND " PL_SEARCH_OF("q") " ORDER BY q.seq LIMIT ?6) AS pick" n
+#define PL_PICKS                                                                                   \
+    PL_PICK("9")                                                                                   \
+    " UNION ALL " PL_PICK("10") " UNION ALL " /* one per STORE_ENUM_MAX slot */                    \
+        PL_PICK("11") " UNION ALL " PL_PICK("12")
+#define PL_NO_IDS                                                                                  \
+    "CAST(?3 AS TEXT) IS NULL AND CAST(?4 AS TEXT) IS NULL AND CAST(?5 AS TEXT) IS NULL"
+const char store_posting_list_availability[] =
+    "SELECT " POSTING_COLS POSTING_FROM "WHERE p.seq IN (" PL_PICKS ") AND +p.tenant = ?1 "
+    "AND " PL_NO_IDS PL_TAIL;
 const char store_posting_list_all[] =
     "SELECT " POSTING_COLS POSTING_FROM "WHERE p.tenant = ?1 AND p.seq > ?2 AND " PL_IDS
-    " AND " PL_SITES " AND " PL_CODES PL_TAIL;
+    " AND " PL_SITES " AND " PL_CODES PL_REST PL_TAIL;
 
 oa_status store_posting_list(oa_tx *tx, const store_page *pg, oa_posting **out, size_t *n)
 {
@@ -141,10 +166,13 @@ oa_status store_posting_list(oa_tx *tx, const store_page *pg, oa_posting **out, 
     const char *sql = pg->ids_json         ? store_posting_list_ids
                       : pg->parent_json    ? store_posting_list_sites
                       : pg->job_codes_json ? store_posting_list_codes
+                      : pg->states[0]      ? store_posting_list_availability
                                            : store_posting_list_all;
     oa_stmt *s;
-    oa_status rc = store_query(tx, &s, sql, "tittti", pg->tenant, pg->after, pg->ids_json,
-                               pg->parent_json, pg->job_codes_json, (int64_t)pg->limit);
+    oa_status rc =
+        store_query(tx, &s, sql, "titttitttttt", pg->tenant, pg->after, pg->ids_json,
+                    pg->parent_json, pg->job_codes_json, (int64_t)pg->limit, pg->search_like,
+                    pg->search, pg->states[0], pg->states[1], pg->states[2], pg->states[3]);
     return rc == OA_OK ? store_read_all(s, sizeof **out, read_posting, clear_posting, out, n) : rc;
 }
 

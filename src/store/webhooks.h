@@ -185,10 +185,11 @@ oa_status store_attempts_insert(oa_tx *tx, const oa_attempt *a, size_t n) OA_MUS
 oa_status store_attempts_for_event(oa_tx *tx, const char *event_id, oa_attempt **out,
                                    size_t *n) OA_MUST_CHECK;
 
-/* Events for the observability API. `type` and `resource_id` filters may be NULL. */
+/* Events for the observability API, oldest first or (pg->desc) newest first. The `type` and
+ * `resource_ids_json` (a JSON array of resource ids) filters may be NULL. */
 oa_status store_event_get(oa_tx *tx, const char *tenant, const char *id,
                           oa_event *out) OA_MUST_CHECK;
 oa_status store_event_list(oa_tx *tx, const store_page *pg, const char *type,
-                           const char *resource_id, oa_event **out, size_t *n) OA_MUST_CHECK;
+                           const char *resource_ids_json, oa_event **out, size_t *n) OA_MUST_CHECK;
 
 #endif

@@ -226,6 +226,62 @@ bool oa_strlist_has(const oa_strlist *l, const char *s)
     return false;
 }
 
+oa_status oa_enum_list_parse(const char *s, const char *const *names, size_t n, uint32_t *mask,
+                             char **bad)
+{
+    *mask = 0;
+    *bad = NULL;
+    if (n > 32)
+        n = 32;
+    const char *p = s ? s : "";
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && isspace((unsigned char)*p)) {
+            p++;
+            len--;
+        }
+        while (len && isspace((unsigned char)p[len - 1]))
+            len--;
+        size_t i = 0;
+        while (i < n && !(strlen(names[i]) == len && memcmp(names[i], p, len) == 0))
+            i++;
+        if (!len || i == n) {
+            *mask = 0;
+            *bad = xstrndup(p, len);
+            return OA_INVALID;
+        }
+        *mask |= (uint32_t)1 << i;
+        if (!e)
+            return OA_OK;
+        p = e + 1;
+    }
+}
+
+char *oa_like_contains(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = xmalloc(2 * n + 3);
+    char *o = out;
+    *o++ = '%';
+    for (const char *p = s; *p; p++) {
+        if (*p == '\\' || *p == '%' || *p == '_')
+            *o++ = '\\';
+        *o++ = (char)tolower((unsigned char)*p);
+    }
+    *o++ = '%';
+    *o = '\0';
+    return out;
+}
+
+size_t oa_utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
 const char *oa_strerror(int err, char *buf, size_t n)
 {
     /* The GNU strerror_r (we build with _GNU_SOURCE) returns the message, in buf or static. */

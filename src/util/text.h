@@ -42,4 +42,17 @@ oa_status oa_strlist_split(const char *s, size_t max, oa_strlist *out) OA_MUST_C
 void oa_strlist_free(oa_strlist *l);
 bool oa_strlist_has(const oa_strlist *l, const char *s);
 
+/* Parses a comma-separated list of names out of names[0..n) (n at most 32; exact, case-
+ * sensitive; items trimmed of ASCII whitespace; repeats allowed): *mask gets bit i for each
+ * names[i] listed. OA_INVALID for an empty list, an empty item or an unknown name, with *bad
+ * (malloc'd) the offending item ("" for an empty one); *bad is NULL on success. */
+oa_status oa_enum_list_parse(const char *s, const char *const *names, size_t n, uint32_t *mask,
+                             char **bad) OA_MUST_CHECK;
+/* The LIKE pattern (escape character: backslash) that matches text containing s, ASCII-lower-
+ * cased: "%" s "%" with the backslashes, '%' and '_' of s escaped so that they match
+ * themselves. malloc'd. */
+char *oa_like_contains(const char *s);
+/* The number of UTF-8 characters of s (bytes that do not continue a sequence). */
+size_t oa_utf8_chars(const char *s);
+
 #endif

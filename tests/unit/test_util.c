@@ -160,6 +160,38 @@ static void test_ints_lists_utf8(void **state)
     free(sq);
 }
 
+static void test_enum_list_and_like(void **state)
+{
+    (void)state;
+    static const char *const AV[] = {"PENDING", "APPLYABLE", "UNAVAILABLE", "ARCHIVED"};
+    uint32_t m;
+    char *bad;
+    assert_int_equal(oa_enum_list_parse("APPLYABLE", AV, 4, &m, &bad), OA_OK);
+    assert_int_equal(m, 2);
+    assert_null(bad);
+    assert_int_equal(oa_enum_list_parse(" ARCHIVED ,PENDING,ARCHIVED", AV, 4, &m, &bad), OA_OK);
+    assert_int_equal(m, 9);
+    const char *const wrong[] = {
+        "",          " ",     "APPLYABLE,", ",APPLYABLE",  "APPLYABLE,,ARCHIVED",
+        "applyable", "APPLY", "APPLYABLEX", "PENDING,NOPE"};
+    const char *const item[] = {"", "", "", "", "", "applyable", "APPLY", "APPLYABLEX", "NOPE"};
+    for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++) {
+        assert_int_equal(oa_enum_list_parse(wrong[i], AV, 4, &m, &bad), OA_INVALID);
+        assert_int_equal(m, 0);
+        assert_non_null(bad);
+        assert_string_equal(bad, item[i]);
+        free(bad);
+    }
+    char *l = oa_like_contains("Jobs/50%_Off\\x");
+    assert_string_equal(l, "%jobs/50\\%\\_off\\\\x%");
+    free(l);
+    l = oa_like_contains("");
+    assert_string_equal(l, "%%");
+    free(l);
+    assert_int_equal(oa_utf8_chars("D\xc3\xbcsseldorf"), 10);
+    assert_int_equal(oa_utf8_chars(""), 0);
+}
+
 static void test_buf_limit(void **state)
 {
     (void)state;
@@ -285,15 +317,11 @@ static void test_seal(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_base64),
-        cmocka_unit_test(test_ids),
-        cmocka_unit_test(test_durations),
-        cmocka_unit_test(test_times),
-        cmocka_unit_test(test_ints_lists_utf8),
-        cmocka_unit_test(test_buf_limit),
-        cmocka_unit_test(test_ssrf_classification),
-        cmocka_unit_test(test_url_check),
-        cmocka_unit_test(test_seal),
+        cmocka_unit_test(test_base64),          cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_durations),       cmocka_unit_test(test_times),
+        cmocka_unit_test(test_ints_lists_utf8), cmocka_unit_test(test_enum_list_and_like),
+        cmocka_unit_test(test_buf_limit),       cmocka_unit_test(test_ssrf_classification),
+        cmocka_unit_test(test_url_check),       cmocka_unit_test(test_seal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
