@@ -44,10 +44,10 @@ export function renderEvents(view) {
     row: eventRow,
     async fetch(cursor, signal) {
       const page = await api('GET', '/v1/webhooks/events', {
-        query: { cursor, page_size: pageSize(view, 50), type: type.value, resource_id: resource.value.trim() }, signal,
+        query: { cursor, page_size: pageSize(view, 50), type: type.value, resource_id: resource.value.trim(), order: 'desc' }, signal,
       });
       const r = page.retention;
-      if (r) retention.textContent = `Oldest first. The log keeps finished events for ${Math.round(r.period_seconds / 86400)} days${r.oldest_event_at ? `; the oldest is from ${new Date(r.oldest_event_at).toLocaleString()}` : ''}.`;
+      if (r) retention.textContent = `Newest first. The log keeps finished events for ${Math.round(r.period_seconds / 86400)} days${r.oldest_event_at ? `; the oldest is from ${new Date(r.oldest_event_at).toLocaleString()}` : ''}.`;
       return page;
     },
   });
