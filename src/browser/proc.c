@@ -33,8 +33,8 @@ static const char *const FLAGS[] = {
     "--disable-crash-reporter",
     "--disable-dev-shm-usage",
     "--disable-site-isolation-trials",
-    "--disable-features=IsolateOrigins,site-per-process,Translate,MediaRouter,"
-    "OptimizationHints,AutofillServerCommunication",
+    ("--disable-features=IsolateOrigins,site-per-process,Translate,MediaRouter,"
+     "OptimizationHints,AutofillServerCommunication"),
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--js-flags=--max-old-space-size=192",
     "--mute-audio",
