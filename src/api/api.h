@@ -40,6 +40,8 @@ typedef void (*api_fn)(api_ctx *a, http_req *r, http_resp *resp);
 
 /* Envelopes and errors. api_ok steals data. */
 void api_ok(http_resp *resp, json_t *data);
+/* An epoch-ms time as Kombo's ISO 8601 string, JSON null for 0. */
+json_t *api_time_or_null(int64_t ms);
 /* An application's stored answers for a reviewer: [{question_id, label, question_type,
  * answer[, answer_labels]}], files as {name, content_type, size}. form may be NULL. */
 json_t *api_review_answers(const oa_application *app, const oa_form *form);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -392,4 +393,13 @@ bool api_only_query(http_req *r, http_resp *resp, const char *const *allowed)
         }
     }
     return true;
+}
+
+json_t *api_time_or_null(int64_t ms)
+{
+    if (!ms)
+        return json_null();
+    char t[OA_TIME_LEN];
+    oa_time_fmt(ms, t);
+    return json_string(t);
 }

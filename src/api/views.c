@@ -14,15 +14,6 @@
 static const char *const NO_ARGS[] = {NULL};
 static const char *const PAGE_ARGS[] = {"cursor", "page_size", NULL};
 
-static json_t *time_or_null(int64_t ms)
-{
-    if (!ms)
-        return json_null();
-    char t[OA_TIME_LEN];
-    oa_time_fmt(ms, t);
-    return json_string(t);
-}
-
 static json_t *text_or_null(const char *s)
 {
     return s && *s ? json_string(s) : json_null();
@@ -32,8 +23,8 @@ static json_t *attempt_json(const oa_apply_attempt *a)
 {
     json_t *o = json_object();
     json_object_set_new(o, "attempt", json_integer(a->attempt));
-    json_object_set_new(o, "started_at", time_or_null(a->started_at));
-    json_object_set_new(o, "finished_at", time_or_null(a->finished_at));
+    json_object_set_new(o, "started_at", api_time_or_null(a->started_at));
+    json_object_set_new(o, "finished_at", api_time_or_null(a->finished_at));
     json_object_set_new(o, "driver", text_or_null(a->driver));
     json_object_set_new(o, "step", text_or_null(a->step));
     json_object_set_new(o, "outcome", json_string(a->outcome));
@@ -93,7 +84,7 @@ static json_t *revision_json(const oa_revision *rv, const char *current_id)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(rv->id));
-    json_object_set_new(o, "created_at", time_or_null(rv->created_at));
+    json_object_set_new(o, "created_at", api_time_or_null(rv->created_at));
     json_object_set_new(o, "content_hash", json_string(rv->content_hash));
     json_object_set_new(o, "current", json_boolean(strcmp(rv->id, current_id) == 0));
     return o;

@@ -15,15 +15,6 @@ static const char *const LIST_ARGS[] = {"cursor", "page_size", NULL};
 static const char *const EVENT_ARGS[] = {"cursor",       "page_size", "type", "resource_id",
                                          "resource_ids", "order",     NULL};
 
-static json_t *time_or_null(int64_t ms)
-{
-    if (!ms)
-        return json_null();
-    char t[OA_TIME_LEN];
-    oa_time_fmt(ms, t);
-    return json_string(t);
-}
-
 static json_t *endpoint_json(const oa_endpoint *e, bool with_secret)
 {
     json_t *o = json_object();
@@ -36,16 +27,16 @@ static json_t *endpoint_json(const oa_endpoint *e, bool with_secret)
     json_object_set_new(o, "enabled", json_boolean(e->enabled));
     json_object_set_new(o, "disabled_reason",
                         e->disabled_reason ? json_string(e->disabled_reason) : json_null());
-    json_object_set_new(o, "disabled_at", time_or_null(e->enabled ? 0 : e->disabled_at));
+    json_object_set_new(o, "disabled_at", api_time_or_null(e->enabled ? 0 : e->disabled_at));
     json_object_set_new(o, "rate_limit_per_second",
                         e->rate_limit > 0 ? json_integer(e->rate_limit) : json_null());
-    json_object_set_new(o, "created_at", time_or_null(e->created_at));
-    json_object_set_new(o, "updated_at", time_or_null(e->updated_at));
+    json_object_set_new(o, "created_at", api_time_or_null(e->created_at));
+    json_object_set_new(o, "updated_at", api_time_or_null(e->updated_at));
     if (with_secret) {
         json_object_set_new(o, "secret", json_string(e->secret));
         bool grace = e->old_secret && e->old_secret_expires_at > oa_now_ms();
         json_object_set_new(o, "previous_secret_expires_at",
-                            time_or_null(grace ? e->old_secret_expires_at : 0));
+                            api_time_or_null(grace ? e->old_secret_expires_at : 0));
     }
     return o;
 }
@@ -326,7 +317,7 @@ static json_t *event_json(const oa_event *e)
     json_object_set_new(o, "id", json_string(e->id));
     json_object_set_new(o, "type", json_string(e->type));
     json_object_set_new(o, "resource_id", json_string(e->resource_id));
-    json_object_set_new(o, "created_at", time_or_null(e->created_at));
+    json_object_set_new(o, "created_at", api_time_or_null(e->created_at));
     json_t *payload = json_loads(e->body, 0, NULL);
     json_object_set_new(o, "payload", payload ? payload : json_null());
     return o;
@@ -339,12 +330,13 @@ static json_t *delivery_json(const oa_delivery *d)
     json_object_set_new(o, "endpoint_id", json_string(d->endpoint_id));
     json_object_set_new(o, "status", json_string(d->status));
     json_object_set_new(o, "attempts", json_integer(d->attempts));
-    json_object_set_new(o, "next_attempt_at",
-                        time_or_null(strcmp(d->status, "pending") == 0 ? d->next_attempt_at : 0));
+    json_object_set_new(
+        o, "next_attempt_at",
+        api_time_or_null(strcmp(d->status, "pending") == 0 ? d->next_attempt_at : 0));
     json_object_set_new(o, "last_status_code",
                         d->last_status_code ? json_integer(d->last_status_code) : json_null());
     json_object_set_new(o, "last_error", d->last_error ? json_string(d->last_error) : json_null());
-    json_object_set_new(o, "finished_at", time_or_null(d->finished_at));
+    json_object_set_new(o, "finished_at", api_time_or_null(d->finished_at));
     return o;
 }
 
@@ -443,7 +435,7 @@ void api_events_list(api_ctx *a, http_req *r, http_resp *resp)
      * period once their deliveries are finished. */
     json_t *ret = json_object();
     json_object_set_new(ret, "period_seconds", json_integer(a->svc->retention_ms / 1000));
-    json_object_set_new(ret, "oldest_event_at", time_or_null(c.oldest));
+    json_object_set_new(ret, "oldest_event_at", api_time_or_null(c.oldest));
     json_object_set_new(page, "retention", ret);
     api_ok(resp, page);
     oa_event_list_free(c.l, c.n);
@@ -494,7 +486,7 @@ static void event_detail(api_ctx *a, http_req *r, http_resp *resp, bool attempts
             json_object_set_new(o, "delivery_id", json_string(t->delivery_id));
             json_object_set_new(o, "endpoint_id", json_string(t->endpoint_id));
             json_object_set_new(o, "attempt", json_integer(t->attempt));
-            json_object_set_new(o, "attempted_at", time_or_null(t->attempted_at));
+            json_object_set_new(o, "attempted_at", api_time_or_null(t->attempted_at));
             json_object_set_new(o, "status_code",
                                 t->status_code ? json_integer(t->status_code) : json_null());
             json_object_set_new(o, "latency_ms", json_integer(t->latency_ms));
